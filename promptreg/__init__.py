@@ -1,0 +1,71 @@
+"""promptreg: a prompt standards registry, linter and SDK.
+
+    from promptreg import Registry
+    reg = Registry.open()
+    prompt = reg.get("support/summarize-ticket")
+    messages = prompt.render(ticket_text="...")
+
+The public names load lazily, so `import promptreg` costs almost nothing and the SDK
+path never imports the linter, openai, textual or tiktoken.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "Registry": "promptreg.registry",
+    "Prompt": "promptreg.prompt",
+    "PromptSpec": "promptreg.model",
+    "PromptregError": "promptreg.errors",
+    "NotApprovedError": "promptreg.errors",
+    "PromptNotFoundError": "promptreg.errors",
+    "InvalidPromptError": "promptreg.errors",
+    "VariableError": "promptreg.errors",
+    "TemplateError": "promptreg.errors",
+    "ConfigError": "promptreg.errors",
+}
+
+__all__ = [
+    "ConfigError",
+    "InvalidPromptError",
+    "NotApprovedError",
+    "Prompt",
+    "PromptNotFoundError",
+    "PromptSpec",
+    "PromptregError",
+    "Registry",
+    "TemplateError",
+    "VariableError",
+    "__version__",
+]
+
+if TYPE_CHECKING:
+    from promptreg.errors import (
+        ConfigError,
+        InvalidPromptError,
+        NotApprovedError,
+        PromptNotFoundError,
+        PromptregError,
+        TemplateError,
+        VariableError,
+    )
+    from promptreg.model import PromptSpec
+    from promptreg.prompt import Prompt
+    from promptreg.registry import Registry
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'promptreg' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

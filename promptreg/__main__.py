@@ -1,0 +1,5 @@
+"""`python -m promptreg`."""
+
+from promptreg.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,43 @@
+"""What several subcommands share: finding the registry, colour, output formats."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from promptreg.config import Settings, find_config, load_config
+from promptreg.registry import Registry
+
+
+def add_config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="promptreg.yaml to use (default: the nearest one at or above the current directory)",
+    )
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    config: Path | None = args.config
+    return load_config(config if config is not None else find_config())
+
+
+def registry_from(args: argparse.Namespace) -> Registry:
+    return Registry(settings_from(args))
+
+
+def use_color(stream: TextIO = sys.stdout) -> bool:
+    """Colour only for a terminal, and never when NO_COLOR is set to anything."""
+    return stream.isatty() and "NO_COLOR" not in os.environ
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the hand-wrapped examples in each command's epilog as written."""
+
+
+def example(*lines: str) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)

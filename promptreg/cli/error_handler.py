@@ -1,0 +1,60 @@
+"""Raise anywhere, catch once, here: errors become stderr text and an exit status.
+
+0 clean, 1 findings, 2 usage or configuration error, 130 interrupted, 3 a bug (the
+traceback goes to a file, never to the terminal of someone who did nothing wrong).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from promptreg.errors import EXIT_INTERRUPTED, InvalidPromptError, PromptregError
+
+EXIT_BUG = 3
+
+
+class Exit(Exception):
+    """Raised to leave with a status once the error has been reported."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def _crash_log() -> Path:
+    return Path(tempfile.gettempdir()) / "promptreg-crash.log"
+
+
+@contextmanager
+def error_handler() -> Iterator[None]:
+    try:
+        yield
+    except PromptregError as exc:
+        sys.stderr.write(f"promptreg: error: {exc}\n")
+        if isinstance(exc, InvalidPromptError) and len(exc.problems) > 1:
+            for problem in exc.problems[1:]:
+                sys.stderr.write(f"  {problem}\n")
+        raise Exit(exc.exit_status) from None
+    except KeyboardInterrupt:
+        sys.stderr.write("promptreg: interrupted\n")
+        raise Exit(EXIT_INTERRUPTED) from None
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (e.g. `| head`); nothing left to say
+        raise Exit(0) from None
+    except Exception:
+        log = _crash_log()
+        try:
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            where = f"the traceback was written to {log}"
+        except OSError:
+            where = "the traceback could not be written"
+        sys.stderr.write(
+            "promptreg: internal error: this is a bug in promptreg, not in your files; "
+            f"{where}. Please report it with that file.\n"
+        )
+        raise Exit(EXIT_BUG) from None

@@ -1,0 +1,85 @@
+"""`promptreg list`: the registry as a table, filtered by tier, status, owner or tag."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from promptreg.cli.common import HelpFormatter, add_config_option, example, registry_from
+from promptreg.errors import EXIT_OK
+from promptreg.model import STATUSES, PromptSpec
+
+
+def add_parser(subparsers: Any, name: str) -> None:
+    parser = subparsers.add_parser(
+        name,
+        help="list prompts, with filters",
+        description="List the prompts in the registry, sorted by id. Files that do not load "
+        "are skipped with a note on stderr; `promptreg lint` shows why.",
+        epilog=example(
+            "promptreg list",
+            "promptreg list --tier 3 --status approved",
+            "promptreg list --owner legal-ops --format json",
+        ),
+        formatter_class=HelpFormatter,
+    )
+    parser.add_argument("--tier", type=int, choices=(1, 2, 3), help="only this risk tier")
+    parser.add_argument("--status", choices=STATUSES, help="only this status")
+    parser.add_argument("--owner", help="only prompts owned by this team")
+    parser.add_argument("--tag", help="only prompts with this tag")
+    parser.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="output format (default: table)",
+    )
+    add_config_option(parser)
+
+
+def summary_json(spec: PromptSpec) -> dict[str, Any]:
+    return {
+        "id": spec.id,
+        "version": spec.version,
+        "title": spec.title,
+        "tier": spec.tier,
+        "status": spec.status,
+        "owner": spec.owner,
+        "tags": list(spec.tags),
+        "model": spec.model.name,
+        "content_hash": spec.content_hash,
+        "path": spec.path.as_posix() if spec.path else None,
+    }
+
+
+def table(rows: list[list[str]], headers: list[str]) -> str:
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    return "\n".join([line(headers), *(line(r) for r in rows)])
+
+
+def run(args: argparse.Namespace) -> int:
+    registry = registry_from(args)
+    total = sum(1 for _ in registry.paths())
+    specs = registry.list(tier=args.tier, status=args.status, owner=args.owner, tag=args.tag)
+    loaded = (
+        len(registry.list()) if any((args.tier, args.status, args.owner, args.tag)) else len(specs)
+    )
+    if args.format == "json":
+        json.dump([summary_json(s) for s in specs], sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        rows = [[s.id, s.version, str(s.tier), s.status, s.owner, s.title] for s in specs]
+        sys.stdout.write(table(rows, ["ID", "VERSION", "TIER", "STATUS", "OWNER", "TITLE"]) + "\n")
+        sys.stderr.write(f"{len(specs)} of {total} prompts\n")
+    if loaded < total:
+        sys.stderr.write(
+            f"note: {total - loaded} prompt file(s) could not be loaded; run `promptreg lint`\n"
+        )
+    return EXIT_OK

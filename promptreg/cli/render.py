@@ -1,0 +1,120 @@
+"""`promptreg render`: a prompt's messages for given variables, as text, JSON or the
+keyword arguments the openai client takes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from promptreg.approval import serving_refusal
+from promptreg.cli.common import HelpFormatter, add_config_option, example, registry_from
+from promptreg.errors import EXIT_OK, UsageError
+from promptreg.location import Location
+from promptreg.model import Variable
+from promptreg.yamlio import read_document
+
+
+def add_parser(subparsers: Any, name: str) -> None:
+    parser = subparsers.add_parser(
+        name,
+        help="render a prompt with variables",
+        description="Render a prompt's messages. Variables are checked against their declared "
+        "types first and every problem is reported at once. Values from --var are converted "
+        "to the declared type (integer, number, boolean; JSON for arrays and objects).\n\n"
+        "Unapproved prompts render with a warning on stderr; --approved-only refuses them, "
+        "as the SDK does.",
+        epilog=example(
+            "promptreg render support/summarize-ticket --var ticket_text='Order 1234 is late'",
+            "promptreg render support/summarize-ticket --vars-file vars.yaml --format openai",
+            'promptreg render hr/job-posting-draft --var \'must_haves=["Python", "SQL"]\'',
+        ),
+        formatter_class=HelpFormatter,
+    )
+    parser.add_argument("id", help="prompt id, e.g. support/summarize-ticket")
+    parser.add_argument(
+        "--var", action="append", default=[], metavar="NAME=VALUE", help="a variable (repeatable)"
+    )
+    parser.add_argument(
+        "--vars-file",
+        type=Path,
+        metavar="FILE",
+        help="a YAML or JSON mapping of variables; --var wins over it",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "openai"),
+        default="text",
+        help="text: readable messages; json: the message list; openai: "
+        "keyword arguments for client.chat.completions.create",
+    )
+    parser.add_argument(
+        "--approved-only", action="store_true", help="refuse prompts the SDK would not serve"
+    )
+    add_config_option(parser)
+
+
+def _convert(raw: str, var: Variable | None, name: str) -> Any:
+    if var is None or var.type == "string":
+        return raw
+    if var.type == "boolean":
+        lowered = raw.lower()
+        if lowered in ("true", "yes", "1"):
+            return True
+        if lowered in ("false", "no", "0"):
+            return False
+        raise UsageError(f"--var {name}: {raw!r} is not a boolean", hint="use true or false")
+    try:
+        if var.type == "integer":
+            return int(raw)
+        if var.type == "number":
+            return float(raw)
+        return json.loads(raw)
+    except ValueError:
+        raise UsageError(
+            f"--var {name}: {raw!r} is not {'an' if var.type[0] in 'aeiou' else 'a'} {var.type}",
+            hint='arrays and objects are written as JSON, e.g. --var \'tags=["a", "b"]\'',
+        ) from None
+
+
+def _vars_file(path: Path) -> dict[str, Any]:
+    document = read_document(path)
+    if document.problems:
+        problem = document.problems[0]
+        raise UsageError(f"{problem.message}", location=problem.location)
+    if not isinstance(document.value, dict):
+        raise UsageError(
+            "the vars file must be a mapping of variable names to values",
+            location=Location(path, document.span(())),
+        )
+    return document.value
+
+
+def run(args: argparse.Namespace) -> int:
+    registry = registry_from(args)
+    prompt = registry.get(args.id, allow_unapproved=not args.approved_only)
+    values: dict[str, Any] = _vars_file(args.vars_file) if args.vars_file else {}
+    for item in args.var:
+        name, sep, raw = item.partition("=")
+        if not sep or not name:
+            raise UsageError(
+                f"--var {item!r} is not NAME=VALUE", hint="e.g. --var ticket_text='...'"
+            )
+        values[name] = _convert(raw, prompt.variables.get(name), name)
+    refusal = serving_refusal(prompt.spec, registry.settings)
+    if refusal is not None:
+        sys.stderr.write(f"warning: {args.id} is not served by the SDK: {refusal}\n")
+    if args.format == "openai":
+        json.dump(prompt.openai_chat(**values), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    messages = prompt.render(**values)
+    if args.format == "json":
+        json.dump(messages, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        for message in messages:
+            sys.stdout.write(f"--- {message['role']} ---\n{message['content'].rstrip()}\n\n")
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""The standards linter: a rule catalogue, per-file checks, findings as data."""

@@ -1,0 +1,30 @@
+"""Every rule, by code: a literal registry built from explicit imports (grep finds all)."""
+
+from __future__ import annotations
+
+from promptreg.errors import UsageError
+from promptreg.lint.rule import Rule
+from promptreg.lint.rules import file, schema, template
+
+_FAMILY_MODULES = (file, schema, template)
+
+RULES: dict[str, Rule] = {rule.code: rule for module in _FAMILY_MODULES for rule in module.RULES}
+BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES.values()}
+
+REDIRECTS: dict[str, str] = {}
+"""Retired or renamed codes and names → their current code, so old suppressions work."""
+
+
+def lookup(code_or_name: str) -> Rule:
+    """A rule by code or kebab-case name (redirects followed); UsageError if unknown."""
+    key = REDIRECTS.get(code_or_name, code_or_name)
+    rule = RULES.get(key.upper()) or BY_NAME.get(key.lower())
+    if rule is None:
+        import difflib
+
+        close = difflib.get_close_matches(code_or_name, [*RULES, *BY_NAME], n=1)
+        raise UsageError(
+            f"unknown rule {code_or_name!r}",
+            hint=f"did you mean {close[0]!r}?" if close else "`promptreg rules` lists every rule",
+        )
+    return rule

@@ -1,0 +1,56 @@
+"""Which rules run: select, extend-select and ignore by code, prefix, name or ALL.
+
+As in flake8's DecisionEngine, the most specific matching selector wins, so
+`select: [T]` with `ignore: [T0]` and `extend_select: [T003]` runs T003 but not T001.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from promptreg.errors import UsageError
+from promptreg.lint.catalogue import BY_NAME, REDIRECTS, RULES
+
+
+def _normalise(selector: str) -> str:
+    selector = REDIRECTS.get(selector, selector)
+    if selector in BY_NAME:
+        return BY_NAME[selector].code
+    upper = selector.upper()
+    if upper == "ALL":
+        return ""
+    if not any(code.startswith(upper) for code in RULES):
+        raise UsageError(
+            f"rule selector {selector!r} matches no rule",
+            hint="use ALL, a family letter (F, S, T, ...), a code prefix or a rule name; "
+            "`promptreg rules` lists them",
+        )
+    return upper
+
+
+def _specificity(code: str, selectors: Iterable[str]) -> int:
+    """Length of the longest selector matching `code`, -1 when none does."""
+    return max((len(s) for s in selectors if code.startswith(s)), default=-1)
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    enabled: frozenset[str]
+
+    @classmethod
+    def build(
+        cls,
+        select: Iterable[str] = ("ALL",),
+        ignore: Iterable[str] = (),
+        extend_select: Iterable[str] = (),
+    ) -> Selection:
+        chosen = [_normalise(s) for s in (*select, *extend_select)]
+        dropped = [_normalise(s) for s in ignore]
+        enabled = frozenset(
+            code for code in RULES if _specificity(code, chosen) > _specificity(code, dropped)
+        )
+        return cls(enabled)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.enabled

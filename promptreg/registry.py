@@ -1,0 +1,156 @@
+"""The SDK's front door: open a registry, list prompts, get approved ones.
+
+`get` serves a prompt only when its status is approved and its approvals satisfy the
+tier policy with hashes matching the current content; anything else raises
+NotApprovedError naming the prompt and the reason. Loaded prompts are cached for the
+Registry's lifetime, so a request path pays a dict lookup, not a YAML parse.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from promptreg.approval import serving_refusal
+from promptreg.config import CONFIG_NAME, Settings, find_config, load_config
+from promptreg.errors import (
+    InvalidPromptError,
+    NotApprovedError,
+    Problem,
+    PromptNotFoundError,
+)
+from promptreg.loader import PROMPT_SUFFIX, LoadResult, load_prompt, prompt_id_for
+from promptreg.location import Location
+from promptreg.model import PromptSpec
+from promptreg.prompt import Prompt
+
+ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+\Z")
+
+
+class Registry:
+    """A registry checkout: promptreg.yaml plus the prompt files under its registry dir."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._served: dict[str, tuple[Prompt, str | None]] = {}
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> Registry:
+        """Open the registry at `path` (a directory or a promptreg.yaml), or the nearest one."""
+        if path is None:
+            config = find_config()
+        else:
+            config = Path(path)
+            if config.is_dir():
+                config = config / CONFIG_NAME
+        return cls(load_config(config))
+
+    @property
+    def root(self) -> Path:
+        return self.settings.root
+
+    @property
+    def registry_dir(self) -> Path:
+        return self.settings.registry_dir
+
+    def __repr__(self) -> str:
+        return f"<Registry {self.settings.registry_dir}>"
+
+    def paths(self) -> Iterator[Path]:
+        """Every prompt file, sorted."""
+        if self.registry_dir.is_dir():
+            yield from sorted(self.registry_dir.rglob(f"*{PROMPT_SUFFIX}"))
+
+    def path_of(self, prompt_id: str) -> Path:
+        if not ID_RE.match(prompt_id):
+            raise PromptNotFoundError(
+                f"{prompt_id!r} is not a prompt id",
+                hint="ids look like `namespace/name`, e.g. support/summarize-ticket; "
+                "`promptreg list` shows them",
+            )
+        return self.registry_dir / f"{prompt_id}{PROMPT_SUFFIX}"
+
+    def load(self, prompt_id: str) -> LoadResult:
+        """Load one prompt file fresh (no cache), problems included."""
+        path = self.path_of(prompt_id)
+        if not path.is_file():
+            known = [p for p in (prompt_id_for(x, self.registry_dir) for x in self.paths()) if p]
+            close = difflib.get_close_matches(prompt_id, known, n=1)
+            raise PromptNotFoundError(
+                f"no prompt {prompt_id!r} in {self.registry_dir}",
+                hint=f"did you mean {close[0]!r}?" if close else "`promptreg list` shows the ids",
+            )
+        return load_prompt(path)
+
+    def spec(self, prompt_id: str) -> PromptSpec:
+        """The validated spec of a prompt, approved or not; InvalidPromptError if broken."""
+        result = self.load(prompt_id)
+        if result.spec is None:
+            raise InvalidPromptError(result.problems)
+        if result.spec.id != prompt_id:
+            raise InvalidPromptError(
+                [
+                    Problem(
+                        "S002",
+                        f"file for {prompt_id!r} declares id {result.spec.id!r}",
+                        Location(result.document.path, result.spec.span(("id",))),
+                    )
+                ]
+            )
+        return result.spec
+
+    def list(
+        self,
+        *,
+        tier: int | None = None,
+        status: str | None = None,
+        owner: str | None = None,
+        tag: str | None = None,
+    ) -> list[PromptSpec]:
+        """Specs of every valid prompt matching all the given filters, sorted by id.
+
+        Files that do not load are skipped; `promptreg lint` reports them.
+        """
+        specs = []
+        for path in self.paths():
+            spec = load_prompt(path).spec
+            if spec is None:
+                continue
+            if tier is not None and spec.tier != tier:
+                continue
+            if status is not None and spec.status != status:
+                continue
+            if owner is not None and spec.owner != owner:
+                continue
+            if tag is not None and tag not in spec.tags:
+                continue
+            specs.append(spec)
+        return sorted(specs, key=lambda s: s.id)
+
+    def get(
+        self, prompt_id: str, *, version: str | None = None, allow_unapproved: bool = False
+    ) -> Prompt:
+        """The prompt, if it may be served; NotApprovedError naming the reason otherwise."""
+        entry = self._served.get(prompt_id)
+        if entry is None:
+            spec = self.spec(prompt_id)
+            entry = (Prompt(spec), serving_refusal(spec, self.settings))
+            self._served[prompt_id] = entry
+        prompt, refusal = entry
+        if version is not None and version != prompt.version:
+            raise PromptNotFoundError(
+                f"{prompt_id!r} is at version {prompt.version} in the working tree, not {version}",
+                hint="ask for the current version, or for no version to get the latest",
+            )
+        if refusal is not None and not allow_unapproved:
+            where = ("status",) if prompt.spec.status != "approved" else ("approvals",)
+            raise NotApprovedError(
+                prompt_id, refusal, location=prompt.spec.location(where, key=True)
+            )
+        return prompt
+
+    def reload(self) -> None:
+        """Forget cached prompts, so the next get() reads the files again."""
+        self._served.clear()

@@ -1,0 +1,23 @@
+"""Machine-readable findings. The shape is documented in docs/lint.md and kept stable:
+fields are added, never renamed or removed, and `version` changes if that ever breaks."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from promptreg.lint.runner import LintResult
+
+FORMAT_VERSION = 1
+
+
+def report(result: LintResult, stream: TextIO, color: bool = False) -> None:
+    del color
+    payload = {
+        "version": FORMAT_VERSION,
+        "files_checked": result.files_checked,
+        "summary": {s: result.count(s) for s in ("error", "warning", "info")},
+        "findings": [finding.to_json() for finding in result.findings],
+    }
+    json.dump(payload, stream, indent=2, ensure_ascii=False)
+    stream.write("\n")

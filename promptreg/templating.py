@@ -1,0 +1,448 @@
+"""Jinja2 templates, sandboxed and bounded: the only module that imports Jinja2.
+
+Message templates come from pull requests, so CI renders code written by strangers.
+Jinja2's sandbox stops attribute tricks (`''.__class__`), the missing loader stops
+`include` reading files, and this module adds what the sandbox lacks: a budget on work
+and output per render. Loops and calls draw from one budget, the arithmetic that can
+make huge values (`'a' * 10**9`, `10**10**10`) is checked before it runs, and every byte
+of output is charged, so a hostile template stops with an error in milliseconds instead
+of hanging CI or exhausting memory.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import operator
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from jinja2 import meta, nodes
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.visitor import NodeTransformer
+
+from promptreg.errors import TemplateError
+
+MAX_ITERATIONS = 100_000
+"""Loop iterations plus calls per render, all loops and macros together."""
+MAX_SEQUENCE = 100_000
+"""Longest string or list that `*`, `+`, padding or replace may produce."""
+MAX_INT_BITS = 4096
+MAX_OUTPUT = 1_000_000
+"""Characters of output per render."""
+MAX_SECONDS = 2.0
+"""Wall-clock safety net, checked as the budget is drawn."""
+
+_BUDGET_GLOBAL = "__promptreg_budget"
+_CHARGE_GLOBAL = "__promptreg_charge"
+_CONCAT_GLOBAL = "__promptreg_concat"
+_FORMAT_SPEC_RE = re.compile(r"%[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?[a-zA-Z%]")
+_BLOCKED_STR_METHODS = frozenset(
+    (
+        "format",
+        "format_map",
+        "translate",
+        "maketrans",
+        "center",
+        "ljust",
+        "rjust",
+        "zfill",
+        "expandtabs",
+    )
+)
+
+
+class LimitExceeded(Exception):
+    """Raised inside a render when a budget runs out; becomes a TemplateError."""
+
+
+class _Budget:
+    __slots__ = ("deadline", "output", "steps")
+
+    def __init__(self) -> None:
+        self.steps = MAX_ITERATIONS
+        self.output = MAX_OUTPUT
+        self.deadline = time.monotonic() + MAX_SECONDS
+
+    def step(self, count: int = 1) -> None:
+        self.steps -= count
+        if self.steps < 0:
+            raise LimitExceeded(
+                f"more than {MAX_ITERATIONS:,} loop iterations and calls in one render"
+            )
+        if not self.steps & 0x3FF and time.monotonic() > self.deadline:
+            raise LimitExceeded(f"rendering took longer than {MAX_SECONDS:g} seconds")
+
+    def emit(self, size: int) -> None:
+        self.output -= size
+        if self.output < 0:
+            raise LimitExceeded(f"output longer than {MAX_OUTPUT:,} characters")
+
+
+_CURRENT: contextvars.ContextVar[_Budget] = contextvars.ContextVar("promptreg_budget")
+
+
+def _budget() -> _Budget:
+    try:
+        return _CURRENT.get()
+    except LookupError:  # rendered outside render(): give it a fresh budget
+        budget = _Budget()
+        _CURRENT.set(budget)
+        return budget
+
+
+def _size(value: Any, limit: int = MAX_OUTPUT) -> int:
+    """Characters `str(value)` would take, roughly, without building it; stops at limit."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list | tuple | set | frozenset | dict):
+        total = 2
+        items: Iterable[Any] = value.items() if isinstance(value, dict) else value
+        for item in items:
+            total += _size(item, limit - total) + 2
+            if total > limit:
+                return total
+        return total
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value.bit_length() * 30 // 100 + 1
+    return 16
+
+
+def _check_sequence(size: int, what: str) -> None:
+    if size > MAX_SEQUENCE:
+        raise LimitExceeded(f"{what} would make {size:,} items, over the limit of {MAX_SEQUENCE:,}")
+
+
+def _checked_binop(op: str, left: Any, right: Any) -> Any:
+    if op == "**":
+        if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0:
+            bits = left.bit_length() * right
+            if bits > MAX_INT_BITS:
+                raise LimitExceeded(
+                    f"{left} ** {right} would be a {bits:,}-bit number, over {MAX_INT_BITS:,} bits"
+                )
+        return left**right
+    if op == "*":
+        if isinstance(left, int) and isinstance(right, int):
+            if left.bit_length() + right.bit_length() > MAX_INT_BITS:
+                raise LimitExceeded(f"multiplication result over {MAX_INT_BITS:,} bits")
+        elif isinstance(right, int) and not isinstance(left, int | float):
+            _check_sequence(_size(left, MAX_SEQUENCE + 1) * max(right, 0), "repetition")
+        elif isinstance(left, int) and not isinstance(right, int | float):
+            _check_sequence(_size(right, MAX_SEQUENCE + 1) * max(left, 0), "repetition")
+        return left * right
+    if op == "+":
+        if not isinstance(left, int | float):
+            _check_sequence(
+                _size(left, MAX_SEQUENCE + 1) + _size(right, MAX_SEQUENCE + 1), "concatenation"
+            )
+        return left + right
+    if op == "%" and isinstance(left, str):
+        _check_format_spec(left)
+    return _BINOPS[op](left, right)
+
+
+_BINOPS: dict[str, Callable[[Any, Any], Any]] = {
+    "%": operator.mod,
+    "//": operator.floordiv,
+}
+
+
+def _check_format_spec(spec: str) -> None:
+    for match in _FORMAT_SPEC_RE.finditer(spec):
+        for number in match.groups():
+            if number == "*" or (number and int(number) > 1000):
+                raise LimitExceeded(f"format width {match.group(0)!r} is too large")
+
+
+def _guard_filter(name: str, guard: Callable[..., None], filters: dict[str, Any]) -> None:
+    original = filters[name]
+    pass_arg = getattr(original, "jinja_pass_arg", None)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        guard(*(args[1:] if pass_arg is not None else args), **kwargs)
+        return original(*args, **kwargs)
+
+    if pass_arg is not None:
+        wrapper.jinja_pass_arg = pass_arg  # type: ignore[attr-defined]
+    filters[name] = wrapper
+
+
+def _guard_join(value: Any, d: str = "", attribute: Any = None) -> None:
+    del attribute
+    items = list(value) if not isinstance(value, str) else [value]
+    _budget().emit(0)
+    total = sum(_size(item, MAX_OUTPUT + 1) for item in items) + len(d) * max(len(items) - 1, 0)
+    if total > MAX_OUTPUT:
+        raise LimitExceeded(f"join would make {total:,} characters, over {MAX_OUTPUT:,}")
+
+
+def _guard_replace(s: Any, old: Any, new: Any, count: Any = None) -> None:
+    del count
+    text, old, new = str(s), str(old), str(new)
+    matches = len(text) + 1 if not old else text.count(old)
+    _check_sequence(len(text) + matches * max(len(new) - len(old), 0), "replace")
+
+
+def _guard_indent(s: Any, width: Any = 4, first: bool = False, blank: bool = False) -> None:
+    del first, blank
+    text = str(s)
+    pad = width if isinstance(width, int) else len(str(width))
+    _check_sequence(len(text) + (text.count("\n") + 1) * max(pad, 0), "indent")
+
+
+def _guard_wordwrap(
+    s: Any,
+    width: int = 79,
+    break_long_words: bool = True,
+    wrapstring: Any = None,
+    break_on_hyphens: bool = True,
+) -> None:
+    del break_long_words, break_on_hyphens
+    text = str(s)
+    lines = len(text) // max(int(width), 1) + text.count("\n") + 1
+    _check_sequence(len(text) + lines * len(str(wrapstring or "\n")), "wordwrap")
+
+
+def _guard_stringify(value: Any, *args: Any, **kwargs: Any) -> None:
+    del args, kwargs
+    size = _size(value, MAX_OUTPUT + 1)
+    if size > MAX_OUTPUT:
+        raise LimitExceeded(f"value too large to print ({size:,}+ characters)")
+
+
+def _guard_format(value: Any, *args: Any, **kwargs: Any) -> None:
+    del args, kwargs
+    _check_format_spec(str(value))
+
+
+def _guard_center(value: Any, width: int = 80) -> None:
+    _check_sequence(max(len(str(value)), int(width)), "center")
+
+
+class BoundedEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, with every way to make work or output drawing from one budget."""
+
+    intercepted_binops = frozenset(("*", "**", "+", "%", "//"))
+
+    def __init__(self) -> None:
+        super().__init__(
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+            finalize=self._finalize,
+            loader=None,
+            cache_size=0,
+            auto_reload=False,
+        )
+        self.globals.pop("lipsum", None)
+        self.globals[_BUDGET_GLOBAL] = self._iterate
+        self.globals[_CHARGE_GLOBAL] = self._charge
+        self.globals[_CONCAT_GLOBAL] = self._concat
+        filters: dict[str, Any] = self.filters
+        _guard_filter("join", _guard_join, filters)
+        _guard_filter("replace", _guard_replace, filters)
+        _guard_filter("indent", _guard_indent, filters)
+        _guard_filter("wordwrap", _guard_wordwrap, filters)
+        _guard_filter("center", _guard_center, filters)
+        _guard_filter("format", _guard_format, filters)
+        for name in ("string", "pprint", "tojson", "urlencode", "xmlattr", "list"):
+            if name in filters:
+                _guard_filter(name, _guard_stringify, filters)
+
+    @staticmethod
+    def _finalize(value: Any) -> Any:
+        _budget().emit(_size(value, MAX_OUTPUT + 1))
+        return value
+
+    @staticmethod
+    def _iterate(iterable: Any) -> Iterator[Any]:
+        budget = _budget()
+        for item in iterable:
+            budget.step()
+            yield item
+
+    @staticmethod
+    def _charge(size: int) -> str:
+        budget = _budget()
+        budget.step()
+        budget.emit(size)
+        return ""
+
+    @staticmethod
+    def _concat(*parts: Any) -> str:
+        total = sum(_size(p, MAX_SEQUENCE + 1) for p in parts)
+        _check_sequence(total, "concatenation (~)")
+        return "".join(str(p) for p in parts)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, str) and attr in _BLOCKED_STR_METHODS:
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        return _checked_binop(operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _budget().step()
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, str):
+            name = getattr(__obj, "__name__", "")
+            if name == "replace" and len(args) >= 2:
+                _guard_replace(owner, args[0], args[1])
+            elif name == "join" and args:
+                _guard_join(args[0], owner)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _static_size(body: list[nodes.Node]) -> int:
+    return sum(len(n.data) for node in body for n in node.find_all(nodes.TemplateData))
+
+
+class _Bounder(NodeTransformer):
+    """Rewrites a parsed template so loops, macro calls and `~` draw from the budget."""
+
+    def visit_For(self, node: nodes.For) -> nodes.Node:
+        self.generic_visit(node)
+        node.iter = nodes.Call(
+            nodes.Name(_BUDGET_GLOBAL, "load"), [node.iter], [], None, None, lineno=node.lineno
+        )
+        node.body.insert(0, _charge_node(_static_size(node.body), node.lineno))
+        return node
+
+    def visit_Macro(self, node: nodes.Macro) -> nodes.Node:
+        self.generic_visit(node)
+        node.body.insert(0, _charge_node(_static_size(node.body), node.lineno))
+        return node
+
+    def visit_CallBlock(self, node: nodes.CallBlock) -> nodes.Node:
+        self.generic_visit(node)
+        node.body.insert(0, _charge_node(_static_size(node.body), node.lineno))
+        return node
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
+        self.generic_visit(node)
+        return nodes.Call(
+            nodes.Name(_CONCAT_GLOBAL, "load"), list(node.nodes), [], None, None, lineno=node.lineno
+        )
+
+
+def _charge_node(size: int, lineno: int) -> nodes.Output:
+    call = nodes.Call(
+        nodes.Name(_CHARGE_GLOBAL, "load"), [nodes.Const(size)], [], None, None, lineno=lineno
+    )
+    return nodes.Output([call], lineno=lineno)
+
+
+_FORBIDDEN_NODES: tuple[tuple[type[nodes.Node], str], ...] = (
+    (nodes.Include, "include"),
+    (nodes.Import, "import"),
+    (nodes.FromImport, "import"),
+    (nodes.Extends, "extends"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateProblem:
+    """A compile-time problem, with the line inside the template (1-based)."""
+
+    message: str
+    line: int
+
+
+_ENV: BoundedEnvironment | None = None
+
+
+def environment() -> BoundedEnvironment:
+    global _ENV
+    if _ENV is None:
+        _ENV = BoundedEnvironment()
+    return _ENV
+
+
+def parse(source: str) -> nodes.Template:
+    """Parse a template; raises TemplateProblemError with the template line."""
+    try:
+        ast = environment().parse(source)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblemError(
+            TemplateProblem(f"template syntax error: {exc.message}", exc.lineno)
+        ) from None
+    for node_type, word in _FORBIDDEN_NODES:
+        found = next(iter(ast.find_all(node_type)), None)
+        if found is not None:
+            raise TemplateProblemError(
+                TemplateProblem(
+                    f"templates cannot {word} other templates; write the text into the message",
+                    found.lineno,
+                )
+            )
+    return ast
+
+
+class TemplateProblemError(Exception):
+    def __init__(self, problem: TemplateProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def variables_of(ast: nodes.Template) -> frozenset[str]:
+    """Names a template reads from its context, found statically."""
+    return frozenset(meta.find_undeclared_variables(ast) - set(environment().globals))
+
+
+class CompiledTemplate:
+    """One message template, compiled once, rendered many times within a budget."""
+
+    __slots__ = ("_template", "source", "variables")
+
+    def __init__(self, source: str) -> None:
+        ast = parse(source)
+        self.source = source
+        self.variables = variables_of(ast)
+        _Bounder().visit(ast)
+        env = environment()
+        code = env.compile(ast)
+        self._template = env.template_class.from_code(env, code, env.make_globals(None), None)
+
+    def render(self, values: Mapping[str, Any]) -> str:
+        return self._template.render(values)
+
+
+def render_all(templates: Iterable[CompiledTemplate], values: Mapping[str, Any]) -> list[str]:
+    """Render templates under one shared budget; limit and sandbox errors explained."""
+    token = _CURRENT.set(_Budget())
+    try:
+        return [template.render(values) for template in templates]
+    except LimitExceeded as exc:
+        raise TemplateError(
+            f"template stopped: {exc}",
+            hint="templates are bounded so a prompt cannot hang CI; simplify the template",
+        ) from None
+    except SecurityError as exc:
+        raise TemplateError(
+            f"template refused by the sandbox: {exc}",
+            hint="templates may only read their variables; attributes starting with '_' "
+            "and file access are blocked",
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(
+            f"template error: {exc.message}",
+            hint="declare the variable under `variables:` or fix its name",
+        ) from None
+    except (
+        jinja2.TemplateError,
+        TypeError,
+        ValueError,
+        ArithmeticError,
+        RecursionError,
+        LookupError,
+        AttributeError,
+    ) as exc:
+        raise TemplateError(f"template failed: {type(exc).__name__}: {exc}") from None
+    finally:
+        _CURRENT.reset(token)
