@@ -9,7 +9,7 @@ from typing import Any
 from promptreg.cli.common import HelpFormatter, example
 from promptreg.errors import EXIT_OK
 from promptreg.lint.catalogue import lookup
-from promptreg.lint.rule import FAMILIES, Rule
+from promptreg.lint.docs import render_markdown
 
 
 def add_parser(subparsers: Any, name: str) -> None:
@@ -22,52 +22,6 @@ def add_parser(subparsers: Any, name: str) -> None:
         formatter_class=HelpFormatter,
     )
     parser.add_argument("rule", help="a rule code (S002) or name (id-path-mismatch)")
-
-
-def _indent(text: str) -> str:
-    return "\n".join(f"    {line}" if line else "" for line in text.rstrip("\n").split("\n"))
-
-
-def render_markdown(rule: Rule) -> str:
-    """The rule's page; docs/rules.md is these pages concatenated."""
-    doc = rule.doc
-    return "\n".join(
-        [
-            f"## {rule.code} {rule.name}",
-            "",
-            f"{rule.summary} Family {rule.family} ({FAMILIES[rule.family].split(':')[0]}); "
-            f"default severity {rule.severity}; fix: {rule.fix}.",
-            "",
-            "### What it checks",
-            "",
-            doc.what,
-            "",
-            "### Why it matters",
-            "",
-            doc.why,
-            "",
-            "### Example",
-            "",
-            "```yaml",
-            doc.example.rstrip("\n"),
-            "```",
-            "",
-            "### Use instead",
-            "",
-            "```yaml",
-            doc.use_instead.rstrip("\n"),
-            "```",
-            "",
-            "### Options",
-            "",
-            doc.options,
-            "",
-            "### Fix safety",
-            "",
-            doc.fix_safety,
-            "",
-        ]
-    )
 
 
 def run(args: argparse.Namespace) -> int:

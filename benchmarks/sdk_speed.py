@@ -1,0 +1,96 @@
+"""SDK speed, side by side with its peers, in one run.
+
+1. Import time: `python -c "import promptreg"` against a bare `python -c pass`.
+2. get + render of an approved prompt against raw, pre-compiled Jinja2 templates of the
+   same messages rendered with the same variables (the least any SDK could do).
+
+Targets: import <= 100 ms above the bare interpreter; get+render <= 1.5x raw Jinja2.
+
+    .venv/bin/python benchmarks/sdk_speed.py [--runs 30] [--prompt support/summarize-ticket]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+import timeit
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def wall(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def import_times(runs: int) -> tuple[float, float]:
+    bare, ours = [], []
+    for _ in range(runs):  # interleaved, so both see the same machine state
+        bare.append(wall([sys.executable, "-c", "pass"]))
+        ours.append(wall([sys.executable, "-c", "import promptreg; promptreg.Registry"]))
+    return statistics.median(bare), statistics.median(ours)
+
+
+def sample_values(prompt_id: str) -> dict[str, object]:
+    from promptreg import Registry
+
+    prompt = Registry.open(REPO).get(prompt_id)
+    spec = prompt.spec
+    case = spec.evals[0]
+    return dict(case.vars)
+
+
+def render_times(prompt_id: str, number: int) -> tuple[float, float]:
+    import jinja2
+
+    from promptreg import Registry
+
+    registry = Registry.open(REPO)
+    prompt = registry.get(prompt_id)
+    values = sample_values(prompt_id)
+    bound = prompt.bind(values)  # raw Jinja2 gets the defaults handed to it, for fairness
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    raw = [(m.role, env.from_string(m.content)) for m in prompt.spec.messages]
+
+    def raw_render() -> list[dict[str, str]]:
+        return [{"role": role, "content": t.render(bound)} for role, t in raw]
+
+    def ours() -> list[dict[str, str]]:
+        return registry.get(prompt_id).render(**values)
+
+    assert raw_render() == ours(), "the two paths must produce the same messages"
+    raw_best = min(timeit.repeat(raw_render, number=number, repeat=7)) / number
+    ours_best = min(timeit.repeat(ours, number=number, repeat=7)) / number
+    return raw_best, ours_best
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=30, help="interpreter starts per side")
+    parser.add_argument("--number", type=int, default=5000, help="renders per timing")
+    parser.add_argument("--prompt", default="support/summarize-ticket")
+    args = parser.parse_args()
+
+    bare, ours = import_times(args.runs)
+    print(f"import   bare python        {bare * 1000:7.1f} ms (median of {args.runs})")
+    print(f"import   import promptreg   {ours * 1000:7.1f} ms")
+    delta = (ours - bare) * 1000
+    print(f"import   promptreg adds     {delta:7.1f} ms   target <= 100 ms  "
+          f"{'OK' if delta <= 100 else 'MISSED'}")
+
+    raw, mine = render_times(args.prompt, args.number)
+    ratio = mine / raw
+    print(f"render   raw Jinja2         {raw * 1e6:7.1f} us per call ({args.prompt})")
+    print(f"render   get + render       {mine * 1e6:7.1f} us per call")
+    print(f"render   ratio              {ratio:7.2f} x    target <= 1.5x  "
+          f"{'OK' if ratio <= 1.5 else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
