@@ -10,13 +10,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 from promptreg.errors import ConfigError
 from promptreg.loader import check_document
 from promptreg.location import Location
 from promptreg.schema import CONFIG_SCHEMA
 from promptreg.yamlio import read_document
+
+# typing costs ~15 ms to import and the SDK path needs it only for annotations.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 CONFIG_NAME = "promptreg.yaml"
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
+# typing costs ~15 ms to import and the SDK path needs it only for annotations.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Protocol
 
-class _Mark(Protocol):
-    line: int
-    column: int
+    class _Mark(Protocol):
+        line: int
+        column: int
 
 
 @dataclass(frozen=True, slots=True, order=True)

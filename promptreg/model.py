@@ -11,15 +11,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
 
 from promptreg.hashing import content_hash
 from promptreg.location import Location, Span
 from promptreg.yamlio import Document, PathKey
 
-Role = Literal["system", "developer", "user", "assistant"]
-Status = Literal["draft", "review", "approved", "deprecated"]
-VarType = Literal["string", "integer", "number", "boolean", "array", "object"]
+# typing costs ~15 ms to import and the SDK path needs it only for annotations.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    Role = Literal["system", "developer", "user", "assistant"]
+    Status = Literal["draft", "review", "approved", "deprecated"]
+    VarType = Literal["string", "integer", "number", "boolean", "array", "object"]
+    OutputFormat = Literal["text", "json"]
 
 TIERS = (1, 2, 3)
 STATUSES: tuple[Status, ...] = ("draft", "review", "approved", "deprecated")
@@ -56,7 +61,7 @@ class Message:
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    format: Literal["text", "json"]
+    format: OutputFormat
     schema: Mapping[str, Any] | None = None
 
 

@@ -6,14 +6,19 @@ variables and running the compiled templates, close to raw Jinja2.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from promptreg.errors import InvalidPromptError, Problem, VariableError
 from promptreg.location import Location, Span
 from promptreg.model import PromptSpec, Variable
-from promptreg.templating import CompiledTemplate, TemplateProblemError, render_all
+from promptreg.suggest import did_you_mean
+
+# typing costs ~15 ms to import and the SDK path needs it only for annotations.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from promptreg.templating import CompiledTemplate
 
 Messages = list[dict[str, str]]
 
@@ -29,6 +34,10 @@ _TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
 
 def compile_messages(spec: PromptSpec) -> tuple[CompiledTemplate, ...]:
     """Compile every message template, or raise one error listing each bad message."""
+    # Deferred: Jinja2 costs ~40 ms to import, and listing or showing prompts never
+    # compiles a template; the first get() pays it instead of every `import promptreg`.
+    from promptreg.templating import CompiledTemplate, TemplateProblemError
+
     compiled: list[CompiledTemplate] = []
     problems: list[Problem] = []
     for index, message in enumerate(spec.messages):
@@ -56,11 +65,14 @@ def compile_messages(spec: PromptSpec) -> tuple[CompiledTemplate, ...]:
 class Prompt:
     """An approved (or explicitly allowed) prompt, ready to render."""
 
-    __slots__ = ("_checks", "_roles", "_templates", "spec")
+    __slots__ = ("_checks", "_render_all", "_roles", "_templates", "spec")
 
     def __init__(self, spec: PromptSpec) -> None:
         self.spec = spec
         self._templates = compile_messages(spec)
+        from promptreg.templating import render_all  # loaded by compile_messages
+
+        self._render_all = render_all
         self._roles = tuple(message.role for message in spec.messages)
         self._checks = tuple((var, _TYPE_CHECKS[var.type]) for var in spec.variables.values())
 
@@ -118,8 +130,7 @@ class Prompt:
             for name in values:
                 if name not in self.spec.variables:
                     problems = problems or []
-                    close = difflib.get_close_matches(name, list(self.spec.variables), n=1)
-                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    hint = did_you_mean(name, self.spec.variables)
                     problems.append(f"{name} is not a variable of this prompt{hint}")
         if problems:
             raise VariableError(self.spec.id, problems)
@@ -128,7 +139,7 @@ class Prompt:
     def render(self, **values: Any) -> Messages:
         """The chat messages, rendered in the sandbox after checking the variables."""
         bound = self.bind(values)
-        texts = render_all(self._templates, bound)
+        texts = self._render_all(self._templates, bound)
         return [
             {"role": role, "content": text} for role, text in zip(self._roles, texts, strict=True)
         ]

@@ -8,7 +8,6 @@ Registry's lifetime, so a request path pays a dict lookup, not a YAML parse.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from promptreg.loader import PROMPT_SUFFIX, LoadResult, load_prompt, prompt_id_f
 from promptreg.location import Location
 from promptreg.model import PromptSpec
 from promptreg.prompt import Prompt
+from promptreg.suggest import closest
 
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+\Z")
 
@@ -77,10 +77,10 @@ class Registry:
         path = self.path_of(prompt_id)
         if not path.is_file():
             known = [p for p in (prompt_id_for(x, self.registry_dir) for x in self.paths()) if p]
-            close = difflib.get_close_matches(prompt_id, known, n=1)
+            match = closest(prompt_id, known)
             raise PromptNotFoundError(
                 f"no prompt {prompt_id!r} in {self.registry_dir}",
-                hint=f"did you mean {close[0]!r}?" if close else "`promptreg list` shows the ids",
+                hint=f"did you mean {match!r}?" if match else "`promptreg list` shows the ids",
             )
         return load_prompt(path)
 

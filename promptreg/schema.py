@@ -7,17 +7,21 @@ jsonschema's best_match picks the most relevant error instead of cascading ten.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from promptreg.errors import ConfigError, Problem
 from promptreg.location import Span
+from promptreg.suggest import did_you_mean
 from promptreg.yamlio import Document, PathKey
+
+# typing costs ~15 ms to import and the SDK path needs it only for annotations.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 PROMPT_SCHEMA = "prompt.schema.json"
 CONFIG_SCHEMA = "promptreg.schema.json"
@@ -74,10 +78,7 @@ def _friendly(error: Any) -> Iterator[tuple[PathKey, bool, str]]:
         for key in error.instance:
             if key in known or any(re.search(p, key) for p in patterns):
                 continue
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = (
-                f"; did you mean {close[0]!r}?" if close else f"; allowed keys: {', '.join(known)}"
-            )
+            hint = did_you_mean(key, known) or f"; allowed keys: {', '.join(known)}"
             yield (*path, key), True, f"unknown key {key!r} in {where}{hint}"
         return
     if kind == "required":
@@ -87,8 +88,7 @@ def _friendly(error: Any) -> Iterator[tuple[PathKey, bool, str]]:
         return
     if kind == "enum":
         options = [str(o) for o in error.validator_value]
-        close = difflib.get_close_matches(str(error.instance), options, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(str(error.instance), options)
         yield path, False, f"{where}: {error.instance!r} is not one of {', '.join(options)}{hint}"
         return
     if kind == "pattern":
@@ -138,8 +138,12 @@ def schema_problems(document: Document, name: str, code: str = "S001") -> list[P
                 continue
             seen.add(path)
             this_code = code
-            if best.validator == "pattern" and path and path[-1] == "version":
+            if best.validator in ("pattern", "type") and path and path[-1] == "version":
                 this_code = "S003"  # semver is its own rule: its fix and docs differ
+                message = (
+                    f"{_dotted(path)}: {best.instance!r} is not a semantic version; "
+                    "write MAJOR.MINOR.PATCH, e.g. 1.2.0"
+                )
             problems.append(Problem(this_code, message, document.location(path, key=at_key)))
     problems.sort(key=lambda p: (p.location.span or Span.at(1), p.message))
     return problems

@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from promptreg.errors import Problem
 from promptreg.location import Location, Position, Span
+
+# typing costs ~15 ms to import and the SDK path needs it only for annotations.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 32
@@ -76,7 +79,8 @@ class Document:
 
 # YAML 1.2 core schema, which is also what ruamel.yaml's round-trip mode uses, so the
 # formatter never changes what a value means. YAML 1.1's yes/no/on/off and its
-# timestamps stay strings.
+# timestamps stay strings. So do .inf and .nan: prompt files are JSON documents written
+# as YAML, and JSON has no such numbers (they would also poison the content hash).
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _TRUES = frozenset(("true", "True", "TRUE"))
 _FALSES = frozenset(("false", "False", "FALSE"))
@@ -84,8 +88,6 @@ _INT_RE = re.compile(r"[-+]?[0-9]+\Z")
 _OCT_RE = re.compile(r"0o[0-7]+\Z")
 _HEX_RE = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-_INF_RE = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
-_NAN = frozenset((".nan", ".NaN", ".NAN"))
 _NUMERIC_START = frozenset("0123456789+-.")
 
 
@@ -102,18 +104,17 @@ def resolve_plain(text: str) -> Any:
         return text
     if first not in _NUMERIC_START:
         return text
-    if _INT_RE.match(text):
-        return int(text)
-    if _FLOAT_RE.match(text):
-        return float(text)
-    if _OCT_RE.match(text):
-        return int(text[2:], 8)
-    if _HEX_RE.match(text):
-        return int(text[2:], 16)
-    if _INF_RE.match(text):
-        return float("-inf") if first == "-" else float("inf")
-    if text in _NAN:
-        return float("nan")
+    try:
+        if _INT_RE.match(text):
+            return int(text)
+        if _FLOAT_RE.match(text):
+            return float(text)
+        if _OCT_RE.match(text):
+            return int(text[2:], 8)
+        if _HEX_RE.match(text):
+            return int(text[2:], 16)
+    except ValueError:  # more digits than Python converts (sys.int_info.default_max_str_digits)
+        return text
     return text
 
 
@@ -159,7 +160,9 @@ def _offset_position(text: str, offset: int) -> Position:
 
 def _syntax_problem(exc: yaml.YAMLError, text: str, path: Path) -> Problem:
     if isinstance(exc, yaml.reader.ReaderError):
-        pos = _offset_position(text, exc.position)
+        # libyaml reads the text as UTF-8, so its position counts bytes, not characters.
+        chars = len(text.encode("utf-8")[: exc.position].decode("utf-8", "ignore"))
+        pos = _offset_position(text, chars)
         return Problem(
             "F001",
             f"unacceptable character U+{exc.character:04X} ({exc.reason}); remove it",
@@ -385,6 +388,8 @@ def atomic_write(path: Path, text: str) -> None:
     A temporary file in the same directory, flushed and synced, then renamed over the
     target: a crash or a full disk leaves the original untouched.
     """
+    import tempfile  # writers only; keeps it off the read path
+
     directory = path.parent
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     tmp = Path(tmp_name)

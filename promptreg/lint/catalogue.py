@@ -5,6 +5,7 @@ from __future__ import annotations
 from promptreg.errors import UsageError
 from promptreg.lint.rule import Rule
 from promptreg.lint.rules import file, schema, template
+from promptreg.suggest import closest
 
 _FAMILY_MODULES = (file, schema, template)
 
@@ -20,11 +21,9 @@ def lookup(code_or_name: str) -> Rule:
     key = REDIRECTS.get(code_or_name, code_or_name)
     rule = RULES.get(key.upper()) or BY_NAME.get(key.lower())
     if rule is None:
-        import difflib
-
-        close = difflib.get_close_matches(code_or_name, [*RULES, *BY_NAME], n=1)
+        match = closest(code_or_name, [*RULES, *BY_NAME])
         raise UsageError(
             f"unknown rule {code_or_name!r}",
-            hint=f"did you mean {close[0]!r}?" if close else "`promptreg rules` lists every rule",
+            hint=f"did you mean {match!r}?" if match else "`promptreg rules` lists every rule",
         )
     return rule

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
 from promptreg.location import Span
+from promptreg.suggest import did_you_mean
 
 MODELINE = "# yaml-language-server: $schema="
-
-
-def _did_you_mean(word: str, options: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def check_id_matches_path(ctx: FileContext) -> Iterator[Hit]:
@@ -32,7 +27,7 @@ def check_owner_known(ctx: FileContext) -> Iterator[Hit]:
     if ctx.spec.owner not in owners:
         yield ctx.hit(
             f"owner {ctx.spec.owner!r} is not a team listed under owners: in promptreg.yaml"
-            + _did_you_mean(ctx.spec.owner, owners),
+            + did_you_mean(ctx.spec.owner, owners),
             ("owner",),
         )
 
@@ -44,7 +39,7 @@ def check_model_known(ctx: FileContext) -> Iterator[Hit]:
         known = ", ".join(models) or "none"
         yield ctx.hit(
             f"model {name!r} is not listed under models: in promptreg.yaml (known: {known})"
-            + _did_you_mean(name, models),
+            + did_you_mean(name, models),
             ("model", "name"),
         )
 
