@@ -87,7 +87,8 @@ class NotApprovedError(PromptregError):
         super().__init__(
             f"prompt {prompt_id!r} is not approved for use: {reason}",
             location=location,
-            hint="get it reviewed and approved, or pass allow_unapproved=True in development",
+            hint=f"`promptreg show {prompt_id}` shows its approvals; during development the "
+            "SDK's allow_unapproved=True (or render without --approved-only) bypasses this",
         )
 
 

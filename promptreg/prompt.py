@@ -44,14 +44,9 @@ def compile_messages(spec: PromptSpec) -> tuple[CompiledTemplate, ...]:
         try:
             compiled.append(CompiledTemplate(message.content))
         except TemplateProblemError as exc:
-            node = (
-                spec.document.positions.get(("messages", index, "content"))
-                if spec.document
-                else None
-            )
-            line = (
-                node.content_line(exc.problem.line) if node else spec.span(("messages", index)).line
-            )
+            document = spec.document
+            where = ("messages", index, "content")
+            line = document.text_line(where, exc.problem.line) if document else 1
             problems.append(
                 Problem(
                     "T001", exc.problem.message, Location(spec.location().path, Span.at(line, 1))
@@ -65,7 +60,7 @@ def compile_messages(spec: PromptSpec) -> tuple[CompiledTemplate, ...]:
 class Prompt:
     """An approved (or explicitly allowed) prompt, ready to render."""
 
-    __slots__ = ("_checks", "_render_all", "_roles", "_templates", "spec")
+    __slots__ = ("_checks", "_labels", "_render_all", "_roles", "_templates", "spec")
 
     def __init__(self, spec: PromptSpec) -> None:
         self.spec = spec
@@ -74,6 +69,9 @@ class Prompt:
 
         self._render_all = render_all
         self._roles = tuple(message.role for message in spec.messages)
+        self._labels = tuple(
+            f"{spec.id} message {number} ({role})" for number, role in enumerate(self._roles, 1)
+        )
         self._checks = tuple((var, _TYPE_CHECKS[var.type]) for var in spec.variables.values())
 
     @property
@@ -104,9 +102,11 @@ class Prompt:
         """
         bound: dict[str, Any] = {}
         problems: list[str] | None = None
+        given = 0
         for var, check in self._checks:
             name = var.name
             if name in values:
+                given += 1
                 value = values[name]
                 if not check(value):
                     problems = problems or []
@@ -126,7 +126,7 @@ class Prompt:
                 problems.append(f"{name} is required ({var.type}): {var.description}")
             else:
                 bound[name] = None
-        if len(bound) != len(values) or problems:
+        if given != len(values):
             for name in values:
                 if name not in self.spec.variables:
                     problems = problems or []
@@ -139,7 +139,7 @@ class Prompt:
     def render(self, **values: Any) -> Messages:
         """The chat messages, rendered in the sandbox after checking the variables."""
         bound = self.bind(values)
-        texts = self._render_all(self._templates, bound)
+        texts = self._render_all(self._templates, bound, self._labels)
         return [
             {"role": role, "content": text} for role, text in zip(self._roles, texts, strict=True)
         ]

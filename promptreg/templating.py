@@ -15,7 +15,7 @@ import contextvars
 import operator
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,12 +28,14 @@ from jinja2.visitor import NodeTransformer
 from promptreg.errors import TemplateError
 
 MAX_ITERATIONS = 100_000
-"""Loop iterations plus calls per render, all loops and macros together."""
+"""Loop iterations, items fed through iterating filters, and calls, per render."""
 MAX_SEQUENCE = 100_000
-"""Longest string or list that `*`, `+`, padding or replace may produce."""
+"""Longest string or list one operator, padding, replace or join may produce."""
+MAX_ALLOCATED = 10_000_000
+"""Characters of strings that operators, filters and methods may build per render."""
 MAX_INT_BITS = 4096
 MAX_OUTPUT = 1_000_000
-"""Characters of output per render."""
+"""Characters of output per render, all messages together."""
 MAX_SECONDS = 2.0
 """Wall-clock safety net, checked as the budget is drawn."""
 
@@ -54,6 +56,27 @@ _BLOCKED_STR_METHODS = frozenset(
         "expandtabs",
     )
 )
+_ITERATING_FILTERS = frozenset(
+    (
+        "map",
+        "select",
+        "reject",
+        "selectattr",
+        "rejectattr",
+        "sum",
+        "join",
+        "list",
+        "unique",
+        "batch",
+        "slice",
+        "groupby",
+        "sort",
+        "min",
+        "max",
+        "reverse",
+    )
+)
+"""Filters that walk their input in Python: each item they take draws from the budget."""
 
 
 class LimitExceeded(Exception):
@@ -61,26 +84,40 @@ class LimitExceeded(Exception):
 
 
 class _Budget:
-    __slots__ = ("deadline", "output", "steps")
+    __slots__ = ("allocated", "deadline", "output", "steps")
 
     def __init__(self) -> None:
         self.steps = MAX_ITERATIONS
         self.output = MAX_OUTPUT
+        self.allocated = MAX_ALLOCATED
         self.deadline = time.monotonic() + MAX_SECONDS
 
-    def step(self, count: int = 1) -> None:
-        self.steps -= count
+    def _check_clock(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise LimitExceeded(f"rendering took longer than {MAX_SECONDS:g} seconds")
+
+    def step(self) -> None:
+        self.steps -= 1
         if self.steps < 0:
             raise LimitExceeded(
-                f"more than {MAX_ITERATIONS:,} loop iterations and calls in one render"
+                f"more than {MAX_ITERATIONS:,} loop iterations, filtered items and calls "
+                "in one render"
             )
-        if not self.steps & 0x3FF and time.monotonic() > self.deadline:
-            raise LimitExceeded(f"rendering took longer than {MAX_SECONDS:g} seconds")
+        if not self.steps & 0x3FF:
+            self._check_clock()
 
     def emit(self, size: int) -> None:
         self.output -= size
         if self.output < 0:
             raise LimitExceeded(f"output longer than {MAX_OUTPUT:,} characters")
+
+    def alloc(self, size: int) -> None:
+        self.allocated -= size
+        if self.allocated < 0:
+            raise LimitExceeded(
+                f"more than {MAX_ALLOCATED:,} characters of strings built in one render"
+            )
+        self._check_clock()
 
 
 _CURRENT: contextvars.ContextVar[_Budget] = contextvars.ContextVar("promptreg_budget")
@@ -89,7 +126,7 @@ _CURRENT: contextvars.ContextVar[_Budget] = contextvars.ContextVar("promptreg_bu
 def _budget() -> _Budget:
     try:
         return _CURRENT.get()
-    except LookupError:  # rendered outside render(): give it a fresh budget
+    except LookupError:  # rendered outside render_all(): give it a fresh budget
         budget = _Budget()
         _CURRENT.set(budget)
         return budget
@@ -117,6 +154,13 @@ def _check_sequence(size: int, what: str) -> None:
         raise LimitExceeded(f"{what} would make {size:,} items, over the limit of {MAX_SEQUENCE:,}")
 
 
+def _iterate(iterable: Any) -> Iterator[Any]:
+    budget = _budget()
+    for item in iterable:
+        budget.step()
+        yield item
+
+
 def _checked_binop(op: str, left: Any, right: Any) -> Any:
     if op == "**":
         if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0:
@@ -125,8 +169,8 @@ def _checked_binop(op: str, left: Any, right: Any) -> Any:
                 raise LimitExceeded(
                     f"{left} ** {right} would be a {bits:,}-bit number, over {MAX_INT_BITS:,} bits"
                 )
-        return left**right
-    if op == "*":
+        result = left**right
+    elif op == "*":
         if isinstance(left, int) and isinstance(right, int):
             if left.bit_length() + right.bit_length() > MAX_INT_BITS:
                 raise LimitExceeded(f"multiplication result over {MAX_INT_BITS:,} bits")
@@ -134,16 +178,24 @@ def _checked_binop(op: str, left: Any, right: Any) -> Any:
             _check_sequence(_size(left, MAX_SEQUENCE + 1) * max(right, 0), "repetition")
         elif isinstance(left, int) and not isinstance(right, int | float):
             _check_sequence(_size(right, MAX_SEQUENCE + 1) * max(left, 0), "repetition")
-        return left * right
-    if op == "+":
+        result = left * right
+    elif op == "+":
         if not isinstance(left, int | float):
             _check_sequence(
                 _size(left, MAX_SEQUENCE + 1) + _size(right, MAX_SEQUENCE + 1), "concatenation"
             )
-        return left + right
-    if op == "%" and isinstance(left, str):
+        result = left + right
+    elif op == "%" and isinstance(left, str):
         _check_format_spec(left)
-    return _BINOPS[op](left, right)
+        # Every conversion may print the whole argument: '%s%s%s' % (s, s, s).
+        specs = left.count("%")
+        _check_sequence(len(left) + specs * _size(right, MAX_SEQUENCE + 1), "% formatting")
+        result = left % right
+    else:
+        result = _BINOPS[op](left, right)
+    if isinstance(result, str | list | tuple):
+        _budget().alloc(len(result))
+    return result
 
 
 _BINOPS: dict[str, Callable[[Any, Any], Any]] = {
@@ -159,23 +211,9 @@ def _check_format_spec(spec: str) -> None:
                 raise LimitExceeded(f"format width {match.group(0)!r} is too large")
 
 
-def _guard_filter(name: str, guard: Callable[..., None], filters: dict[str, Any]) -> None:
-    original = filters[name]
-    pass_arg = getattr(original, "jinja_pass_arg", None)
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        guard(*(args[1:] if pass_arg is not None else args), **kwargs)
-        return original(*args, **kwargs)
-
-    if pass_arg is not None:
-        wrapper.jinja_pass_arg = pass_arg  # type: ignore[attr-defined]
-    filters[name] = wrapper
-
-
 def _guard_join(value: Any, d: str = "", attribute: Any = None) -> None:
     del attribute
-    items = list(value) if not isinstance(value, str) else [value]
-    _budget().emit(0)
+    items = value if isinstance(value, list | tuple) else [value]
     total = sum(_size(item, MAX_OUTPUT + 1) for item in items) + len(d) * max(len(items) - 1, 0)
     if total > MAX_OUTPUT:
         raise LimitExceeded(f"join would make {total:,} characters, over {MAX_OUTPUT:,}")
@@ -216,12 +254,51 @@ def _guard_stringify(value: Any, *args: Any, **kwargs: Any) -> None:
 
 
 def _guard_format(value: Any, *args: Any, **kwargs: Any) -> None:
-    del args, kwargs
     _check_format_spec(str(value))
+    specs = str(value).count("%")
+    _check_sequence(len(str(value)) + specs * _size([args, kwargs], MAX_SEQUENCE + 1), "format")
 
 
 def _guard_center(value: Any, width: int = 80) -> None:
     _check_sequence(max(len(str(value)), int(width)), "center")
+
+
+_FILTER_GUARDS: dict[str, Callable[..., None]] = {
+    "join": _guard_join,
+    "replace": _guard_replace,
+    "indent": _guard_indent,
+    "wordwrap": _guard_wordwrap,
+    "center": _guard_center,
+    "format": _guard_format,
+    "string": _guard_stringify,
+    "pprint": _guard_stringify,
+    "tojson": _guard_stringify,
+    "urlencode": _guard_stringify,
+    "xmlattr": _guard_stringify,
+}
+
+
+def _bounded_filter(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter that takes its input item by item from the budget, is checked by its
+    guard before it runs, and charges the strings it makes."""
+    pass_arg = getattr(original, "jinja_pass_arg", None)
+    head = 0 if pass_arg is None else 1
+    iterates = name in _ITERATING_FILTERS
+    guard = _FILTER_GUARDS.get(name)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if iterates and len(args) > head and not isinstance(args[head], str | Mapping):
+            args = (*args[:head], list(_iterate(args[head])), *args[head + 1 :])
+        if guard is not None and len(args) > head:
+            guard(*args[head:], **kwargs)
+        result = original(*args, **kwargs)
+        if isinstance(result, str):
+            _budget().alloc(len(result))
+        return result
+
+    if pass_arg is not None:
+        wrapper.jinja_pass_arg = pass_arg  # type: ignore[attr-defined]
+    return wrapper
 
 
 class BoundedEnvironment(ImmutableSandboxedEnvironment):
@@ -240,19 +317,14 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
             auto_reload=False,
         )
         self.globals.pop("lipsum", None)
-        self.globals[_BUDGET_GLOBAL] = self._iterate
+        self.globals[_BUDGET_GLOBAL] = _iterate
         self.globals[_CHARGE_GLOBAL] = self._charge
         self.globals[_CONCAT_GLOBAL] = self._concat
+        # Identity, not equality: `in` on a tuple would call __eq__ of template values.
+        self._internal = frozenset(map(id, (_iterate, self._charge, self._concat)))
         filters: dict[str, Any] = self.filters
-        _guard_filter("join", _guard_join, filters)
-        _guard_filter("replace", _guard_replace, filters)
-        _guard_filter("indent", _guard_indent, filters)
-        _guard_filter("wordwrap", _guard_wordwrap, filters)
-        _guard_filter("center", _guard_center, filters)
-        _guard_filter("format", _guard_format, filters)
-        for name in ("string", "pprint", "tojson", "urlencode", "xmlattr", "list"):
-            if name in filters:
-                _guard_filter(name, _guard_stringify, filters)
+        for name, original in list(filters.items()):
+            filters[name] = _bounded_filter(name, original)
 
     @staticmethod
     def _finalize(value: Any) -> Any:
@@ -260,23 +332,15 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         return value
 
     @staticmethod
-    def _iterate(iterable: Any) -> Iterator[Any]:
-        budget = _budget()
-        for item in iterable:
-            budget.step()
-            yield item
-
-    @staticmethod
     def _charge(size: int) -> str:
-        budget = _budget()
-        budget.step()
-        budget.emit(size)
+        _budget().emit(size)
         return ""
 
     @staticmethod
     def _concat(*parts: Any) -> str:
         total = sum(_size(p, MAX_SEQUENCE + 1) for p in parts)
         _check_sequence(total, "concatenation (~)")
+        _budget().alloc(total)
         return "".join(str(p) for p in parts)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
@@ -288,15 +352,20 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         return _checked_binop(operator, left, right)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        _budget().step()
+        if id(__obj) not in __self._internal:
+            _budget().step()
         owner = getattr(__obj, "__self__", None)
         if isinstance(owner, str):
             name = getattr(__obj, "__name__", "")
             if name == "replace" and len(args) >= 2:
                 _guard_replace(owner, args[0], args[1])
             elif name == "join" and args:
+                args = (list(_iterate(args[0])), *args[1:])
                 _guard_join(args[0], owner)
-        return super().call(__context, __obj, *args, **kwargs)
+        result = super().call(__context, __obj, *args, **kwargs)
+        if isinstance(result, str):
+            _budget().alloc(len(result))
+        return result
 
 
 def _static_size(body: list[nodes.Node]) -> int:
@@ -377,7 +446,8 @@ def parse(source: str) -> nodes.Template:
         if found is not None:
             raise TemplateProblemError(
                 TemplateProblem(
-                    f"templates cannot {word} other templates; write the text into the message",
+                    f"templates cannot use {{% {word} %}}: a template may not read other "
+                    "templates or files; write the text into the message",
                     found.lineno,
                 )
             )
@@ -413,36 +483,59 @@ class CompiledTemplate:
         return self._template.render(values)
 
 
-def render_all(templates: Iterable[CompiledTemplate], values: Mapping[str, Any]) -> list[str]:
-    """Render templates under one shared budget; limit and sandbox errors explained."""
-    token = _CURRENT.set(_Budget())
-    try:
-        return [template.render(values) for template in templates]
-    except LimitExceeded as exc:
-        raise TemplateError(
+def _explain(exc: Exception) -> tuple[str, str | None]:
+    """A sentence and a hint for an exception raised while rendering."""
+    if isinstance(exc, LimitExceeded):
+        return (
             f"template stopped: {exc}",
-            hint="templates are bounded so a prompt cannot hang CI; simplify the template",
-        ) from None
-    except SecurityError as exc:
-        raise TemplateError(
+            "templates are bounded so a prompt cannot hang CI or exhaust memory; "
+            "simplify the template",
+        )
+    if isinstance(exc, SecurityError):
+        return (
             f"template refused by the sandbox: {exc}",
-            hint="templates may only read their variables; attributes starting with '_' "
-            "and file access are blocked",
-        ) from None
-    except jinja2.UndefinedError as exc:
-        raise TemplateError(
+            "templates may only read their variables; attributes starting with '_', "
+            "string formatting methods and file access are blocked",
+        )
+    if isinstance(exc, jinja2.UndefinedError):
+        return (
             f"template error: {exc.message}",
-            hint="declare the variable under `variables:` or fix its name",
-        ) from None
-    except (
-        jinja2.TemplateError,
-        TypeError,
-        ValueError,
-        ArithmeticError,
-        RecursionError,
-        LookupError,
-        AttributeError,
-    ) as exc:
-        raise TemplateError(f"template failed: {type(exc).__name__}: {exc}") from None
+            "declare the variable under `variables:` or fix its name",
+        )
+    return f"template failed: {type(exc).__name__}: {exc}", None
+
+
+_RENDER_ERRORS = (
+    LimitExceeded,
+    jinja2.TemplateError,
+    TypeError,
+    ValueError,
+    ArithmeticError,
+    RecursionError,
+    LookupError,
+    AttributeError,
+)
+
+
+def render_all(
+    templates: Sequence[CompiledTemplate],
+    values: Mapping[str, Any],
+    labels: Sequence[str] | None = None,
+) -> list[str]:
+    """Render templates under one shared budget; an error names the template it came from.
+
+    `labels` name each template in errors, e.g. "support/summarize-ticket message 2 (user)".
+    """
+    token = _CURRENT.set(_Budget())
+    index = 0
+    try:
+        out = []
+        for index, template in enumerate(templates):  # noqa: B007 - index is read on error
+            out.append(template.render(values))
+        return out
+    except _RENDER_ERRORS as exc:
+        message, hint = _explain(exc)
+        where = labels[index] if labels and index < len(labels) else f"template {index + 1}"
+        raise TemplateError(f"{where}: {message}", hint=hint) from None
     finally:
         _CURRENT.reset(token)

@@ -11,6 +11,7 @@ round-trip mode instead, imported only by the functions that need it.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -43,12 +44,6 @@ class NodeSpan:
     style: str | None = None
     """The scalar style: '' plain, "'" or '"' quoted, '|' literal, '>' folded."""
 
-    def content_line(self, template_line: int) -> int:
-        """The file line of line `template_line` (1-based) of a scalar's text."""
-        if self.style in ("|", ">"):
-            return self.value.start.line + template_line
-        return self.value.start.line + template_line - 1
-
 
 @dataclass(frozen=True, slots=True)
 class Document:
@@ -75,6 +70,30 @@ class Document:
 
     def location(self, path: PathKey, *, key: bool = False) -> Location:
         return Location(self.path, self.span(path, key=key))
+
+    def text_line(self, path: PathKey, line: int) -> int:
+        """The file line holding line `line` (1-based) of the string value at `path`.
+
+        Exact for literal block scalars (`|`), which keep their lines. Folded and
+        quoted scalars join or re-wrap lines, so the line's text is searched for in the
+        scalar's source instead.
+        """
+        node = self.positions.get(path)
+        if node is None:
+            return self.span(path).line
+        start, end = node.value.start.line, node.value.end.line
+        if node.style == "|":
+            return start + line
+        value: Any = self.value
+        for part in path:
+            value = value[part]
+        wanted = str(value).split("\n")[line - 1].strip()[:40] if isinstance(value, str) else ""
+        source = self.text.split("\n")
+        if wanted:
+            for number in range(start, min(end, len(source)) + 1):
+                if wanted in source[number - 1]:
+                    return number
+        return start + (1 if node.style == ">" else 0)
 
 
 # YAML 1.2 core schema, which is also what ruamel.yaml's round-trip mode uses, so the
@@ -104,18 +123,23 @@ def resolve_plain(text: str) -> Any:
         return text
     if first not in _NUMERIC_START:
         return text
-    try:
-        if _INT_RE.match(text):
-            return int(text)
-        if _FLOAT_RE.match(text):
-            return float(text)
-        if _OCT_RE.match(text):
-            return int(text[2:], 8)
-        if _HEX_RE.match(text):
-            return int(text[2:], 16)
-    except ValueError:  # more digits than Python converts (sys.int_info.default_max_str_digits)
+    number: int | float
+    if _INT_RE.match(text) and len(text) <= 20:
+        number = int(text)
+    elif _FLOAT_RE.match(text):
+        number = float(text)
+        if not math.isfinite(number):  # 1e999: JSON has no infinity
+            return text
+        return number
+    elif _OCT_RE.match(text) and len(text) <= 24:
+        number = int(text[2:], 8)
+    elif _HEX_RE.match(text) and len(text) <= 18:
+        number = int(text[2:], 16)
+    else:
         return text
-    return text
+    # Integers are 64-bit, as in most JSON readers; a longer one stays a string (and
+    # then fails its schema type) rather than breaking hashing or messages downstream.
+    return number if -(2**63) <= number < 2**63 else text
 
 
 def decode(data: bytes, path: Path) -> tuple[str | None, list[Problem]]:
@@ -290,8 +314,13 @@ def parse(text: str, path: Path) -> Document:
                 span = Span.from_marks(event.start_mark, event.end_mark)
                 if event.anchor is not None or event.tag is not None:
                     refuse_anchor_and_tag(event, span)
-                value = resolve_plain(event.value) if event.style == "" else event.value
-                place(value, span, event.style)
+                awaiting_key = (
+                    bool(stack) and isinstance(stack[-1].value, dict) and stack[-1].key is None
+                )
+                if event.style == "" and not awaiting_key:  # keys keep their spelling
+                    place(resolve_plain(event.value), span, event.style)
+                else:
+                    place(event.value, span, event.style)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 span = Span.from_marks(event.start_mark, event.end_mark)
                 if event.anchor is not None or event.tag is not None:

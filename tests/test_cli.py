@@ -309,11 +309,6 @@ def test_init_creates_the_scaffold_and_it_lints_clean(
     assert "All checks passed (1 file)." in lint.out
 
 
-@pytest.mark.xfail(
-    reason="init writes the example prompt's modeline as "
-    "../../.promptreg/.promptreg/schemas/prompt.schema.json, a file that does not exist",
-    strict=True,
-)
 def test_init_example_modeline_points_at_the_copied_schema(initialised: Path) -> None:
     example = initialised / "registry" / "examples" / "summarize-notes.prompt.yaml"
 
@@ -549,12 +544,6 @@ def test_lint_reports_the_exact_place(
     assert breakage.message in entry["message"]
 
 
-@pytest.mark.xfail(
-    reason="T001 inside a folded (>) block scalar points at the wrong file line: "
-    "YAML folding joins lines, but NodeSpan.content_line maps template line N to "
-    "the N-th line after the indicator",
-    strict=True,
-)
 def test_lint_t001_line_in_a_folded_block_scalar(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -999,12 +988,6 @@ def test_render_reports_every_variable_problem_at_once(
     assert run.out == ""
 
 
-@pytest.mark.xfail(
-    reason="an unknown variable name is silently ignored when the number of values passed "
-    "equals the number of variables bound (Prompt.bind compares counts, and a defaulted "
-    "variable fills the gap)",
-    strict=True,
-)
 def test_render_rejects_a_misspelt_variable(
     in_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -1131,11 +1114,6 @@ def test_render_approved_only_serves_an_approved_prompt(
     assert run.err == ""
 
 
-@pytest.mark.xfail(
-    reason="the render help example passes --var must_haves to hr/job-posting-draft, "
-    "which declares no such variable",
-    strict=True,
-)
 def test_render_help_examples_use_declared_variables(
     in_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -1242,11 +1220,6 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert __version__ == pyproject["project"]["version"]
 
 
-@pytest.mark.xfail(
-    reason="argparse usage errors exit 3 ('internal error') instead of 2: _Parser.error "
-    "raises Exit inside error_handler, whose `except Exception` treats it as a crash",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "args",
     [["bogus"], ["new", "ops/triage", "--tier", "9"], ["lint", "--format", "xml"]],

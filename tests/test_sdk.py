@@ -10,11 +10,11 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
-from promptreg import NotApprovedError, Registry, VariableError
+from promptreg import NotApprovedError, Registry, TemplateError, VariableError
 from promptreg.errors import InvalidPromptError, PromptNotFoundError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,7 +47,9 @@ def test_edit_after_approval_is_refused_naming_prompt_and_stale_approval(
 ) -> None:
     path = registry_copy / "registry" / f"{SUMMARIZE}.prompt.yaml"
     text = path.read_text(encoding="utf-8")
-    edited = text.replace("You summarise customer support tickets", "You summarise support tickets", 1)
+    edited = text.replace(
+        "You summarise customer support tickets", "You summarise support tickets", 1
+    )
     assert edited != text
     path.write_text(edited, encoding="utf-8")
 
@@ -69,7 +71,7 @@ def test_metadata_edit_keeps_the_approval(registry_copy: Path) -> None:
 
 def test_unapproved_prompt_is_refused_unless_allowed() -> None:
     registry = Registry.open(REPO)
-    with pytest.raises(NotApprovedError, match="research/literature-digest.*draft"):
+    with pytest.raises(NotApprovedError, match=r"research/literature-digest.*draft"):
         registry.get("research/literature-digest")
     prompt = registry.get("research/literature-digest", allow_unapproved=True)
     assert prompt.spec.status == "draft"
@@ -83,7 +85,7 @@ def test_approval_from_a_reviewer_outside_the_group_does_not_count(registry_copy
         path.read_text(encoding="utf-8").replace(reviewer, "intruder@example.com"),
         encoding="utf-8",
     )
-    with pytest.raises(NotApprovedError, match="intruder@example.com is not a member"):
+    with pytest.raises(NotApprovedError, match=r"intruder@example\.com is not a member"):
         Registry.open(registry_copy).get(SUMMARIZE)
 
 
@@ -138,7 +140,7 @@ def test_broken_prompt_file_raises_with_its_location(registry_copy: Path) -> Non
 class _ChatServer(BaseHTTPRequestHandler):
     """An OpenAI-compatible /chat/completions endpoint that records what it received."""
 
-    received: list[dict[str, Any]] = []
+    received: ClassVar[list[dict[str, Any]]] = []
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
@@ -207,12 +209,23 @@ def test_openai_chat_kwargs_go_through_the_real_client(chat_server: str) -> None
 
 def test_text_output_has_no_response_format() -> None:
     registry = Registry.open(REPO)
-    spec = next(s for s in registry.list(status="approved") if s.output is None or
-                s.output.format == "text")
+    spec = next(
+        s for s in registry.list(status="approved") if s.output is None or s.output.format == "text"
+    )
     prompt = registry.get(spec.id)
     values = {
-        name: (var.enum[0] if var.enum else {"string": "x", "integer": 1, "number": 1.0,
-               "boolean": True, "array": ["x"], "object": {}}[var.type])
+        name: (
+            var.enum[0]
+            if var.enum
+            else {
+                "string": "x",
+                "integer": 1,
+                "number": 1.0,
+                "boolean": True,
+                "array": ["x"],
+                "object": {},
+            }[var.type]
+        )
         for name, var in prompt.variables.items()
         if var.required
     }
@@ -249,3 +262,15 @@ print(status, ",".join(heavy) or "none")
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "0 none"
+
+
+def test_render_error_names_the_prompt_and_the_message(registry_copy: Path) -> None:
+    path = registry_copy / "registry" / f"{SUMMARIZE}.prompt.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("<ticket>\n", "<ticket>\n      {{ 'a' * 10**9 }}\n", 1), encoding="utf-8"
+    )
+    prompt = Registry.open(registry_copy).get(SUMMARIZE, allow_unapproved=True)
+    with pytest.raises(TemplateError) as caught:
+        prompt.render(ticket_text="hello")
+    assert caught.value.message.startswith(f"{SUMMARIZE} message 2 (user): template stopped:")

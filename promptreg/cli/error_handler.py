@@ -34,6 +34,8 @@ def _crash_log() -> Path:
 def error_handler() -> Iterator[None]:
     try:
         yield
+    except Exit:
+        raise
     except PromptregError as exc:
         sys.stderr.write(f"promptreg: error: {exc}\n")
         if isinstance(exc, InvalidPromptError) and len(exc.problems) > 1:

@@ -50,12 +50,7 @@ def run(args: argparse.Namespace) -> int:
         schemas / CONFIG_SCHEMA: (schema_dir() / CONFIG_SCHEMA).read_text(encoding="utf-8"),
     }
     files[example_path] = EXAMPLE_PROMPT.format(
-        modeline=schema_modeline(example_path, root).replace(
-            "schemas/prompt", ".promptreg/schemas/prompt", 1
-        )
-        if not (root / "schemas" / PROMPT_SCHEMA).is_file()
-        else schema_modeline(example_path, root),
-        owner=args.owner,
+        modeline=schema_modeline(example_path, root), owner=args.owner
     )
     existing = [path for path in files if path.exists()]
     if existing:

@@ -71,7 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with error_handler():
             parser = build_parser()
-            args = parser.parse_args(argv)
+            try:
+                args = parser.parse_args(argv)
+            except SystemExit as done:  # --help and --version print, then exit 0
+                return done.code if isinstance(done.code, int) else EXIT_USAGE
             if args.command is None:
                 parser.print_help()
                 return EXIT_USAGE

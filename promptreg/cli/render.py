@@ -29,7 +29,9 @@ def add_parser(subparsers: Any, name: str) -> None:
         epilog=example(
             "promptreg render support/summarize-ticket --var ticket_text='Order 1234 is late'",
             "promptreg render support/summarize-ticket --vars-file vars.yaml --format openai",
-            'promptreg render hr/job-posting-draft --var \'must_haves=["Python", "SQL"]\'',
+            "promptreg render hr/job-posting-draft --var role_title='Data engineer' "
+            "--var work_model=hybrid --var salary_min=70000 --var salary_max=90000 "
+            "--var currency=EUR --var manager_notes='Small team, on-call once a month.'",
         ),
         formatter_class=HelpFormatter,
     )

@@ -31,8 +31,7 @@ def _template_variables(
 def check_syntax(ctx: FileContext) -> Iterator[Hit]:
     for index, result in _template_variables(ctx):
         if isinstance(result, TemplateProblemError):
-            node = ctx.document.positions.get(("messages", index, "content"))
-            line = node.content_line(result.problem.line) if node else ctx.hit("").span.line
+            line = ctx.document.text_line(("messages", index, "content"), result.problem.line)
             yield Hit(result.problem.message, Span.at(line, 1))
 
 
