@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from promptreg.errors import UsageError
 from promptreg.lint.rule import Rule
-from promptreg.lint.rules import file, schema, template
+from promptreg.lint.rules import (
+    file,
+    governance,
+    quality,
+    schema,
+    security,
+    template,
+    tokens,
+    versions,
+)
 from promptreg.suggest import closest
 
-_FAMILY_MODULES = (file, schema, template)
+_FAMILY_MODULES = (file, schema, template, governance, versions, security, tokens, quality)
 
 RULES: dict[str, Rule] = {rule.code: rule for module in _FAMILY_MODULES for rule in module.RULES}
 BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES.values()}

@@ -6,19 +6,59 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from promptreg.location import Span
+from promptreg.location import Position, Span
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+Applicability = Literal["safe", "unsafe"]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the source text from `start` (inclusive) to `end` (exclusive) with `text`.
+
+    Fixes are text edits, as in ruff: everything outside the edited range, comments and
+    key order included, stays byte for byte. Insert with start == end; delete with "".
+    """
+
+    start: Position
+    end: Position
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A way to resolve a finding: a description and non-overlapping edits."""
+
+    description: str
+    edits: tuple[Edit, ...]
+    applicability: Applicability = "safe"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "description": self.description,
+            "applicability": self.applicability,
+            "edits": [
+                {
+                    "line": e.start.line,
+                    "column": e.start.column,
+                    "end_line": e.end.line,
+                    "end_column": e.end.column,
+                    "text": e.text,
+                }
+                for e in self.edits
+            ],
+        }
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """What a check yields: a message and where. The runner adds code and severity."""
+    """What a check yields: a message, where, and maybe a fix. The runner adds the rest."""
 
     message: str
     span: Span
+    fix: Fix | None = None
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -29,6 +69,7 @@ class Finding:
     message: str = field(compare=False)
     name: str = field(compare=False)
     severity: Severity = field(compare=False, default="error")
+    fix: Fix | None = field(compare=False, default=None)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -41,4 +82,5 @@ class Finding:
             "column": self.span.start.column,
             "end_line": self.span.end.line,
             "end_column": self.span.end.column,
+            "fix": self.fix.to_json() if self.fix else None,
         }

@@ -14,7 +14,7 @@ from promptreg.config import CONFIG_NAME, Settings
 from promptreg.errors import Problem
 from promptreg.lint.catalogue import RULES
 from promptreg.lint.context import FileContext
-from promptreg.lint.finding import SEVERITY_RANK, Finding, Severity
+from promptreg.lint.finding import SEVERITY_RANK, Finding, Fix, Severity
 from promptreg.lint.select import Selection
 from promptreg.loader import PROMPT_SUFFIX, check_document, load_prompt, prompt_id_for
 from promptreg.location import Span
@@ -53,8 +53,10 @@ class Linter:
             return override  # type: ignore[return-value]
         return RULES[code].severity
 
-    def _finding(self, code: str, message: str, path: Path, span: Span) -> Finding:
-        return Finding(path, span, code, message, RULES[code].name, self._severity(code))
+    def _finding(
+        self, code: str, message: str, path: Path, span: Span, fix: Fix | None = None
+    ) -> Finding:
+        return Finding(path, span, code, message, RULES[code].name, self._severity(code), fix)
 
     def _from_problems(self, problems: Iterable[Problem]) -> Iterator[Finding]:
         for problem in problems:
@@ -79,7 +81,8 @@ class Linter:
             for rule in self._checks:
                 assert rule.check is not None
                 findings.extend(
-                    self._finding(rule.code, hit.message, path, hit.span) for hit in rule.check(ctx)
+                    self._finding(rule.code, hit.message, path, hit.span, hit.fix)
+                    for hit in rule.check(ctx)
                 )
         return sorted(findings)
 

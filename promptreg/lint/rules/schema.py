@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from promptreg.lint.context import FileContext
-from promptreg.lint.finding import Hit
+from promptreg.lint.finding import Edit, Fix, Hit
 from promptreg.lint.rule import Rule, RuleDoc
 from promptreg.location import Span
+from promptreg.scaffold import schema_modeline
 from promptreg.suggest import did_you_mean
 
 MODELINE = "# yaml-language-server: $schema="
@@ -15,10 +16,12 @@ MODELINE = "# yaml-language-server: $schema="
 
 def check_id_matches_path(ctx: FileContext) -> Iterator[Hit]:
     if ctx.expected_id is not None and ctx.spec.id != ctx.expected_id:
-        yield ctx.hit(
+        span = ctx.document.span(("id",))
+        yield Hit(
             f"id {ctx.spec.id!r} does not match the file's place in the registry; "
             f"it must be {ctx.expected_id!r} (or move the file)",
-            ("id",),
+            span,
+            Fix(f"set id to {ctx.expected_id!r}", (Edit(span.start, span.end, ctx.expected_id),)),
         )
 
 
@@ -47,10 +50,13 @@ def check_model_known(ctx: FileContext) -> Iterator[Hit]:
 def check_modeline(ctx: FileContext) -> Iterator[Hit]:
     first = ctx.document.text.split("\n", 1)[0]
     if not first.startswith(MODELINE):
+        line = schema_modeline(ctx.path, ctx.settings.root)
+        start = Span.at(1, 1).start
         yield Hit(
             "the first line is not the schema modeline; add "
             f"`{MODELINE}<path to>/prompt.schema.json` so editors validate the file",
             Span.at(1, 1),
+            Fix("insert the schema modeline", (Edit(start, start, line + "\n"),)),
         )
 
 
@@ -80,7 +86,10 @@ RULES: tuple[Rule, ...] = (
             example="# registry/support/summarize-ticket.prompt.yaml\n"
             "id: support/summarise-ticket\n",
             use_instead="id: support/summarize-ticket\n",
+            fix_safety="Safe: the id is set to the one the path demands. If the file is the one "
+            "in the wrong place, move it instead of applying the fix.",
         ),
+        fix="safe",
         check=check_id_matches_path,
     ),
     Rule(
@@ -132,8 +141,11 @@ RULES: tuple[Rule, ...] = (
             example="id: support/summarize-ticket\n",
             use_instead="# yaml-language-server: $schema=../../schemas/prompt.schema.json\n"
             "id: support/summarize-ticket\n",
+            fix_safety="Safe: inserts a comment line pointing at the schema relative to the "
+            "file (schemas/ or .promptreg/schemas/ at the registry root).",
         ),
         severity="warning",
+        fix="safe",
         check=check_modeline,
     ),
 )

@@ -1,0 +1,7 @@
+"""X: security. Secrets, personal data, banned phrases, links outside allowed domains."""
+
+from __future__ import annotations
+
+from promptreg.lint.rule import Rule
+
+RULES: tuple[Rule, ...] = ()
