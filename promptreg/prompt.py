@@ -47,11 +47,9 @@ def compile_messages(spec: PromptSpec) -> tuple[CompiledTemplate, ...]:
             document = spec.document
             where = ("messages", index, "content")
             line = document.text_line(where, exc.problem.line) if document else 1
-            problems.append(
-                Problem(
-                    "T001", exc.problem.message, Location(spec.location().path, Span.at(line, 1))
-                )
-            )
+            code = "T006" if exc.problem.kind == "unknown-name" else "T001"
+            location = Location(spec.location().path, Span.at(line, 1))
+            problems.append(Problem(code, exc.problem.message, location))
     if problems:
         raise InvalidPromptError(problems)
     return tuple(compiled)

@@ -165,7 +165,7 @@ variables:
   notes:
     type: string
     description: The meeting notes as written.
-    max_tokens: 4000
+    max_tokens: 3000
 messages:
   - role: system
     content: |

@@ -26,6 +26,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
 from promptreg.errors import TemplateError
+from promptreg.suggest import did_you_mean
 
 MAX_ITERATIONS = 100_000
 """Loop iterations, items fed through iterating filters, and calls, per render."""
@@ -421,6 +422,8 @@ class TemplateProblem:
 
     message: str
     line: int
+    kind: str = "syntax"
+    """syntax, forbidden (include/import/extends) or unknown-name (filter or test)."""
 
 
 _ENV: BoundedEnvironment | None = None
@@ -434,9 +437,10 @@ def environment() -> BoundedEnvironment:
 
 
 def parse(source: str) -> nodes.Template:
-    """Parse a template; raises TemplateProblemError with the template line."""
+    """Parse a template; TemplateProblemError with the template line if it cannot run."""
+    env = environment()
     try:
-        ast = environment().parse(source)
+        ast = env.parse(source)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblemError(
             TemplateProblem(f"template syntax error: {exc.message}", exc.lineno)
@@ -449,6 +453,18 @@ def parse(source: str) -> nodes.Template:
                     f"templates cannot use {{% {word} %}}: a template may not read other "
                     "templates or files; write the text into the message",
                     found.lineno,
+                    "forbidden",
+                )
+            )
+    for node in ast.find_all((nodes.Filter, nodes.Test)):
+        known = env.filters if isinstance(node, nodes.Filter) else env.tests
+        if node.name not in known:
+            what = "filter" if isinstance(node, nodes.Filter) else "test"
+            raise TemplateProblemError(
+                TemplateProblem(
+                    f"unknown {what} {node.name!r}" + did_you_mean(node.name, known),
+                    node.lineno,
+                    "unknown-name",
                 )
             )
     return ast
@@ -463,6 +479,40 @@ class TemplateProblemError(Exception):
 def variables_of(ast: nodes.Template) -> frozenset[str]:
     """Names a template reads from its context, found statically."""
     return frozenset(meta.find_undeclared_variables(ast) - set(environment().globals))
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateFacts:
+    """What the linter needs to know about one template, computed once from its AST."""
+
+    variables: frozenset[str]
+    name_lines: dict[str, tuple[int, ...]]
+    """Template lines (1-based) where each context variable is read."""
+    private_access: tuple[tuple[str, int], ...]
+    """Attributes the sandbox refuses (leading underscore, padding and format methods)."""
+
+
+def facts_of(ast: nodes.Template) -> TemplateFacts:
+    variables = variables_of(ast)
+    lines: dict[str, list[int]] = {}
+    for node in ast.find_all(nodes.Name):
+        if node.ctx == "load" and node.name in variables:
+            lines.setdefault(node.name, []).append(node.lineno)
+    private = [
+        (attr.attr, attr.lineno)
+        for attr in ast.find_all(nodes.Getattr)
+        if attr.attr.startswith("_") or attr.attr in _BLOCKED_STR_METHODS
+    ]
+    private += [
+        (str(item.arg.value), item.lineno)
+        for item in ast.find_all(nodes.Getitem)
+        if isinstance(item.arg, nodes.Const) and str(item.arg.value).startswith("_")
+    ]
+    return TemplateFacts(
+        variables=variables,
+        name_lines={name: tuple(sorted(set(found))) for name, found in lines.items()},
+        private_access=tuple(private),
+    )
 
 
 class CompiledTemplate:

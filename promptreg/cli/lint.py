@@ -9,9 +9,10 @@ from typing import Any
 
 from promptreg.cli.common import HelpFormatter, add_config_option, example, settings_from, use_color
 from promptreg.errors import EXIT_FINDINGS, EXIT_OK
-from promptreg.lint.runner import Linter
+from promptreg.lint.runner import Linter, LintResult
 from promptreg.lint.select import Selection
 from promptreg.report import REPORTERS
+from promptreg.report.statistics import report_statistics
 
 
 def _codes(value: str) -> list[str]:
@@ -24,13 +25,15 @@ def add_parser(subparsers: Any, name: str) -> None:
         help="check prompt files against the standards",
         description="Check prompt files (default: the whole registry) and report findings "
         "as file:line:col: CODE [severity] message.\n\n"
-        "Exit status: 0 no failing findings, 1 findings at or above the failing severity, "
-        "2 usage or configuration error.",
+        "Exit status: 0 no failing findings, 1 findings at or above the failing severity "
+        "(lint.fail_on, default error), 2 usage or configuration error.",
         epilog=example(
             "promptreg lint",
             "promptreg lint registry/support",
             "promptreg lint --select S,T --ignore S006",
-            "promptreg lint --format json > findings.json",
+            "promptreg lint --base origin/main --format sarif > promptreg.sarif",
+            "promptreg lint --fix",
+            "promptreg lint --statistics",
         ),
         formatter_class=HelpFormatter,
     )
@@ -42,14 +45,17 @@ def add_parser(subparsers: Any, name: str) -> None:
         help="files or directories (default: the registry directory)",
     )
     parser.add_argument(
-        "--format", choices=sorted(REPORTERS), default="text", help="output format (default: text)"
+        "--format",
+        choices=sorted(REPORTERS),
+        default="text",
+        help="output format (default: text)",
     )
     parser.add_argument(
         "--select",
         type=_codes,
         metavar="CODES",
-        help="comma-separated codes, prefixes or names to run instead of the "
-        "configured selection (e.g. S,T001)",
+        help="comma-separated codes, prefixes or names to run instead of the configured "
+        "selection (e.g. S,T001)",
     )
     parser.add_argument(
         "--extend-select", type=_codes, default=[], metavar="CODES", help="add to the selection"
@@ -62,9 +68,41 @@ def add_parser(subparsers: Any, name: str) -> None:
         help="comma-separated codes, prefixes or names to skip",
     )
     parser.add_argument(
+        "--base",
+        metavar="REF",
+        help="git revision to compare versions against (V rules), e.g. HEAD or origin/main",
+    )
+    parser.add_argument("--fix", action="store_true", help="apply safe fixes, then lint again")
+    parser.add_argument(
+        "--unsafe-fixes", action="store_true", help="with --fix, also apply unsafe fixes"
+    )
+    parser.add_argument(
+        "--statistics", action="store_true", help="count findings per rule instead of listing"
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print findings only, no summary line"
+    )
+    parser.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are findings"
     )
     add_config_option(parser)
+
+
+def _fix(linter: Linter, paths: list[Path], unsafe: bool) -> None:
+    from promptreg.lint.fix import fix_paths  # writes files: only with --fix
+
+    fixed = 0
+    for outcome in fix_paths(linter, paths, unsafe=unsafe):
+        if outcome.error:
+            sys.stderr.write(f"{outcome.path}: not fixed: {outcome.error}\n")
+        elif outcome.changed:
+            count = sum(outcome.fixed.values())
+            fixed += count
+            sys.stderr.write(
+                f"fixed {count} finding{'s' if count != 1 else ''} in {outcome.path}\n"
+            )
+    if fixed:
+        sys.stderr.write(f"{fixed} fixed; linting again\n")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,10 +113,32 @@ def run(args: argparse.Namespace) -> int:
         [*lint.ignore, *args.ignore],
         [*lint.extend_select, *args.extend_select],
     )
+    base = None
+    if args.base:
+        from promptreg.baseline import Baseline  # git only when asked for
+
+        base = Baseline(settings, args.base)
+    elif any(code.startswith("V") for code in selection.enabled) and not args.quiet:
+        sys.stderr.write("note: V rules skipped: they compare with a git base (--base REF)\n")
+    linter = Linter(settings, selection, base)
     paths = args.paths or [settings.registry_dir]
-    result = Linter(settings, selection).lint_paths(paths)
-    REPORTERS[args.format](result, sys.stdout, use_color())
+    if args.fix:
+        _fix(linter, paths, args.unsafe_fixes)
+    result = linter.lint_paths(paths)
+    _report(args, result)
     if args.exit_zero:
         return EXIT_OK
-    failing_severity = lint.fail_on if lint.fail_on in ("error", "warning", "info") else "error"
-    return EXIT_FINDINGS if result.failing(failing_severity) else EXIT_OK  # type: ignore[arg-type]
+    return EXIT_FINDINGS if result.failing(lint.fail_on) else EXIT_OK  # type: ignore[arg-type]
+
+
+def _report(args: argparse.Namespace, result: LintResult) -> None:
+    color = use_color()
+    if args.statistics:
+        report_statistics(result, sys.stdout, color)
+    elif args.quiet and args.format == "text":
+        from promptreg.report.text import format_finding
+
+        for finding in result.findings:
+            sys.stdout.write(format_finding(finding, color) + "\n")
+    else:
+        REPORTERS[args.format](result, sys.stdout, color)

@@ -6,16 +6,19 @@ pre-commit hooks and the TUI.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from promptreg.baseline import Baseline
 from promptreg.config import CONFIG_NAME, Settings
 from promptreg.errors import Problem
+from promptreg.lint import suppress
 from promptreg.lint.catalogue import RULES
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import SEVERITY_RANK, Finding, Fix, Severity
-from promptreg.lint.select import Selection
+from promptreg.lint.select import Selection, code_prefix
 from promptreg.loader import PROMPT_SUFFIX, check_document, load_prompt, prompt_id_for
 from promptreg.location import Span
 from promptreg.schema import CONFIG_SCHEMA
@@ -39,8 +42,14 @@ class LintResult:
 class Linter:
     """Settings and selection resolved once; then any number of files."""
 
-    def __init__(self, settings: Settings, selection: Selection | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        selection: Selection | None = None,
+        base: Baseline | None = None,
+    ) -> None:
         self.settings = settings
+        self.base = base
         lint = settings.lint
         self.selection = selection or Selection.build(lint.select, lint.ignore, lint.extend_select)
         self._checks = [
@@ -77,6 +86,7 @@ class Linter:
                 spec=result.spec,
                 settings=self.settings,
                 expected_id=prompt_id_for(path, self.settings.registry_dir),
+                base=self.base,
             )
             for rule in self._checks:
                 assert rule.check is not None
@@ -84,7 +94,66 @@ class Linter:
                     self._finding(rule.code, hit.message, path, hit.span, hit.fix)
                     for hit in rule.check(ctx)
                 )
-        return sorted(findings)
+            findings = self._suppress(ctx, findings)
+        return sorted(self._drop_per_file_ignores(path, findings))
+
+    def _suppress(self, ctx: FileContext, findings: list[Finding]) -> list[Finding]:
+        suppressions = [
+            *suppress.inline_suppressions(ctx.document),
+            *suppress.file_suppressions(ctx.spec, ctx.document),
+        ]
+        if not suppressions:
+            return findings
+        kept = list(suppress.apply(findings, suppressions))
+        needs_reason = self.settings.tier(ctx.spec.tier).suppression_reason
+        for item in suppressions:
+            if needs_reason and not item.reason and "G009" in self.selection:
+                kept.append(
+                    self._finding(
+                        "G009",
+                        f"suppression of {', '.join(item.rules)} gives no reason; tier "
+                        f"{ctx.spec.tier} requires one (write it after the brackets, or as "
+                        "`reason:` of the lint.ignore entry)",
+                        ctx.path,
+                        item.span,
+                    )
+                )
+            unknown = [r for r in item.rules if r not in RULES]
+            unused = [r for r in item.rules if r in self.selection and r not in item.used]
+            if (unknown or unused) and "G010" in self.selection:
+                what = (
+                    f"names no known rule ({', '.join(unknown)})"
+                    if unknown
+                    else f"suppresses no {', '.join(unused)} finding"
+                )
+                kept.append(
+                    self._finding(
+                        "G010",
+                        f"suppression {what}; remove it",
+                        ctx.path,
+                        item.span,
+                        suppress.removal_fix(item, ctx.document),
+                    )
+                )
+        return kept
+
+    def _drop_per_file_ignores(self, path: Path, findings: list[Finding]) -> list[Finding]:
+        table = self.settings.lint.per_file_ignores
+        if not table:
+            return findings
+        try:
+            relative = path.resolve().relative_to(self.settings.root).as_posix()
+        except ValueError:
+            relative = path.as_posix()
+        prefixes = tuple(
+            code_prefix(selector)
+            for pattern, selectors in table.items()
+            if fnmatch.fnmatchcase(relative, pattern)
+            for selector in selectors
+        )
+        if not prefixes:
+            return findings
+        return [f for f in findings if not f.code.startswith(prefixes)]
 
     def lint_paths(self, paths: Iterable[Path]) -> LintResult:
         findings: list[Finding] = []
@@ -92,7 +161,29 @@ class Linter:
         for path in expand_paths(paths):
             count += 1
             findings.extend(self.lint_file(path))
+        findings.extend(self.registry_findings())
         return LintResult(tuple(findings), count)
+
+    def registry_findings(self) -> list[Finding]:
+        """What no single file shows: approved prompts deleted since the base (V005)."""
+        if self.base is None or "V005" not in self.selection:
+            return []
+        found = []
+        for path in self.base.paths():
+            spec = self.base.spec(path)
+            if path.exists() or spec is None or spec.status != "approved":
+                continue
+            found.append(
+                self._finding(
+                    "V005",
+                    f"approved prompt {spec.id!r} {spec.version} was deleted without being "
+                    f"deprecated first; restore it and set status: deprecated, release that, "
+                    "then delete it",
+                    path,
+                    Span.at(1, 1),
+                )
+            )
+        return found
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:

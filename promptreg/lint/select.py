@@ -29,6 +29,11 @@ def _normalise(selector: str) -> str:
     return upper
 
 
+def code_prefix(selector: str) -> str:
+    """A selector (ALL, a code, a prefix or a rule name) as the code prefix it stands for."""
+    return _normalise(selector)
+
+
 def _specificity(code: str, selectors: Iterable[str]) -> int:
     """Length of the longest selector matching `code`, -1 when none does."""
     return max((len(s) for s in selectors if code.startswith(s)), default=-1)

@@ -1,0 +1,116 @@
+"""Suppressions: inline `# promptreg: ignore[CODE] reason` comments and `lint.ignore`.
+
+As in flake8's noqa engine, one compiled regex finds the comments; a suppression that
+matches nothing, or lacks a reason where the tier demands one, is a finding itself.
+A comment on the line of a block scalar's `|` covers the whole scalar, since a comment
+cannot sit inside one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from promptreg.lint.catalogue import BY_NAME, REDIRECTS, RULES
+from promptreg.lint.finding import Edit, Finding, Fix
+from promptreg.location import Position, Span
+from promptreg.model import PromptSpec
+from promptreg.yamlio import Document
+
+INLINE_RE = re.compile(r"#\s*promptreg:\s*ignore\[(?P<rules>[^\]]*)\](?P<reason>[^#]*)")
+
+
+@dataclass(slots=True)
+class Suppression:
+    rules: tuple[str, ...]
+    """Codes, resolved from names and redirects; unknown entries are kept as written."""
+    reason: str
+    span: Span
+    lines: frozenset[int] | None
+    """Lines it covers; None for a file-level entry, which covers the whole file."""
+    comment_start: Position | None = None
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, finding: Finding) -> bool:
+        if finding.code not in self.rules:
+            return False
+        return self.lines is None or finding.span.line in self.lines
+
+
+def _resolve(rule: str) -> str:
+    rule = REDIRECTS.get(rule, rule)
+    if rule in BY_NAME:
+        return BY_NAME[rule].code
+    return rule.upper() if rule.upper() in RULES else rule
+
+
+def _scalar_lines(document: Document) -> tuple[frozenset[int], dict[int, frozenset[int]]]:
+    """Lines inside multi-line scalars (no comments there), and what a header line covers."""
+    inside: set[int] = set()
+    covered: dict[int, frozenset[int]] = {}
+    for node in document.positions.values():
+        start, end = node.value.start.line, node.value.end.line
+        if node.style in ("|", ">"):
+            body = frozenset(range(start + 1, end + 1))
+            inside |= body
+            covered[start] = covered.get(start, frozenset()) | body
+        elif node.style in ('"', "'") and end > start:
+            inside |= set(range(start + 1, end + 1))
+    return frozenset(inside), covered
+
+
+def inline_suppressions(document: Document) -> list[Suppression]:
+    if "promptreg:" not in document.text:
+        return []
+    inside, covered = _scalar_lines(document)
+    found = []
+    for number, line in enumerate(document.text.split("\n"), 1):
+        if number in inside or "promptreg:" not in line:
+            continue
+        match = INLINE_RE.search(line)
+        if match is None:
+            continue
+        rules = tuple(_resolve(r.strip()) for r in match.group("rules").split(",") if r.strip())
+        start = Position(number, match.start() + 1)
+        found.append(
+            Suppression(
+                rules=rules,
+                reason=match.group("reason").strip(),
+                span=Span(start, Position(number, match.end() + 1)),
+                lines=frozenset({number}) | covered.get(number, frozenset()),
+                comment_start=Position(number, len(line[: match.start()].rstrip()) + 1),
+            )
+        )
+    return found
+
+
+def file_suppressions(spec: PromptSpec, document: Document) -> list[Suppression]:
+    return [
+        Suppression(
+            rules=(_resolve(entry.rule),),
+            reason=(entry.reason or "").strip(),
+            span=document.span(("lint", "ignore", index)),
+            lines=None,
+        )
+        for index, entry in enumerate(spec.suppressions)
+    ]
+
+
+def apply(findings: Iterable[Finding], suppressions: list[Suppression]) -> Iterator[Finding]:
+    """The findings no suppression covers; marks each suppression that was used."""
+    for finding in findings:
+        hit = next((s for s in suppressions if s.covers(finding)), None)
+        if hit is None:
+            yield finding
+        else:
+            hit.used.add(finding.code)
+
+
+def removal_fix(suppression: Suppression, document: Document) -> Fix | None:
+    """Delete an unused inline comment (and the spaces before it)."""
+    if suppression.comment_start is None:
+        return None
+    del document
+    edit = Edit(suppression.comment_start, suppression.span.end, "")
+    return Fix("remove the unused suppression", (edit,))
