@@ -103,7 +103,9 @@ def format_text(text: str, *, path: Path = Path("<text>")) -> str:
             hint="fmt only rewrites files that load safely; `promptreg lint` lists the problems",
         )
     if not isinstance(before.value, dict):
-        raise FormatError("the document is not a mapping of keys to values", location=Location(path))
+        raise FormatError(
+            "the document is not a mapping of keys to values", location=Location(path)
+        )
     result = _format(source)
     after = parse(result, path)
     if after.problems or _canonical(after.value) != _canonical(before.value):
@@ -178,6 +180,7 @@ def _format(text: str) -> str:
     for where, order in ORDERS:
         for node in _select(root, where):
             _reorder(node, order)
+    _lift_first_key_comments(root)
     if trailing:
         root.ca.end = trailing
     out = io.StringIO()
@@ -236,7 +239,7 @@ def _float_comments(root: Any) -> list[Any]:
             if token is None:
                 continue
             block = isinstance(child, LiteralScalarString | FoldedScalarString)
-            head, lines = _split_tail(token.value, block=block)
+            head, lines = _split_tail(token, block=block)
             if not lines:
                 continue
             pending.extend(lines)
@@ -254,13 +257,39 @@ def _float_comments(root: Any) -> list[Any]:
     return tokens(pending)
 
 
-def _split_tail(value: str, *, block: bool) -> tuple[str, list[Line]]:
+def _lift_first_key_comments(node: Any) -> None:
+    """Comments above the first key of a mapping in a sequence go above its `- `.
+
+    ruamel would write them between the dash and the key, breaking the layout.
+    """
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    if isinstance(node, CommentedMap):
+        for child in node.values():
+            _lift_first_key_comments(child)
+    elif isinstance(node, CommentedSeq):
+        for index, item in enumerate(node):
+            _lift_first_key_comments(item)
+            if not isinstance(item, CommentedMap) or not item or item.fa.flow_style():
+                continue
+            entry = item.ca.items.get(next(iter(item)))
+            if entry and entry[1]:
+                dash = CommentMark(max(node.lc.item(index)[1] - 2, 0))
+                outer = node.ca.items.setdefault(index, [None, None, None, None])
+                outer[1] = (outer[1] or []) + [CommentToken(t.value, dash) for t in entry[1]]
+                entry[1] = None
+
+
+def _split_tail(token: Any, *, block: bool) -> tuple[str, list[Line]]:
     """A trailing comment token: the part on its node's own line, and the lines below.
 
     After a block scalar every line is a line below: the scalar took its own newline.
     """
+    value: str = token.value
     if block:
-        return "", _lines(value, None)
+        return "", _lines(value, token.column)
     cut = value.find("\n") + 1 or len(value)
     return value[:cut], _lines(value[cut:], None)
 

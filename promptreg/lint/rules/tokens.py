@@ -136,18 +136,22 @@ def check_context_window(ctx: FileContext) -> Iterator[Hit]:
     if ctx.spec.model.max_output_tokens is not None:
         output = ctx.spec.model.max_output_tokens
         where: tuple[str, ...] = ("model", "max_output_tokens")
-        source = "model.max_output_tokens"
+        reserved = f"with the {output:,} output tokens of model.max_output_tokens"
     else:
         output = model.max_output_tokens or 0
         where = ("model", "name")
-        source = "the model's max_output_tokens in promptreg.yaml"
+        reserved = (
+            f"with the model's {output:,} output tokens (promptreg.yaml)"
+            if output
+            else "with no output reserved"
+        )
     size = _prompt_size(ctx, model.context_window - output)
     if size is not None and size.total + output > model.context_window:
         yield ctx.hit(
-            f"the prompt can reach {size.total:,} tokens ({size.describe()}); with "
-            f"{output:,} output tokens ({source}) that is {size.total + output:,}, over "
-            f"{model.name}'s context window of {model.context_window:,}; lower "
-            "max_output_tokens or the variables' max_tokens, or choose a larger model",
+            f"the prompt can reach {size.total:,} tokens ({size.describe()}); {reserved} "
+            f"that makes {size.total + output:,}, over {model.name}'s context window of "
+            f"{model.context_window:,}; lower max_output_tokens or the variables' "
+            "max_tokens, or choose a model with a larger window",
             where,
         )
 
