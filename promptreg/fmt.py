@@ -104,30 +104,36 @@ def format_text(text: str, *, path: Path = Path("<text>")) -> str:
         )
     if not isinstance(before.value, dict):
         raise FormatError(
-            "the document is not a mapping of keys to values", location=Location(path)
+            "the document is not a mapping of keys to values",
+            location=Location(path, Span.at(1, 1)),
         )
-    result = _format(source)
+    result = _format(source, path)
     after = parse(result, path)
     if after.problems or _canonical(after.value) != _canonical(before.value):
         raise FormatError(
             "formatting would change what the file means; it was left unchanged",
-            location=Location(path),
+            location=Location(path, Span.at(1, 1)),
             hint="this is a bug in promptreg fmt; please report it with the file",
         )
-    expected, found = _comments(source), _comments(result)
+    try:
+        expected, found = _comments(source), _comments(result)
+    except yaml.YAMLError as exc:  # libyaml read it, so this would be a scanner difference
+        raise FormatError(
+            f"cannot list the comments of this file: {exc}", location=Location(path, Span.at(1, 1))
+        ) from None
     if Counter(c for c, _ in expected) != Counter(c for c, _ in found):
         lost = Counter(c for c, _ in expected) - Counter(c for c, _ in found)
         where = next((pos for c, pos in expected if c in lost), Position(1, 1))
         raise FormatError(
             "formatting would drop or alter a comment here; the file was left unchanged",
             location=Location(path, Span(where, where)),
-            hint="a comment inside a flow collection ({...} or [...]) cannot be kept; "
-            "move it above the line",
+            hint="comments inside a flow collection ({...} or [...]), between a key and a "
+            "value on the next line, or before `---` cannot be kept; move it above the key",
         )
-    if _format(result) != result:
+    if _format(result, path) != result:
         raise FormatError(
             "formatting is not stable for this file (a second run would change it again)",
-            location=Location(path),
+            location=Location(path, Span.at(1, 1)),
             hint="this is a bug in promptreg fmt; please report it with the file",
         )
     return result.replace("\n", newline)
@@ -167,21 +173,33 @@ def format_file(path: Path, *, check: bool, diff: bool) -> FormatOutcome:
     return FormatOutcome(path, True, patch)
 
 
-def _format(text: str) -> str:
+def _format(text: str, path: Path) -> str:
     # fmt.py and yamlio.py are the only modules that import ruamel; lazily, as it is slow.
     from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
 
     rt = YAML(typ="rt")  # YAML 1.2, dates and numbers re-emitted as written
     rt.preserve_quotes = True
     rt.indent(mapping=2, sequence=4, offset=2)
     rt.width = WIDTH
-    root = rt.load(text)
+    try:
+        root = rt.load(text)
+    except YAMLError as exc:  # ruamel is stricter than libyaml, e.g. about tabs
+        mark = getattr(exc, "problem_mark", None)
+        span = Span.at(mark.line + 1, mark.column + 1) if mark is not None else Span.at(1, 1)
+        raise FormatError(
+            f"the round-trip YAML reader cannot read this: {getattr(exc, 'problem', None) or exc}",
+            location=Location(path, span),
+            hint="a tab next to a value is the usual cause; use spaces",
+        ) from None
     trailing = _float_comments(root)
     for where, order in ORDERS:
         for node in _select(root, where):
             _reorder(node, order)
     _lift_first_key_comments(root)
     if trailing:
+        if root.ca.comment is None:  # ruamel drops end comments of a mapping without one
+            root.ca.comment = [None, None]
         root.ca.end = trailing
     out = io.StringIO()
     rt.dump(root, out)
@@ -327,7 +345,9 @@ def _select(node: Any, where: tuple[str, ...]) -> Iterator[Any]:
 
 def _reorder(node: Any, order: tuple[str, ...]) -> None:
     """Known keys in `order`, then unknown keys, then x- keys, each group as it was."""
-    if not isinstance(node, dict):
+    from ruamel.yaml.comments import CommentedMap
+
+    if not isinstance(node, CommentedMap):
         return
     rank = {key: index for index, key in enumerate(order)}
 

@@ -55,43 +55,19 @@ def compile_messages(spec: PromptSpec) -> tuple[CompiledTemplate, ...]:
     return tuple(compiled)
 
 
-class Prompt:
-    """An approved (or explicitly allowed) prompt, ready to render."""
+class VariableBinder:
+    """Checks values against a prompt's declared variables; no templates needed.
 
-    __slots__ = ("_checks", "_labels", "_render_all", "_roles", "_templates", "spec")
+    Shared by rendering and by the linter's eval checks, so an eval case fails lint for
+    exactly the reasons it would fail to render.
+    """
+
+    __slots__ = ("_checks", "_variables", "prompt_id")
 
     def __init__(self, spec: PromptSpec) -> None:
-        self.spec = spec
-        self._templates = compile_messages(spec)
-        from promptreg.templating import render_all  # loaded by compile_messages
-
-        self._render_all = render_all
-        self._roles = tuple(message.role for message in spec.messages)
-        self._labels = tuple(
-            f"{spec.id} message {number} ({role})" for number, role in enumerate(self._roles, 1)
-        )
+        self.prompt_id = spec.id
+        self._variables = spec.variables
         self._checks = tuple((var, _TYPE_CHECKS[var.type]) for var in spec.variables.values())
-
-    @property
-    def id(self) -> str:
-        return self.spec.id
-
-    @property
-    def version(self) -> str:
-        return self.spec.version
-
-    @property
-    def content_hash(self) -> str:
-        return self.spec.content_hash
-
-    @property
-    def variables(self) -> Mapping[str, Variable]:
-        return self.spec.variables
-
-    def __repr__(self) -> str:
-        return (
-            f"<Prompt {self.spec.id} {self.spec.version} tier {self.spec.tier} {self.spec.status}>"
-        )
 
     def bind(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """Check `values` against the declared variables; defaults filled in.
@@ -126,17 +102,58 @@ class Prompt:
                 bound[name] = None
         if given != len(values):
             for name in values:
-                if name not in self.spec.variables:
+                if name not in self._variables:
                     problems = problems or []
-                    hint = did_you_mean(name, self.spec.variables)
+                    hint = did_you_mean(name, self._variables)
                     problems.append(f"{name} is not a variable of this prompt{hint}")
         if problems:
-            raise VariableError(self.spec.id, problems)
+            raise VariableError(self.prompt_id, problems)
         return bound
+
+
+class Prompt:
+    """An approved (or explicitly allowed) prompt, ready to render."""
+
+    __slots__ = ("_binder", "_labels", "_render_all", "_roles", "_templates", "bind", "spec")
+
+    def __init__(self, spec: PromptSpec) -> None:
+        self.spec = spec
+        self._templates = compile_messages(spec)
+        from promptreg.templating import render_all  # loaded by compile_messages
+
+        self._render_all = render_all
+        self._roles = tuple(message.role for message in spec.messages)
+        self._labels = tuple(
+            f"{spec.id} message {number} ({role})" for number, role in enumerate(self._roles, 1)
+        )
+        self._binder = VariableBinder(spec)
+        self.bind = self._binder.bind
+        """Check values against the declared variables; VariableError lists every problem."""
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def version(self) -> str:
+        return self.spec.version
+
+    @property
+    def content_hash(self) -> str:
+        return self.spec.content_hash
+
+    @property
+    def variables(self) -> Mapping[str, Variable]:
+        return self.spec.variables
+
+    def __repr__(self) -> str:
+        return (
+            f"<Prompt {self.spec.id} {self.spec.version} tier {self.spec.tier} {self.spec.status}>"
+        )
 
     def render(self, **values: Any) -> Messages:
         """The chat messages, rendered in the sandbox after checking the variables."""
-        bound = self.bind(values)
+        bound = self._binder.bind(values)
         texts = self._render_all(self._templates, bound, self._labels)
         return [
             {"role": role, "content": text} for role, text in zip(self._roles, texts, strict=True)

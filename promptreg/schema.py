@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from promptreg.errors import ConfigError, Problem
@@ -55,6 +55,17 @@ def validator(name: str) -> Any:
     schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+@functools.cache
+def fast_check(name: str) -> Callable[[Any], bool] | None:
+    """The compiled validity check of a packaged schema, or None if it cannot compile."""
+    from promptreg.fastschema import Unsupported, compile_schema
+
+    try:
+        return compile_schema(load_schema(name))
+    except Unsupported:
+        return None
 
 
 def _dotted(path: PathKey) -> str:
@@ -124,6 +135,9 @@ def _type_name(value: Any) -> str:
 
 def schema_problems(document: Document, name: str, code: str = "S001") -> list[Problem]:
     """Validate a parsed document; at most one problem per place, most relevant first."""
+    check = fast_check(name)
+    if check is not None and check(document.value):
+        return []
     from jsonschema.exceptions import best_match, relevance
 
     errors = sorted(validator(name).iter_errors(document.value), key=relevance)

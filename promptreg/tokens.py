@@ -14,11 +14,12 @@ this module never lets tiktoken download anything:
    gzipped (cl100k_base and o200k_base), checks the same sha256, writes it atomically into
    the cache directory (so the next process, and tiktoken itself, find it), and uses it.
 
-No path reaches tiktoken's downloader: the constructor is checked to call nothing else,
-and an encoding with neither a verified cached file nor a bundled copy is a ConfigError.
+No path reaches tiktoken's downloader: the constructor is checked, before it runs, to
+import nothing and use no function but the loader and its fellow constructors; an
+encoding with neither a verified cached file nor a bundled copy is a ConfigError.
 
-tiktoken is imported inside functions only, so importing this module (the linter and
-the SDK do) costs nothing until a token is counted.
+tiktoken is imported inside functions only, so importing this module (the K rules do)
+costs nothing until a token is counted.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import hashlib
 import os
 import threading
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from promptreg.errors import ConfigError
@@ -143,16 +144,40 @@ def _offline_constructors(module: types.ModuleType) -> dict[str, Callable[[], di
         f.__name__ for f in originals.values()
     }
     for function in rebound.values():
-        for global_name in function.__code__.co_names:
+        for global_name in _names(function.__code__):
             value = namespace.get(global_name)
-            if callable(value) and global_name not in allowed:
+            if global_name in allowed or global_name in _SAFE_BUILTINS:
+                continue
+            if global_name == _IMPORT or not isinstance(value, _DATA):
                 raise ConfigError(
-                    f"tiktoken's encoding constructor {function.__name__} calls "
-                    f"{global_name}, which might download; refusing to count tokens",
-                    hint="this tiktoken version is not supported offline; pin the version "
-                    "promptreg was tested with",
+                    f"tiktoken's encoding constructor {function.__name__} uses "
+                    f"{global_name.strip('<>')}, which might download; refusing to count tokens",
+                    hint="this tiktoken version is not supported offline; install the "
+                    "version promptreg's tests pass with",
                 )
     return rebound
+
+
+_DATA = (str, bytes, int, float, dict, list, tuple, frozenset)
+"""Module globals a constructor may read: patterns, token tables, constants."""
+
+_SAFE_BUILTINS = frozenset(("range", "dict", "list", "tuple", "len", "str", "int", "zip"))
+_IMPORT = "<import>"
+
+
+def _names(code: types.CodeType) -> Iterator[str]:
+    """Global names a code object and its nested code (comprehensions) read, and
+    `_IMPORT` for each import statement in it."""
+    import dis
+
+    for instruction in dis.get_instructions(code):
+        if instruction.opname in ("IMPORT_NAME", "IMPORT_FROM"):
+            yield _IMPORT
+        elif instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME"):
+            yield str(instruction.argval)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            yield from _names(constant)
 
 
 def _no_offline_copy(*args: object, **kwargs: object) -> dict[bytes, int]:

@@ -35,14 +35,39 @@ PathKey = tuple[str | int, ...]
 """Where a node sits in a document: mapping keys and sequence indexes from the root."""
 
 
-@dataclass(frozen=True, slots=True)
-class NodeSpan:
-    """Where a node's key (for mapping values) and value are in the source."""
+Raw = tuple[int, int, int, int]
+"""0-based start line, start column, end line, end column, as libyaml marks them."""
 
-    value: Span
-    key: Span | None = None
-    style: str | None = None
-    """The scalar style: '' plain, "'" or '"' quoted, '|' literal, '>' folded."""
+
+def _span(raw: Raw) -> Span:
+    return Span(Position(raw[0] + 1, raw[1] + 1), Position(raw[2] + 1, raw[3] + 1))
+
+
+class NodeSpan:
+    """Where a node's key (for mapping values) and value are in the source.
+
+    Kept as raw marks and turned into Spans when read: a parse records one per node and
+    the linter reads a handful, so building the objects up front would dominate parsing.
+    """
+
+    __slots__ = ("_key", "_value", "style")
+
+    def __init__(self, value: Raw, key: Raw | None = None, style: str | None = None) -> None:
+        self._value = value
+        self._key = key
+        self.style = style
+        """The scalar style: '' plain, "'" or '"' quoted, '|' literal, '>' folded."""
+
+    @property
+    def value(self) -> Span:
+        return _span(self._value)
+
+    @property
+    def key(self) -> Span | None:
+        return _span(self._key) if self._key is not None else None
+
+    def __repr__(self) -> str:
+        return f"NodeSpan(value={self.value}, key={self.key}, style={self.style!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,15 +233,23 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, path: Path) -> Problem:
 class _Frame:
     """A container being built: its value, path, and (for mappings) a pending key."""
 
-    __slots__ = ("first_key_line", "key", "key_span", "path", "start", "value")
+    __slots__ = ("first_key_line", "is_map", "key", "key_raw", "path", "start", "value")
 
-    def __init__(self, value: dict[str, Any] | list[Any], path: PathKey, start: Position) -> None:
+    def __init__(
+        self, value: dict[str, Any] | list[Any], path: PathKey, start: tuple[int, int]
+    ) -> None:
         self.value = value
+        self.is_map = isinstance(value, dict)
         self.path = path
         self.start = start
         self.key: str | None = None
-        self.key_span: Span | None = None
+        self.key_raw: Raw | None = None
         self.first_key_line: dict[str, int] = {}
+
+
+def _raw(event: Any) -> Raw:
+    start, end = event.start_mark, event.end_mark
+    return (start.line, start.column, end.line, end.column)
 
 
 def parse(text: str, path: Path) -> Document:
@@ -228,63 +261,60 @@ def parse(text: str, path: Path) -> Document:
     documents = 0
     skip_depth = 0  # > 0 while skipping a subtree that is nested too deeply
 
-    def loc(span: Span) -> Location:
-        return Location(path, span)
+    def loc(raw: Raw) -> Location:
+        return Location(path, _span(raw))
 
-    def place(value: Any, span: Span, style: str | None) -> PathKey | None:
-        """Attach a finished node to its parent; returns its path, or None when it is a key."""
+    def place(value: Any, raw: Raw, style: str | None) -> None:
+        """Attach a finished node to its parent (or make it the pending key)."""
         nonlocal root
         if not stack:
             root = value
-            positions[()] = NodeSpan(span, None, style)
-            return ()
+            positions[()] = NodeSpan(raw, None, style)
+            return
         frame = stack[-1]
-        if isinstance(frame.value, list):
-            node_path = (*frame.path, len(frame.value))
-            frame.value.append(value)
-            positions[node_path] = NodeSpan(span, None, style)
-            return node_path
+        if not frame.is_map:
+            container: list[Any] = frame.value  # type: ignore[assignment]
+            positions[(*frame.path, len(container))] = NodeSpan(raw, None, style)
+            container.append(value)
+            return
         if frame.key is None:
             if not isinstance(value, str):
                 if isinstance(value, dict | list):
                     problems.append(
                         Problem(
-                            "F011", "mapping keys must be plain strings, not collections", loc(span)
+                            "F011", "mapping keys must be plain strings, not collections", loc(raw)
                         )
                     )
-                    value = f"<complex key at line {span.line}>"
+                    value = f"<complex key at line {raw[0] + 1}>"
                 else:
                     value = "" if value is None else _key_text(value)
-            frame.key, frame.key_span = value, span
-            return None
-        key, key_span = frame.key, frame.key_span
-        frame.key = frame.key_span = None
-        node_path = (*frame.path, key)
+            frame.key, frame.key_raw = value, raw
+            return
+        key, key_raw = frame.key, frame.key_raw
+        frame.key = frame.key_raw = None
+        assert key_raw is not None
         if key in frame.first_key_line:
             problems.append(
                 Problem(
                     "F002",
                     f"duplicate key {key!r} (first defined on line {frame.first_key_line[key]}); "
                     "remove one of them",
-                    loc(key_span or span),
+                    loc(key_raw),
                 )
             )
-            return node_path
-        assert isinstance(frame.value, dict)
-        assert key_span is not None
-        frame.first_key_line[key] = key_span.line
-        frame.value[key] = value
-        positions[node_path] = NodeSpan(span, key_span, style)
-        return node_path
+            return
+        frame.first_key_line[key] = key_raw[0] + 1
+        frame.value[key] = value  # type: ignore[call-overload]
+        positions[(*frame.path, key)] = NodeSpan(raw, key_raw, style)
 
-    def refuse_anchor_and_tag(event: Any, span: Span) -> None:
+    def refuse_anchor_and_tag(event: Any, raw: Raw) -> None:
         if getattr(event, "anchor", None) is not None:
             problems.append(
                 Problem(
                     "F003",
                     f"YAML anchor '&{event.anchor}' is not allowed (aliases can expand a small "
                     "file into gigabytes); write the value out",
-                    loc(span),
+                    loc(raw),
                 )
             )
         tag = getattr(event, "tag", None)
@@ -294,71 +324,77 @@ def parse(text: str, path: Path) -> Document:
                     "F004",
                     f"YAML tag {_short_tag(tag)!r} is not allowed (tags can construct objects); "
                     "remove it and write a plain value",
-                    loc(span),
+                    loc(raw),
                 )
             )
 
+    scalar, alias = yaml.ScalarEvent, yaml.AliasEvent
+    map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    map_end, seq_end, doc_start = (
+        yaml.MappingEndEvent,
+        yaml.SequenceEndEvent,
+        yaml.DocumentStartEvent,
+    )
     try:
         events: Iterator[Any] = yaml.parse(text, Loader=yaml.CSafeLoader)
         for event in events:
             kind = type(event)
             if skip_depth:
-                if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if kind is map_start or kind is seq_start:
                     skip_depth += 1
-                elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                elif kind is map_end or kind is seq_end:
                     skip_depth -= 1
                     if not skip_depth:
-                        place(None, Span.from_marks(event.start_mark, event.end_mark), None)
+                        place(None, _raw(event), None)
                 continue
-            if kind is yaml.ScalarEvent:
-                span = Span.from_marks(event.start_mark, event.end_mark)
+            if kind is scalar:
+                raw = _raw(event)
                 if event.anchor is not None or event.tag is not None:
-                    refuse_anchor_and_tag(event, span)
-                awaiting_key = (
-                    bool(stack) and isinstance(stack[-1].value, dict) and stack[-1].key is None
-                )
-                if event.style == "" and not awaiting_key:  # keys keep their spelling
-                    place(resolve_plain(event.value), span, event.style)
-                else:
-                    place(event.value, span, event.style)
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                span = Span.from_marks(event.start_mark, event.end_mark)
+                    refuse_anchor_and_tag(event, raw)
+                style = event.style
+                if style == "" and not (stack and stack[-1].is_map and stack[-1].key is None):
+                    place(resolve_plain(event.value), raw, style)
+                else:  # quoted, block, or a mapping key: keys keep their spelling
+                    place(event.value, raw, style)
+            elif kind is map_start or kind is seq_start:
+                raw = _raw(event)
                 if event.anchor is not None or event.tag is not None:
-                    refuse_anchor_and_tag(event, span)
+                    refuse_anchor_and_tag(event, raw)
                 if len(stack) >= MAX_DEPTH:
                     problems.append(
                         Problem(
                             "F008",
                             f"nesting deeper than {MAX_DEPTH} levels; flatten the structure",
-                            loc(span),
+                            loc(raw),
                         )
                     )
                     skip_depth = 1
                     continue
-                container: dict[str, Any] | list[Any] = {} if kind is yaml.MappingStartEvent else []
                 parent_path: PathKey
                 if not stack:
                     parent_path = ()
-                elif isinstance(stack[-1].value, list):
-                    parent_path = (*stack[-1].path, len(stack[-1].value))
                 else:
-                    parent_path = (*stack[-1].path, stack[-1].key or "")
-                stack.append(_Frame(container, parent_path, span.start))
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                    top = stack[-1]
+                    last: str | int = (top.key or "") if top.is_map else len(top.value)
+                    parent_path = (*top.path, last)
+                container_value: dict[str, Any] | list[Any] = {} if kind is map_start else []
+                stack.append(_Frame(container_value, parent_path, (raw[0], raw[1])))
+            elif kind is map_end or kind is seq_end:
                 frame = stack.pop()
-                place(frame.value, Span(frame.start, Position.from_mark(event.end_mark)), None)
-            elif kind is yaml.AliasEvent:
-                span = Span.from_marks(event.start_mark, event.end_mark)
+                end = event.end_mark
+                place(frame.value, (*frame.start, end.line, end.column), None)
+            elif kind is alias:
+                raw = _raw(event)
                 problems.append(
                     Problem(
                         "F003",
                         f"YAML alias '*{event.anchor}' is not allowed (aliases can expand a small "
                         "file into gigabytes); write the value out",
-                        loc(span),
+                        loc(raw),
                     )
                 )
-                place(None, span, None)
-            elif kind is yaml.DocumentStartEvent:
+                place(None, raw, None)
+            elif kind is doc_start:
                 documents += 1
                 if documents > 1:
                     problems.append(
@@ -366,7 +402,7 @@ def parse(text: str, path: Path) -> Document:
                             "F010",
                             "more than one YAML document in the file; keep one prompt per file "
                             "and remove the extra '---' section",
-                            loc(Span.from_marks(event.start_mark, event.end_mark)),
+                            loc(_raw(event)),
                         )
                     )
                     break

@@ -25,6 +25,7 @@ import yaml
 from promptreg import __version__
 from promptreg.cli.main import COMMANDS, main
 from promptreg.config import load_config
+from promptreg.lint.catalogue import RULES
 
 REPO = Path(__file__).resolve().parents[1]
 REPO_REGISTRY = REPO / "registry"
@@ -41,11 +42,7 @@ INIT_FILES = (
     ".promptreg/schemas/promptreg.schema.json",
     "registry/examples/summarize-notes.prompt.yaml",
 )
-RULE_CODES = (
-    *(f"F{n:03d}" for n in range(1, 13)),
-    *(f"S{n:03d}" for n in range(1, 7)),
-    *(f"T{n:03d}" for n in range(1, 4)),
-)
+RULE_CODES = tuple(RULES)
 FINDING_LINE = re.compile(
     r"^(?P<path>.+):(?P<line>\d+):(?P<column>\d+): (?P<code>[A-Z]\d{3}) "
     r"\[(?P<severity>error|warning|info)\] (?P<message>.+)$"
@@ -166,7 +163,9 @@ messages:
   - role: user
     content: |
       Word:
+      <word>
       {{ word }}
+      </word>
 """
 
 
@@ -216,14 +215,13 @@ BREAKAGES = (
     Breakage(  # at the second colon, where the YAML parser gives up
         "F001", "title: Echo a word", "title: Echo: a word", ": a word", "YAML syntax error"
     ),
-    Breakage(  # at the content of the message that uses the variable
+    Breakage(  # at the file line that reads the variable, inside the block scalar
         "T002",
         "      {{ word }}\n",
         "      {{ word }} in a {{ tone }} voice\n",
-        "content: |",
+        "{{ word }} in a",
         "message 2 uses variable 'tone'",
-        occurrence=2,
-        offset=len("content: "),
+        column=1,
     ),
     Breakage(  # at the file line of the bad template line, inside the block scalar
         "T001",

@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
         from promptreg.baseline import Baseline  # git only when asked for
 
         base = Baseline(settings, args.base)
-    elif any(code.startswith("V") for code in selection.enabled) and not args.quiet:
+    elif any(c.upper().startswith("V") for c in [*(args.select or ()), *args.extend_select]):
         sys.stderr.write("note: V rules skipped: they compare with a git base (--base REF)\n")
     linter = Linter(settings, selection, base)
     paths = args.paths or [settings.registry_dir]

@@ -241,7 +241,10 @@ RULES: tuple[Rule, ...] = (
             use_instead="variables:\n  contract_text:\n    type: string\n"
             "    description: One clause of the contract.\n    max_tokens: 3000\n",
             options="`lint.max_prompt_tokens` in promptreg.yaml (default "
-            f"{DEFAULT_MAX_PROMPT_TOKENS}): the largest prompt, in tokens, any file may have.",
+            f"{DEFAULT_MAX_PROMPT_TOKENS}): the largest prompt, in tokens, any file may have. "
+            "The encoding is `models.<name>.encoding`.",
+            fix_safety="No automatic fix: what to cut, or whether to raise the budget, is a "
+            "decision for the prompt's owner.",
         ),
         check=check_prompt_budget,
         options=("max_prompt_tokens",),
@@ -262,6 +265,8 @@ RULES: tuple[Rule, ...] = (
             use_instead="model:\n  name: gpt-3.5-turbo\n  max_output_tokens: 1000\n",
             options="`models.<name>.context_window` and `models.<name>.max_output_tokens` "
             "in promptreg.yaml (the window is required; the output limit has no default).",
+            fix_safety="No automatic fix: lowering the output reservation, the input bounds "
+            "or changing the model each change what the prompt can do.",
         ),
         check=check_context_window,
     ),
@@ -282,6 +287,10 @@ RULES: tuple[Rule, ...] = (
             "    description: The ticket as the customer wrote it.\n",
             use_instead="variables:\n  ticket_text:\n    type: string\n"
             "    description: The ticket as the customer wrote it.\n    max_tokens: 3000\n",
+            options="None. A variable declared `trusted: true` (its value comes from the "
+            "organisation, not from users) or constrained by `enum` is not reported.",
+            fix_safety="No automatic fix: the bound must match what the application "
+            "enforces before it calls the model.",
         ),
         check=check_unbounded_untrusted,
     ),
@@ -305,6 +314,9 @@ RULES: tuple[Rule, ...] = (
             '    vars: {note: "A note that runs well past five tokens of text."}\n',
             use_instead="variables:\n  note: {type: string, description: A note., "
             "max_tokens: 50}\n",
+            options="None. The encoding is `models.<name>.encoding` in promptreg.yaml.",
+            fix_safety="No automatic fix: either the eval value or the bound is wrong, and "
+            "only a person can tell which.",
         ),
         severity="warning",
         check=check_eval_values,
@@ -325,6 +337,8 @@ RULES: tuple[Rule, ...] = (
             use_instead="model:\n  name: gpt-4o-mini\n  max_output_tokens: 4000\n",
             options="`models.<name>.max_output_tokens` in promptreg.yaml (no default: "
             "unset means not checked).",
+            fix_safety="No automatic fix: capping max_output_tokens can cut answers short, "
+            "so the owner chooses the new figure.",
         ),
         check=check_output_limit,
     ),
