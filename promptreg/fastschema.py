@@ -36,6 +36,9 @@ _ANNOTATIONS = frozenset(
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
 
 
+_OBJECT_KEYWORDS = ("properties", "patternProperties", "additionalProperties", "required")
+
+
 class Unsupported(Exception):
     """The schema uses a keyword this compiler does not implement."""
 
@@ -118,19 +121,14 @@ class _Compiler:
                 checks.append(self.ref(value))
             elif keyword == "type":
                 names = [value] if isinstance(value, str) else list(value)
-                checks.append(_any_type(tuple(_TYPES[n] for n in names)))
+                checks.append(_any_type(names))
             elif keyword == "enum":
                 checks.append(_one_of(tuple(value)))
             elif keyword == "const":
                 checks.append(_one_of((value,)))
-            elif keyword == "properties":
-                checks.append(_properties({n: self.compile(s) for n, s in value.items()}))
-            elif keyword in ("patternProperties", "additionalProperties"):
-                if keyword == "patternProperties" and "additionalProperties" in schema:
-                    continue  # compiled together with additionalProperties
-                checks.append(self._extra_properties(schema))
-            elif keyword == "required":
-                checks.append(_required(tuple(value)))
+            elif keyword in _OBJECT_KEYWORDS:
+                if keyword == next(k for k in schema if k in _OBJECT_KEYWORDS):
+                    checks.append(self._object(schema))  # all of them, in one pass
             elif keyword == "propertyNames":
                 checks.append(_each(dict, self.compile(value)))
             elif keyword == "items":
@@ -153,33 +151,49 @@ class _Compiler:
             return lambda v: True
         return checks[0] if len(checks) == 1 else _all(tuple(checks))
 
-    def _extra_properties(self, schema: Mapping[str, Any]) -> Check:
-        known = frozenset(schema.get("properties", {}))
+    def _object(self, schema: Mapping[str, Any]) -> Check:
+        """properties, patternProperties, additionalProperties and required, in one pass
+        over the instance's keys: the hot path of checking a prompt file."""
+        props = {name: self.compile(sub) for name, sub in schema.get("properties", {}).items()}
         patterns = [
             (re.compile(p), self.compile(sub))
             for p, sub in schema.get("patternProperties", {}).items()
         ]
         extra = schema.get("additionalProperties", True)
-        other = self.compile(extra)
+        other = None if extra is True else self.compile(extra)
+        required = tuple(schema.get("required", ()))
 
         def check(v: Any) -> bool:
             if not isinstance(v, dict):
                 return True
+            for name in required:
+                if name not in v:
+                    return False
             for key, item in v.items():
+                sub = props.get(key)
+                if sub is not None and not sub(item):
+                    return False
                 matched = False
-                for regex, sub in patterns:
+                for regex, pattern_check in patterns:
                     if regex.search(key):
                         matched = True
-                        if not sub(item):
+                        if not pattern_check(item):
                             return False
-                if not matched and key not in known and not other(item):
+                if sub is None and not matched and other is not None and not other(item):
                     return False
             return True
 
         return check
 
 
-def _any_type(tests: tuple[Check, ...]) -> Check:
+_PLAIN_TYPES: dict[str, type] = {"object": dict, "array": list, "string": str}
+
+
+def _any_type(names: list[str]) -> Check:
+    if all(n in _PLAIN_TYPES for n in names):
+        kinds = tuple(_PLAIN_TYPES[n] for n in names)
+        return lambda v: isinstance(v, kinds)
+    tests = tuple(_TYPES[n] for n in names)
     return lambda v: any(t(v) for t in tests)
 
 
@@ -187,18 +201,17 @@ def _one_of(options: tuple[Any, ...]) -> Check:
     return lambda v: any(_equal(v, o) for o in options)
 
 
-def _properties(props: dict[str, Check]) -> Check:
-    items = tuple(props.items())
-    return lambda v: not isinstance(v, dict) or all(c(v[n]) for n, c in items if n in v)
-
-
-def _required(names: tuple[str, ...]) -> Check:
-    return lambda v: not isinstance(v, dict) or all(n in v for n in names)
-
-
 def _each(kind: type[dict[Any, Any]] | type[list[Any]], check: Check) -> Check:
     """Every key of a mapping (propertyNames) or every item of a list (items)."""
-    return lambda v: not isinstance(v, kind) or all(check(item) for item in v)
+
+    def each(v: Any) -> bool:
+        if isinstance(v, kind):
+            for item in v:
+                if not check(item):
+                    return False
+        return True
+
+    return each
 
 
 def _pattern(regex: re.Pattern[str]) -> Check:
@@ -206,7 +219,13 @@ def _pattern(regex: re.Pattern[str]) -> Check:
 
 
 def _all(checks: tuple[Check, ...]) -> Check:
-    return lambda v: all(c(v) for c in checks)
+    def every(v: Any) -> bool:
+        for check in checks:  # noqa: SIM110 - no generator per call on the hot path
+            if not check(v):
+                return False
+        return True
+
+    return every
 
 
 def _size_check(keyword: str, limit: int) -> Check:

@@ -178,6 +178,18 @@ def _cached(group: str, ctx: FileContext, scan: Callable[[Document], list[Match]
     return matches
 
 
+_leaf_cache: list[tuple[Document, list[Leaf]]] = []
+
+
+def document_leaves(document: Document) -> list[Leaf]:
+    """`leaves` of a whole document, computed once for all the groups."""
+    if _leaf_cache and _leaf_cache[0][0] is document:
+        return _leaf_cache[0][1]
+    found = list(leaves(document.value))
+    _leaf_cache[:] = [(document, found)]
+    return found
+
+
 def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
     return any(start < b and a < end for a, b in taken)
 
@@ -384,6 +396,14 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     ),
 )
 
+_TRIGGER_RE = re.compile(
+    "|".join(
+        [re.escape(part) for p in SECRET_PATTERNS if not p.fold for part in p.prefilter]
+        + [f"(?i:{re.escape(part)})" for p in SECRET_PATTERNS if p.fold for part in p.prefilter]
+    )
+)
+"""Every prefilter in one regex: most strings contain none and skip all the patterns."""
+
 # High-entropy tokens: base64 or hex alphabets, 20 characters or more.
 _TOKEN_RE = re.compile(r"[A-Za-z0-9+/_-]{20,}={0,2}")
 _HEX_RE = re.compile(r"[0-9a-f]{32,}|[0-9A-F]{32,}")
@@ -434,6 +454,8 @@ def high_entropy(token: str) -> bool:
 def scan_secrets(text: str) -> Iterator[tuple[str, int, int, int, int]]:
     """Secrets of a known format in `text`: (kind, start, end) of the secret itself and
     (start, end) of the whole match, which may include a keyword or URL around it."""
+    if _TRIGGER_RE.search(text) is None:
+        return
     taken: list[tuple[int, int]] = []
     folded = text.lower()
     for pattern in SECRET_PATTERNS:
@@ -464,7 +486,7 @@ def scan_entropy(text: str, known: list[tuple[int, int]]) -> Iterator[tuple[int,
 
 def _scan_secret_group(document: Document) -> list[Match]:
     found: list[Match] = []
-    for path, value in leaves(document.value):
+    for path, value in document_leaves(document):
         if len(value) < 8:
             continue
         known: list[tuple[int, int]] = []
@@ -742,21 +764,12 @@ def scan_personal(text: str) -> Iterator[tuple[str, int, int, str]]:
             yield "phone", start, end, ""
 
 
-def _personal_leaves(document: Document) -> Iterator[Leaf]:
-    """Every string but the approvals, whose reviewer addresses are governance records."""
-    value = document.value
-    if not isinstance(value, dict):
-        return
-    for key, item in value.items():
-        if key != "approvals":
-            yield from leaves(item, (key,))
-
-
 def _scan_personal_group(document: Document) -> list[Match]:
+    """Every string but the approvals, whose reviewer addresses are governance records."""
     return [
         Match(kind, path, value, start, end, detail)
-        for path, value in _personal_leaves(document)
-        if len(value) >= 5
+        for path, value in document_leaves(document)
+        if len(value) >= 5 and path[:1] != ("approvals",)
         for kind, start, end, detail in scan_personal(value)
     ]
 
@@ -900,13 +913,10 @@ def _trim_url(url: str) -> str:
 
 def _scan_link_group(document: Document) -> list[Match]:
     found: list[Match] = []
-    value = document.value
-    if not isinstance(value, dict):
-        return found
-    for key in _PROMPT_KEYS:
-        for path, text in leaves(value.get(key), (key,)):
-            if "://" not in text and "www." not in text.lower():
-                continue
+    for path, text in document_leaves(document):
+        if not path or path[0] not in _PROMPT_KEYS:
+            continue
+        if "://" in text or "www." in text or "WWW." in text:
             for match in _URL_RE.finditer(text):
                 url = _trim_url(match.group())
                 host = url_host(url)
