@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from promptreg.fastschema import Unsupported, compile_schema
+from promptreg.fastschema import Unsupported, compile_schema, schema_problem
 from promptreg.schema import CONFIG_SCHEMA, PROMPT_SCHEMA, load_schema, validator
 from promptreg.yamlio import read_document
 
@@ -84,3 +84,54 @@ def test_compiled_check_agrees_with_jsonschema(document: Any) -> None:
 def test_unknown_keywords_are_not_guessed() -> None:
     with pytest.raises(Unsupported):
         compile_schema({"type": "object", "dependentRequired": {"a": ["b"]}})
+
+
+SCHEMA_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-2, 3)
+    | st.floats(-1, 2, allow_nan=False)
+    | st.sampled_from(["string", "object", "text", "a", "^x$"]),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "type",
+                    "properties",
+                    "required",
+                    "items",
+                    "enum",
+                    "minLength",
+                    "maximum",
+                    "anyOf",
+                    "additionalProperties",
+                    "pattern",
+                    "uniqueItems",
+                    "multipleOf",
+                    "$defs",
+                    "not",
+                    "x-custom",
+                    "prefixItems",
+                    "dependentRequired",
+                ]
+            ),
+            children,
+            max_size=3,
+        )
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(SCHEMA_VALUES)
+def test_schema_problem_agrees_with_the_meta_schema(schema: Any) -> None:
+    import jsonschema
+
+    try:
+        jsonschema.Draft202012Validator.check_schema(schema)
+        valid = True
+    except jsonschema.SchemaError:
+        valid = False
+    assert (schema_problem(schema) is None) == valid, schema

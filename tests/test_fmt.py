@@ -168,8 +168,8 @@ def test_scrambled_file_gets_canonical_order_and_layout() -> None:
         ),
         pytest.param(
             "id: a\nlimitations: >\n  folded\n  text\n\ntitle: |-\n  x\n",
-            "id: a\ntitle: |-\n  x\nlimitations: >\n  folded\n  text\n\n",
-            id="folded and stripped block scalars kept",
+            "id: a\n\ntitle: |-\n  x\nlimitations: >\n  folded\n  text\n",
+            id="folded and stripped block scalars kept, a blank line moves with its key",
         ),
         pytest.param(
             "id: a\nchangelog:\n  - version: 1.0.0\n    summary: s\n    date: 2026-11-20\n",

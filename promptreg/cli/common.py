@@ -8,8 +8,11 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from promptreg.config import Settings, find_config, load_config
-from promptreg.registry import Registry
+# Imported by every command before it knows what it needs: keep it free of heavy imports.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from promptreg.config import Settings
+    from promptreg.registry import Registry
 
 
 def add_config_option(parser: argparse.ArgumentParser) -> None:
@@ -22,11 +25,15 @@ def add_config_option(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
+    from promptreg.config import find_config, load_config
+
     config: Path | None = args.config
     return load_config(config if config is not None else find_config())
 
 
 def registry_from(args: argparse.Namespace) -> Registry:
+    from promptreg.registry import Registry
+
     return Registry(settings_from(args))
 
 

@@ -7,7 +7,6 @@ traceback goes to a file, never to the terminal of someone who did nothing wrong
 from __future__ import annotations
 
 import sys
-import tempfile
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +26,8 @@ class Exit(Exception):
 
 
 def _crash_log() -> Path:
+    import tempfile  # only on the crash path
+
     return Path(tempfile.gettempdir()) / "promptreg-crash.log"
 
 

@@ -12,10 +12,10 @@ from promptreg.lint.catalogue import lookup
 from promptreg.lint.docs import render_markdown
 
 
-def add_parser(subparsers: Any, name: str) -> None:
+def add_parser(subparsers: Any, name: str, summary: str) -> None:
     parser = subparsers.add_parser(
         name,
-        help="explain a lint rule",
+        help=summary,
         description="Show a rule's documentation: what it checks, why it matters, an example, "
         "what to write instead, its options and fix safety.",
         epilog=example("promptreg explain S002", "promptreg explain id-path-mismatch"),

@@ -13,10 +13,10 @@ from promptreg.fmt import format_file
 from promptreg.lint.runner import expand_paths
 
 
-def add_parser(subparsers: Any, name: str) -> None:
+def add_parser(subparsers: Any, name: str, summary: str) -> None:
     parser = subparsers.add_parser(
         name,
-        help="rewrite prompt files in the canonical key order and layout",
+        help=summary,
         description="Put the keys of prompt files (default: the whole registry) in the order "
         "of docs/format.md and indent them the same way, keeping every comment. A file that "
         "does not load safely (an F finding) or cannot be formatted without losing something "

@@ -18,10 +18,10 @@ from promptreg.yamlio import atomic_write
 _NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
 
-def add_parser(subparsers: Any, name: str) -> None:
+def add_parser(subparsers: Any, name: str, summary: str) -> None:
     parser = subparsers.add_parser(
         name,
-        help="scaffold a registry here",
+        help=summary,
         description="Create promptreg.yaml, an example prompt, a .pre-commit-config.yaml and "
         "editor schemas (.promptreg/schemas/) in the current directory. Refuses to "
         "overwrite anything: if one of the files exists, nothing is written.",

@@ -9,6 +9,7 @@ from typing import Any
 
 from promptreg.cli.common import HelpFormatter, add_config_option, example, settings_from, use_color
 from promptreg.errors import EXIT_FINDINGS, EXIT_OK
+from promptreg.lint.cache import LintCache
 from promptreg.lint.runner import Linter, LintResult
 from promptreg.lint.select import Selection
 from promptreg.report import REPORTERS
@@ -19,10 +20,10 @@ def _codes(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def add_parser(subparsers: Any, name: str) -> None:
+def add_parser(subparsers: Any, name: str, summary: str) -> None:
     parser = subparsers.add_parser(
         name,
-        help="check prompt files against the standards",
+        help=summary,
         description="Check prompt files (default: the whole registry) and report findings "
         "as file:line:col: CODE [severity] message.\n\n"
         "Exit status: 0 no failing findings, 1 findings at or above the failing severity "
@@ -85,6 +86,17 @@ def add_parser(subparsers: Any, name: str) -> None:
     parser.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are findings"
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="ignore and do not update the result cache in .promptreg/cache/",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes (default: one per core when there are many files)",
+    )
     add_config_option(parser)
 
 
@@ -124,7 +136,13 @@ def run(args: argparse.Namespace) -> int:
     paths = args.paths or [settings.registry_dir]
     if args.fix:
         _fix(linter, paths, args.unsafe_fixes)
-    result = linter.lint_paths(paths)
+    cache = None
+    if not args.no_cache and lint.options.get("cache", True):
+        fingerprint = LintCache.fingerprint_of(
+            settings.path.read_bytes(), selection.enabled, base.commit if base else None
+        )
+        cache = LintCache(settings.root / ".promptreg" / "cache", fingerprint)
+    result = linter.lint_paths(paths, cache=cache, jobs=args.jobs)
     _report(args, result)
     if args.exit_zero:
         return EXIT_OK

@@ -12,10 +12,10 @@ from promptreg.errors import EXIT_OK
 from promptreg.model import STATUSES, PromptSpec
 
 
-def add_parser(subparsers: Any, name: str) -> None:
+def add_parser(subparsers: Any, name: str, summary: str) -> None:
     parser = subparsers.add_parser(
         name,
-        help="list prompts, with filters",
+        help=summary,
         description="List the prompts in the registry, sorted by id. Files that do not load "
         "are skipped with a note on stderr; `promptreg lint` shows why.",
         epilog=example(

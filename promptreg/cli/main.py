@@ -1,28 +1,33 @@
-"""The `promptreg` command: parse, route to one subcommand module, return its status."""
+"""The `promptreg` command: parse, route to one subcommand module, return its status.
+
+Only the chosen command's module is imported: `promptreg --version` or `promptreg list`
+must not pay for the linter's rules, and `promptreg lint` not for the formatter.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
-from types import ModuleType
+from importlib import import_module
 
 from promptreg import __version__
-from promptreg.cli import explain, init, lint, listing, new, render, rules, show
 from promptreg.cli.common import HelpFormatter
 from promptreg.cli.error_handler import Exit, error_handler
 from promptreg.errors import EXIT_USAGE
 
-COMMANDS: dict[str, ModuleType] = {
-    "init": init,
-    "new": new,
-    "list": listing,
-    "show": show,
-    "render": render,
-    "lint": lint,
-    "rules": rules,
-    "explain": explain,
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("promptreg.cli.init", "scaffold a registry here"),
+    "new": ("promptreg.cli.new", "scaffold a new prompt"),
+    "list": ("promptreg.cli.listing", "list prompts, with filters"),
+    "show": ("promptreg.cli.show", "show one prompt"),
+    "render": ("promptreg.cli.render", "render a prompt with variables"),
+    "lint": ("promptreg.cli.lint", "check prompt files against the standards"),
+    "fmt": ("promptreg.cli.fmt", "rewrite prompt files in the canonical key order and layout"),
+    "rules": ("promptreg.cli.rules", "list every lint rule"),
+    "explain": ("promptreg.cli.explain", "explain a lint rule"),
 }
+"""Each command: the module with its `add_parser` and `run`, and its one-line summary."""
 
 DESCRIPTION = """\
 promptreg keeps an organisation's LLM prompts in git as reviewed, versioned files,
@@ -53,7 +58,8 @@ class _Parser(argparse.ArgumentParser):
         raise Exit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser, fully built for the command named in `argv`; the others are listed."""
     parser = _Parser(
         prog="promptreg",
         description=DESCRIPTION,
@@ -62,23 +68,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"promptreg {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name, module in COMMANDS.items():
-        module.add_parser(subparsers, name)
+    chosen = next((arg for arg in argv if not arg.startswith("-")), None)
+    for name, (module, summary) in COMMANDS.items():
+        if name == chosen:
+            import_module(module).add_parser(subparsers, name, summary)
+        else:
+            subparsers.add_parser(name, help=summary)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         with error_handler():
-            parser = build_parser()
+            parser = build_parser(arguments)
             try:
-                args = parser.parse_args(argv)
+                args = parser.parse_args(arguments)
             except SystemExit as done:  # --help and --version print, then exit 0
                 return done.code if isinstance(done.code, int) else EXIT_USAGE
             if args.command is None:
                 parser.print_help()
                 return EXIT_USAGE
-            status: int = COMMANDS[args.command].run(args)
+            status: int = import_module(COMMANDS[args.command][0]).run(args)
             return status
     except Exit as exit_:
         return exit_.status

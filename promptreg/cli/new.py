@@ -13,10 +13,10 @@ from promptreg.scaffold import prompt_text
 from promptreg.yamlio import atomic_write
 
 
-def add_parser(subparsers: Any, name: str) -> None:
+def add_parser(subparsers: Any, name: str, summary: str) -> None:
     parser = subparsers.add_parser(
         name,
-        help="scaffold a new prompt",
+        help=summary,
         description="Write registry/<ID>.prompt.yaml as a draft with every field the tier's "
         "policy in promptreg.yaml requires (handoff, limitations, changelog, enough eval "
         "cases, logging level). Refuses to overwrite an existing prompt.",

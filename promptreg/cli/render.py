@@ -17,10 +17,10 @@ from promptreg.model import Variable
 from promptreg.yamlio import read_document
 
 
-def add_parser(subparsers: Any, name: str) -> None:
+def add_parser(subparsers: Any, name: str, summary: str) -> None:
     parser = subparsers.add_parser(
         name,
-        help="render a prompt with variables",
+        help=summary,
         description="Render a prompt's messages. Variables are checked against their declared "
         "types first and every problem is reported at once. Values from --var are converted "
         "to the declared type (integer, number, boolean; JSON for arrays and objects).\n\n"

@@ -14,10 +14,10 @@ from promptreg.lint.catalogue import RULES
 from promptreg.lint.rule import Rule
 
 
-def add_parser(subparsers: Any, name: str) -> None:
+def add_parser(subparsers: Any, name: str, summary: str) -> None:
     parser = subparsers.add_parser(
         name,
-        help="list every lint rule",
+        help=summary,
         description="List the lint rules: code, name, default severity, fix availability.",
         epilog=example("promptreg rules", "promptreg rules --format json"),
         formatter_class=HelpFormatter,

@@ -14,10 +14,10 @@ from promptreg.errors import EXIT_OK
 from promptreg.model import PromptSpec
 
 
-def add_parser(subparsers: Any, name: str) -> None:
+def add_parser(subparsers: Any, name: str, summary: str) -> None:
     parser = subparsers.add_parser(
         name,
-        help="show one prompt",
+        help=summary,
         description="Show a prompt: metadata, content hash, variables, messages, and "
         "whether the SDK would serve it (and if not, why).",
         epilog=example(

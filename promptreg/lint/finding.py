@@ -52,6 +52,21 @@ class Fix:
         }
 
 
+def fix_from_json(data: dict[str, Any]) -> Fix:
+    return Fix(
+        data["description"],
+        tuple(
+            Edit(
+                Position(e["line"], e["column"]),
+                Position(e["end_line"], e["end_column"]),
+                e["text"],
+            )
+            for e in data["edits"]
+        ),
+        data["applicability"],
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """What a check yields: a message, where, and maybe a fix. The runner adds the rest."""
@@ -84,3 +99,19 @@ class Finding:
             "end_column": self.span.end.column,
             "fix": self.fix.to_json() if self.fix else None,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Finding:
+        """The inverse of to_json (the result cache stores findings this way)."""
+        return cls(
+            Path(data["path"]),
+            Span(
+                Position(data["line"], data["column"]),
+                Position(data["end_line"], data["end_column"]),
+            ),
+            data["code"],
+            data["message"],
+            data["name"],
+            data["severity"],
+            fix_from_json(data["fix"]) if data["fix"] else None,
+        )

@@ -31,6 +31,7 @@ class FixOutcome:
     """The findings of the final text (the file as written, or as it was)."""
     changed: bool = False
     error: str | None = None
+    """Why fixing stopped short, without the path (it is `path`)."""
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
@@ -97,7 +98,7 @@ def fix_file(linter: Linter, path: Path, *, unsafe: bool, max_rounds: int = 10) 
             return FixOutcome(
                 path,
                 remaining=tuple(initial),
-                error=f"{path}: fixes for {codes} were not applied: they would make the file "
+                error=f"fixes for {codes} were not applied: they would make the file "
                 f"unreadable ({first.code} {first.message}); the file is unchanged",
             )
         fixed.update(finding.code for finding, _ in chosen)
@@ -105,8 +106,8 @@ def fix_file(linter: Linter, path: Path, *, unsafe: bool, max_rounds: int = 10) 
     else:
         if select_fixes(findings, unsafe=unsafe):
             error = (
-                f"{path}: fixes did not settle after {max_rounds} rounds; the fixes made so "
-                "far were written (this is a bug in a rule's fix, please report it)"
+                f"fixes did not settle after {max_rounds} rounds (a bug in a rule's fix, "
+                "please report it); the fixes made so far were written"
             )
     changed = text != original
     if changed:

@@ -7,14 +7,17 @@ pre-commit hooks and the TUI.
 from __future__ import annotations
 
 import fnmatch
+import os
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from promptreg.baseline import Baseline
-from promptreg.config import CONFIG_NAME, Settings
+from promptreg.config import CONFIG_NAME, Settings, load_config
 from promptreg.errors import Problem
 from promptreg.lint import suppress
+from promptreg.lint.cache import LintCache
 from promptreg.lint.catalogue import RULES
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import SEVERITY_RANK, Finding, Fix, Severity
@@ -155,14 +158,73 @@ class Linter:
             return findings
         return [f for f in findings if not f.code.startswith(prefixes)]
 
-    def lint_paths(self, paths: Iterable[Path]) -> LintResult:
-        findings: list[Finding] = []
-        count = 0
-        for path in expand_paths(paths):
-            count += 1
-            findings.extend(self.lint_file(path))
+    def lint_paths(
+        self,
+        paths: Iterable[Path],
+        *,
+        cache: LintCache | None = None,
+        jobs: int | None = None,
+    ) -> LintResult:
+        """Lint files (directories expand to their prompt files).
+
+        Files whose cache key is unchanged keep their cached findings; the rest are linted
+        here, or by worker processes when there are many and more than one core.
+        """
+        files = list(expand_paths(paths))
+        results: list[list[Finding]] = [[] for _ in files]
+        todo: list[tuple[int, Path, bytes | None, str | None]] = []
+        for index, path in enumerate(files):
+            data = _read(path)
+            key = None
+            if cache is not None and data is not None:
+                key = cache.key(path, data, self.base.blob(path) if self.base else None)
+                cached = cache.get(path, key)
+                if cached is not None:
+                    results[index] = cached
+                    continue
+            todo.append((index, path, data, key))
+        workers = _worker_count(len(todo), jobs)
+        done = (
+            self._lint_parallel(todo, workers)
+            if workers > 1
+            else ((index, self.lint_file(path, data)) for index, path, data, _ in todo)
+        )
+        keys = {index: key for index, _, _, key in todo}
+        for index, found in done:
+            results[index] = found
+            key = keys[index]
+            if cache is not None and key is not None:
+                cache.put(files[index], key, found)
+        if cache is not None:
+            cache.save()
+        findings = [finding for found in results for finding in found]
         findings.extend(self.registry_findings())
-        return LintResult(tuple(findings), count)
+        return LintResult(tuple(findings), len(files))
+
+    def _lint_parallel(
+        self, todo: list[tuple[int, Path, bytes | None, str | None]], workers: int
+    ) -> Iterator[tuple[int, list[Finding]]]:
+        import concurrent.futures
+        import multiprocessing
+
+        size = max(1, min(64, len(todo) // (workers * 4) or 1))
+        chunks = [
+            [(index, path, data) for index, path, data, _ in todo[start : start + size]]
+            for start in range(0, len(todo), size)
+        ]
+        context = multiprocessing.get_context("fork")  # workers inherit the loaded modules
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(
+                self.settings.path,
+                self.selection.enabled,
+                self.base.rev if self.base else None,
+            ),
+        ) as pool:
+            for chunk in pool.map(_lint_chunk, chunks):
+                yield from chunk
 
     def registry_findings(self) -> list[Finding]:
         """What no single file shows: approved prompts deleted since the base (V005)."""
@@ -193,3 +255,38 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
             yield from sorted(p for p in path.rglob(f"*{PROMPT_SUFFIX}") if p.is_file())
         else:
             yield path
+
+
+PARALLEL_MIN_FILES = 100
+"""Below this, starting worker processes costs more than it saves."""
+
+
+def _worker_count(files: int, jobs: int | None) -> int:
+    if jobs is not None:
+        return max(1, jobs)
+    if files < PARALLEL_MIN_FILES or sys.platform == "win32":
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8, files // (PARALLEL_MIN_FILES // 2)))
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None  # lint_file reports it (F012)
+
+
+_WORKER: Linter | None = None
+
+
+def _start_worker(config: Path, enabled: frozenset[str], base: str | None) -> None:
+    global _WORKER
+    settings = load_config(config)
+    _WORKER = Linter(settings, Selection(enabled), Baseline(settings, base) if base else None)
+
+
+def _lint_chunk(
+    chunk: list[tuple[int, Path, bytes | None]],
+) -> list[tuple[int, list[Finding]]]:
+    assert _WORKER is not None
+    return [(index, _WORKER.lint_file(path, data)) for index, path, data in chunk]

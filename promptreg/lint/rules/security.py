@@ -6,8 +6,13 @@ regular expression plus, where a format has one, its checksum (Luhn, mod-97) or
 structure check, so the lint path stays on the standard library. docs/security.md
 says why detect-secrets is not used and what each detector covers.
 
-Each group of detectors scans each string of a file once; the rules of a group share
-that scan through a one-entry cache per group, keyed by the document being linted.
+Speed: a file's strings are joined once into one text, NUL-separated (YAML cannot hold
+a NUL, so no match crosses from one string into the next), and each detector scans
+that text with one regex pass; matches map back to their string with a bisect. Regexes
+start with a literal where the format has one, which lets `re` skip ahead by substring
+search; boundaries are checked in Python after a match rather than by a leading
+lookbehind, which would disable that. The rules of a group share one scan.
+
 A finding never repeats a secret: it shows the kind and at most four characters.
 """
 
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import functools
 import math
 import re
@@ -34,12 +40,14 @@ if TYPE_CHECKING:
     from typing import Any
 
 # ---------------------------------------------------------------------------------------
-# Walking a document's strings and pointing at a match
+# A document's strings, and pointing back into the file
 # ---------------------------------------------------------------------------------------
 
 Leaf = tuple[PathKey, str]
 
 REDACT_CHARS = 4
+SEPARATOR = "\x00"
+"""Joins a file's strings; YAML forbids the character, so it never occurs inside one."""
 
 
 def redact(text: str) -> str:
@@ -76,6 +84,79 @@ def dotted(path: PathKey) -> str:
         else:
             out += f"[{part!r}]"
     return out or "the document"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One detector's match, as a slice of one string of the file."""
+
+    kind: str
+    path: PathKey
+    value: str
+    """The whole string the match is in."""
+    start: int
+    end: int
+    detail: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.value[self.start : self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """A document's strings joined by SEPARATOR, with where each one starts."""
+
+    text: str
+    starts: list[int]
+    leaves: list[Leaf]
+
+    @classmethod
+    def of(cls, document: Document) -> Corpus:
+        found = list(leaves(document.value))
+        starts = []
+        offset = 0
+        for _, value in found:
+            starts.append(offset)
+            offset += len(value) + 1
+        return cls(SEPARATOR.join(value for _, value in found), starts, found)
+
+    def match(self, kind: str, start: int, end: int, detail: str = "") -> Match:
+        """A Match for text[start:end], which lies inside one string."""
+        index = bisect.bisect_right(self.starts, start) - 1
+        path, value = self.leaves[index]
+        base = self.starts[index]
+        return Match(kind, path, value, start - base, end - base, detail)
+
+    def path_at(self, offset: int) -> PathKey:
+        return self.leaves[bisect.bisect_right(self.starts, offset) - 1][0]
+
+    def before(self, offset: int, length: int) -> str:
+        """Up to `length` characters before `offset`, within the same string."""
+        return self.text[max(0, offset - length) : offset].rpartition(SEPARATOR)[2]
+
+
+_cache: dict[str, tuple[Document, Any]] = {}
+
+
+def _cached(group: str, document: Document, compute: Callable[[Document], Any]) -> Any:
+    """`compute(document)`, once per document and group.
+
+    The runner runs every rule on one file before it moves to the next, so one entry per
+    group is enough. The entry holds the document itself, so a recycled id cannot mix two
+    files up.
+    """
+    entry = _cache.get(group)
+    if entry is not None and entry[0] is document:
+        return entry[1]
+    result = compute(document)
+    _cache[group] = (document, result)
+    return result
+
+
+def corpus(document: Document) -> Corpus:
+    result: Corpus = _cached("corpus", document, Corpus.of)
+    return result
 
 
 @functools.lru_cache(maxsize=8)
@@ -136,8 +217,7 @@ def locate(document: Document, path: PathKey, value: str, start: int, end: int) 
     if hit is not None:
         return hit
     for number in range(region.start.line, region.end.line + 1):
-        first = region.start.column - 1 if number == region.start.line else 0
-        hit = search(number, first)
+        hit = search(number, region.start.column - 1 if number == region.start.line else 0)
         if hit is not None:
             return hit
     if guess == region.start.line:
@@ -145,53 +225,13 @@ def locate(document: Document, path: PathKey, value: str, start: int, end: int) 
     return Span.at(guess, 1)
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """One detector's match in one string."""
-
-    kind: str
-    path: PathKey
-    value: str
-    start: int
-    end: int
-    detail: str = ""
-
-    @property
-    def text(self) -> str:
-        return self.value[self.start : self.end]
-
-
-_group_cache: dict[str, tuple[Document, list[Match]]] = {}
-
-
-def _cached(group: str, ctx: FileContext, scan: Callable[[Document], list[Match]]) -> list[Match]:
-    """The group's matches for this document, scanning it only the first time.
-
-    The runner runs every rule on one file before the next, so one entry per group is
-    enough; the entry holds the document itself, so a recycled id cannot mix files up.
-    """
-    entry = _group_cache.get(group)
-    if entry is not None and entry[0] is ctx.document:
-        return entry[1]
-    matches = scan(ctx.document)
-    _group_cache[group] = (ctx.document, matches)
-    return matches
-
-
-_leaf_cache: list[tuple[Document, list[Leaf]]] = []
-
-
-def document_leaves(document: Document) -> list[Leaf]:
-    """`leaves` of a whole document, computed once for all the groups."""
-    if _leaf_cache and _leaf_cache[0][0] is document:
-        return _leaf_cache[0][1]
-    found = list(leaves(document.value))
-    _leaf_cache[:] = [(document, found)]
-    return found
-
-
 def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
     return any(start < b and a < end for a, b in taken)
+
+
+def _glued(text: str, start: int, chars: frozenset[str]) -> bool:
+    """Whether the character before `start` is one of `chars` (the match is mid-word)."""
+    return start > 0 and text[start - 1] in chars
 
 
 def _hit(ctx: FileContext, match: Match, message: str) -> Hit:
@@ -205,16 +245,16 @@ def _option_list(ctx: FileContext, name: str) -> tuple[str, ...]:
     return tuple(str(item) for item in raw if isinstance(item, str) and item.strip())
 
 
-# ---------------------------------------------------------------------------------------
-# X0: secrets
-# ---------------------------------------------------------------------------------------
-
 _DIGIT_RE = re.compile(r"[0-9]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _UPPER_RE = re.compile(r"[A-Z]")
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+_UPPER_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
-_B = r"(?<![A-Za-z0-9_-])"  # not preceded by a token character
-_E = r"(?![A-Za-z0-9_-])"  # not followed by one
+# ---------------------------------------------------------------------------------------
+# X0: secrets
+# ---------------------------------------------------------------------------------------
 
 _PLACEHOLDER_WORDS = frozenset(
     ("password", "passwd", "pass", "pwd", "secret", "changeme", "example", "redacted")
@@ -261,30 +301,38 @@ def _assigned_ok(match: re.Match[str]) -> bool:
 class SecretPattern:
     kind: str
     regex: re.Pattern[str]
+    prefilter: tuple[str, ...]
+    """Substrings one of which every match contains. A file none of them occurs in skips
+    the regex: a substring test costs a fraction of a regex scan."""
     group: int = 0
     """The group holding the secret itself (0: the whole match)."""
     valid: Callable[[re.Match[str]], bool] | None = None
-    """Checks a match further: a checksum, a header, not a placeholder."""
-    prefilter: tuple[str, ...] = ()
-    """Substrings one of which every match contains; strings without any skip the regex
-    (a substring test costs a fraction of a regex scan)."""
+    """Checks a match further: a header, not a placeholder."""
+    left: frozenset[str] = _TOKEN_CHARS
+    """Characters that must not come right before the match (it would be inside a word)."""
     fold: bool = False
-    """Test the prefilter against the lower-cased string (for case-insensitive names)."""
+    """Test the prefilter against the lower-cased text (for case-insensitive names)."""
+    scheme: bool = False
+    """The regex starts at "://"; the match is extended back over the URL scheme."""
 
 
+_TAIL = r"(?![A-Za-z0-9_-])"  # not followed by a token character
 _PRIVATE_KEY_HEAD = r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-_PRIVATE_KEY_TAIL = r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+_PRIVATE_KEY_END = r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+_URL_CHAR = r"[^\s/?#@'\"<>\x00]"
 
 SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern(
         "private key",
-        re.compile(rf"{_PRIVATE_KEY_HEAD}(?:.*?{_PRIVATE_KEY_TAIL})?", re.DOTALL),
-        prefilter=("PRIVATE KEY",),
+        re.compile(rf"{_PRIVATE_KEY_HEAD}(?:[^\x00]*?{_PRIVATE_KEY_END})?"),
+        ("PRIVATE KEY",),
+        left=frozenset(),
     ),
     SecretPattern(
         "AWS access key ID",
-        re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Z0-9])"),
-        prefilter=("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
+        re.compile(r"(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Z0-9])"),
+        ("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
+        left=_UPPER_ALNUM,
     ),
     SecretPattern(
         "AWS secret access key",
@@ -292,125 +340,159 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
             r"(?i:aws_?secret(?:_?access)?_?key)[\"']?\s*[:=]\s*[\"']?"
             r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])"
         ),
+        ("secret",),
         group=1,
-        prefilter=("secret",),
+        left=_ALNUM,
         fold=True,
     ),
-    SecretPattern(
-        "Google API key", re.compile(rf"{_B}AIza[0-9A-Za-z_-]{{35}}{_E}"), prefilter=("AIza",)
-    ),
+    SecretPattern("Google API key", re.compile(rf"AIza[0-9A-Za-z_-]{{35}}{_TAIL}"), ("AIza",)),
     SecretPattern(
         "Google OAuth client secret",
-        re.compile(rf"{_B}GOCSPX-[A-Za-z0-9_-]{{28}}{_E}"),
-        prefilter=("GOCSPX-",),
+        re.compile(rf"GOCSPX-[A-Za-z0-9_-]{{28}}{_TAIL}"),
+        ("GOCSPX-",),
     ),
     SecretPattern(
         "Azure storage account key",
         re.compile(r"AccountKey=([A-Za-z0-9+/]{86}==)"),
+        ("AccountKey=",),
         group=1,
-        prefilter=("AccountKey=",),
+        left=frozenset(),
     ),
     SecretPattern(
         "OpenAI API key",
         re.compile(
-            rf"{_B}sk-(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_-]{{16,}}T3BlbkFJ[A-Za-z0-9_-]{{16,}}"
-            rf"|{_B}sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{{40,}}{_E}"
+            r"sk-(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_-]{16,}T3BlbkFJ[A-Za-z0-9_-]{16,}"
+            rf"|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{{40,}}{_TAIL}"
         ),
-        prefilter=("sk-",),
+        ("sk-",),
     ),
     SecretPattern(
         "API secret key",
-        re.compile(rf"{_B}sk-[A-Za-z0-9][A-Za-z0-9_-]{{31,}}{_E}"),
+        re.compile(rf"sk-[A-Za-z0-9][A-Za-z0-9_-]{{31,}}{_TAIL}"),
+        ("sk-",),
         valid=_mixed,
-        prefilter=("sk-",),
     ),
     SecretPattern(
         "Stripe secret key",
-        re.compile(rf"{_B}(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{{24,}}{_E}"),
-        prefilter=("sk_", "rk_"),
+        re.compile(rf"[sr]k_(?:live|test)_[0-9A-Za-z]{{24,}}{_TAIL}"),
+        ("sk_live_", "sk_test_", "rk_live_", "rk_test_"),
     ),
     SecretPattern(
         "GitHub token",
         re.compile(
-            rf"{_B}(?:gh[pousr]_[A-Za-z0-9]{{36,255}}|github_pat_[A-Za-z0-9_]{{60,255}}){_E}"
+            rf"(?:gh[pousr]_[A-Za-z0-9]{{36,255}}|github_pat_[A-Za-z0-9_]{{60,255}}){_TAIL}"
         ),
-        prefilter=("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
     ),
-    SecretPattern(
-        "GitLab token", re.compile(rf"{_B}glpat-[A-Za-z0-9_-]{{20,}}{_E}"), prefilter=("glpat-",)
-    ),
+    SecretPattern("GitLab token", re.compile(rf"glpat-[A-Za-z0-9_-]{{20,}}{_TAIL}"), ("glpat-",)),
     SecretPattern(
         "Slack token",
         re.compile(
-            rf"{_B}(?:xox[abposr]-\d{{6,}}-[A-Za-z0-9-]{{8,}}|xapp-\d-[A-Za-z0-9-]{{20,}}){_E}"
+            rf"(?:xox[abposr]-\d{{6,}}-[A-Za-z0-9-]{{8,}}|xapp-\d-[A-Za-z0-9-]{{20,}}){_TAIL}"
         ),
-        prefilter=("xox", "xapp-"),
+        ("xox", "xapp-"),
     ),
     SecretPattern(
         "Slack webhook URL",
         re.compile(
             r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{20,}"
         ),
-        prefilter=("hooks.slack.com",),
+        ("hooks.slack.com",),
+        left=frozenset(),
     ),
-    SecretPattern("npm token", re.compile(rf"{_B}npm_[A-Za-z0-9]{{36}}{_E}"), prefilter=("npm_",)),
-    SecretPattern(
-        "PyPI token", re.compile(rf"{_B}pypi-AgE[A-Za-z0-9_-]{{50,}}"), prefilter=("pypi-",)
-    ),
+    SecretPattern("npm token", re.compile(rf"npm_[A-Za-z0-9]{{36}}{_TAIL}"), ("npm_",)),
+    SecretPattern("PyPI token", re.compile(r"pypi-AgE[A-Za-z0-9_-]{50,}"), ("pypi-",)),
     SecretPattern(
         "SendGrid API key",
-        re.compile(rf"{_B}SG\.[A-Za-z0-9_-]{{22}}\.[A-Za-z0-9_-]{{43}}{_E}"),
-        prefilter=("SG.",),
+        re.compile(rf"SG\.[A-Za-z0-9_-]{{22}}\.[A-Za-z0-9_-]{{43}}{_TAIL}"),
+        ("SG.",),
     ),
     SecretPattern(
         "Twilio API key",
-        re.compile(r"(?<![A-Za-z0-9])SK[0-9a-fA-F]{32}(?![A-Za-z0-9])"),
-        prefilter=("SK",),
+        re.compile(r"SK[0-9a-fA-F]{32}(?![A-Za-z0-9])"),
+        ("SK",),
+        left=_ALNUM,
     ),
     SecretPattern(
         "JSON Web Token",
-        re.compile(rf"{_B}eyJ[A-Za-z0-9_-]{{8,}}\.eyJ[A-Za-z0-9_-]{{8,}}\.[A-Za-z0-9_-]*"),
+        re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"),
+        ("eyJ",),
         valid=_jwt_header_ok,
-        prefilter=("eyJ",),
     ),
     SecretPattern(
         "connection string with a password",
-        re.compile(
-            r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}://"
-            r"[^\s:/?#@'\"<>]*:([^\s/?#@'\"<>]+)@[^\s/?#'\"<>]+"
-        ),
+        # From "://" (a literal, so `re` can skip ahead); the scheme is added afterwards.
+        re.compile(rf"://[^\s:/?#@'\"<>\x00]*:({_URL_CHAR}+)@[^\s/?#'\"<>\x00]+"),
+        ("://",),
         valid=_password_ok,
-        prefilter=("://",),
+        left=frozenset(),
+        scheme=True,
     ),
     SecretPattern(
-        "password or key assigned in text",
+        "password or API key value",
         re.compile(
-            r"(?i)(?<![A-Za-z0-9])(?:password|passwd|passphrase|pwd|client[_-]?secret"
-            r"|secret[_-]?key|api[_-]?key|api[_-]?secret|access[_-]?token|auth[_-]?token"
-            r"|private[_-]?key)[\"']?\s*[:=]\s*[\"']?([^\s\"',;]{8,})"
+            r"(?i:password|passwd|passphrase|pwd|client[_-]?secret|secret[_-]?key|api[_-]?key"
+            r"|api[_-]?secret|access[_-]?token|auth[_-]?token|private[_-]?key)"
+            r"[\"']?\s*[:=]\s*[\"']?([^\s\"',;\x00]{8,})"
         ),
+        ("pass", "pwd", "secret", "key", "token"),
         group=1,
         valid=_assigned_ok,
-        prefilter=("pass", "pwd", "secret", "key", "token"),
+        left=_ALNUM,
         fold=True,
     ),
 )
 
-_TRIGGER_RE = re.compile(
-    "|".join(
-        [re.escape(part) for p in SECRET_PATTERNS if not p.fold for part in p.prefilter]
-        + [f"(?i:{re.escape(part)})" for p in SECRET_PATTERNS if p.fold for part in p.prefilter]
-    )
-)
-"""Every prefilter in one regex: most strings contain none and skip all the patterns."""
+_SCHEME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+.-")
+
+
+def _scheme_start(text: str, start: int) -> int:
+    """Where the URL scheme ending at `start` (the "://") begins."""
+    begin = start
+    while begin > 0 and start - begin < 32 and text[begin - 1] in _SCHEME_CHARS:
+        begin -= 1
+    return begin
+
+
+def scan_secrets(text: str) -> Iterator[tuple[str, int, int, int, int]]:
+    """Secrets of a known format in `text`: (kind, start, end) of the secret itself and
+    (start, end) of the whole match, which may include a keyword or URL around it."""
+    taken: list[tuple[int, int]] = []
+    folded = ""
+    for pattern in SECRET_PATTERNS:
+        if pattern.fold:
+            folded = folded or text.lower()
+        probe = folded if pattern.fold else text
+        if not any(part in probe for part in pattern.prefilter):
+            continue
+        for match in pattern.regex.finditer(text):
+            start, end = match.span()
+            if _glued(text, start, pattern.left):
+                continue
+            if pattern.scheme:
+                start = _scheme_start(text, start)
+                if start == match.start():
+                    continue
+            if _overlaps(start, end, taken):
+                continue
+            if pattern.valid is not None and not pattern.valid(match):
+                continue
+            taken.append((start, end))
+            secret_start, secret_end = match.span(pattern.group)
+            if pattern.group == 0:
+                secret_start = start
+            yield pattern.kind, secret_start, secret_end, start, end
+
 
 # High-entropy tokens: base64 or hex alphabets, 20 characters or more.
 _TOKEN_RE = re.compile(r"[A-Za-z0-9+/_-]{20,}={0,2}")
+_BASE64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
 _HEX_RE = re.compile(r"[0-9a-f]{32,}|[0-9A-F]{32,}")
 _UUID_RE = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 )
 _DIGEST_PREFIX_RE = re.compile(r"(?i)(?:sha(?:1|224|256|384|512)|md5|blake2[bs]?)[:-]$")
+_SEGMENT_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 
 HEX_MIN_ENTROPY = 3.0
 """Bits per character a hex token of 32+ characters needs (random hex: about 3.7)."""
@@ -423,7 +505,6 @@ MAX_MEAN_SEGMENT = 3.0
 """Mean length of a token's segments (a capitalised or lower-case word, an upper-case
 run, a number) above which it reads as words: random base62 text averages about 1.9
 (3.0 or less 98 times in 100), camelCase names such as getUserAccountV2ById 3.4 or more."""
-_SEGMENT_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 
 
 def shannon_entropy(text: str) -> float:
@@ -451,31 +532,12 @@ def high_entropy(token: str) -> bool:
     return shannon_entropy(core) >= threshold and mean_segment(core) <= MAX_MEAN_SEGMENT
 
 
-def scan_secrets(text: str) -> Iterator[tuple[str, int, int, int, int]]:
-    """Secrets of a known format in `text`: (kind, start, end) of the secret itself and
-    (start, end) of the whole match, which may include a keyword or URL around it."""
-    if _TRIGGER_RE.search(text) is None:
-        return
-    taken: list[tuple[int, int]] = []
-    folded = text.lower()
-    for pattern in SECRET_PATTERNS:
-        probe = folded if pattern.fold else text
-        if pattern.prefilter and not any(part in probe for part in pattern.prefilter):
-            continue
-        for match in pattern.regex.finditer(text):
-            whole = match.span()
-            if _overlaps(*whole, taken):
-                continue
-            if pattern.valid is not None and not pattern.valid(match):
-                continue
-            taken.append(whole)
-            yield (pattern.kind, *match.span(pattern.group), *whole)
-
-
 def scan_entropy(text: str, known: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
     """(start, end) of high-entropy tokens in `text` that no known-format match covers."""
     for match in _TOKEN_RE.finditer(text):
         start, end = match.span()
+        if _glued(text, start, _BASE64_CHARS):
+            continue  # the tail of a longer run the regex already passed over
         if _overlaps(start, end, known):
             continue
         if _DIGEST_PREFIX_RE.search(text, max(0, start - 8), start):
@@ -485,35 +547,35 @@ def scan_entropy(text: str, known: list[tuple[int, int]]) -> Iterator[tuple[int,
 
 
 def _scan_secret_group(document: Document) -> list[Match]:
+    text = corpus(document)
     found: list[Match] = []
-    for path, value in document_leaves(document):
-        if len(value) < 8:
-            continue
-        known: list[tuple[int, int]] = []
-        for kind, start, end, whole_start, whole_end in scan_secrets(value):
-            found.append(Match(kind, path, value, start, end))
-            known.append((whole_start, whole_end))
-        if len(value) >= 20:
-            found.extend(
-                Match("high-entropy", path, value, s, e) for s, e in scan_entropy(value, known)
-            )
+    known: list[tuple[int, int]] = []
+    for kind, start, end, whole_start, whole_end in scan_secrets(text.text):
+        found.append(text.match(kind, start, end))
+        known.append((whole_start, whole_end))
+    found.extend(text.match("high-entropy", s, e) for s, e in scan_entropy(text.text, known))
     return found
 
 
+def _secret_matches(ctx: FileContext) -> list[Match]:
+    result: list[Match] = _cached("secrets", ctx.document, _scan_secret_group)
+    return result
+
+
 def check_secret(ctx: FileContext) -> Iterator[Hit]:
-    for match in _cached("secrets", ctx, _scan_secret_group):
+    for match in _secret_matches(ctx):
         if match.kind == "high-entropy":
             continue
         yield _hit(
             ctx,
             match,
-            f"{match.kind} {redact(match.text)!r} in {dotted(match.path)}; remove it, revoke "
-            "it, and pass it at run time from a secret store",
+            f"{match.kind} {redact(match.text)!r} in {dotted(match.path)}; revoke it, remove "
+            "it from the file, and pass secrets at run time instead",
         )
 
 
 def check_high_entropy(ctx: FileContext) -> Iterator[Hit]:
-    for match in _cached("secrets", ctx, _scan_secret_group):
+    for match in _secret_matches(ctx):
         if match.kind != "high-entropy":
             continue
         yield _hit(
@@ -533,21 +595,22 @@ RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
 RESERVED_TLDS = ("example", "test", "invalid", "localhost")
 """RFC 2606 and 6761 names that never resolve to anyone."""
 
-_EMAIL_RE = re.compile(
-    r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@"
-    r"((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?![A-Za-z0-9-])"
+_LOCAL_PART_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}\Z")
+_DOMAIN_RE = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-])"
 )
+_LOCAL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-")
 
 # Phone numbers: international (+CC ...), North American, and trunk-prefix national
 # (0...) formats with separators; a bare run of digits only after a phone keyword.
-_PHONE_CANDIDATE_RE = re.compile(
-    r"(?<![\w+#/.,-])(?:\+[1-9]|\(\d|\d)[\d ().-]{5,22}\d(?![\w/]|[.,-]\d)"
-)
+_PHONE_CANDIDATE_RE = re.compile(r"(?:\+[1-9]|\(\d|\d)[\d ().-]{5,22}\d(?![\w/]|[.,-]\d)")
+_PHONE_LEFT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+#/.,-")
 _NANP_RE = re.compile(
     r"(?:\+?1[ .-]?)?(?:\(([2-9]\d\d)\) ?|([2-9]\d\d)([ .-]))([2-9]\d\d)([ .-])(\d{4})"
 )
 _TRUNK_RE = re.compile(r"(?:\(0\d{1,4}\)|0\d{1,4})([ .-])\d{2,8}(?:\1\d{2,8}){0,3}")
 _INTERNATIONAL_RE = re.compile(r"\+[1-9]\d{0,2}(?:[ .-]?(?:\(\d{1,4}\)|\d{1,5})){1,6}")
+_DOUBLE_SEPARATOR_RE = re.compile(r"[ .-]{2}")
 _PHONE_WORDS_RE = re.compile(
     r"(?i)\b(?:tel|telephone|phone|mobile|cell|fax|call|ring|text|sms|whatsapp|contact)\b"
 )
@@ -566,9 +629,10 @@ _FICTIONAL_UK_PREFIXES = (
     *(f"0{area}4960" for area in ("141", "151", "161", "191")),
 )
 
-_CARD_RE = re.compile(r"(?<![\w.+-])\d{4}(?:([ -]?)\d{2,6})(?:\1\d{1,6}){0,3}(?![\w]|[.-]\d)")
-_SSN_RE = re.compile(r"(?<![\w.+-])(\d{3})([ -])(\d{2})\2(\d{4})(?![\w]|[.-]\d)")
-_IBAN_RE = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){3,9})(?![A-Za-z0-9])")
+_NUMBER_LEFT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.+-")
+_CARD_RE = re.compile(r"\d{4}(?:([ -]?)\d{2,6})(?:\1\d{1,6}){0,3}(?![\w]|[.-]\d)")
+_SSN_RE = re.compile(r"(\d{3})([ -])(\d{2})\2(\d{4})(?![\w]|[.-]\d)")
+_IBAN_RE = re.compile(r"([A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){3,9})(?![A-Za-z0-9])")
 
 IBAN_LENGTHS: dict[str, int] = {
     "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22,
@@ -672,11 +736,12 @@ def _phone_fictional(national: str) -> bool:
     return national.startswith(_FICTIONAL_UK_PREFIXES)
 
 
-def phone_number(text: str, start: int, candidate: str) -> bool:
-    """Whether a candidate (digits with separators) is written as a phone number."""
-    candidate = candidate.strip()
+def phone_number(before: str, candidate: str) -> bool:
+    """Whether a candidate (digits with separators) is written as a phone number.
+
+    `before` is the text just before it, for the words that introduce it.
+    """
     digits = "".join(c for c in candidate.replace("(0)", "") if c.isdigit())
-    before = text[max(0, start - 40) : start]
     other = _NOT_PHONE_WORDS_RE.search(before)
     if other is not None:
         # "order 0123 456 7890" is not a phone number; "phone number: 020 ..." is.
@@ -688,7 +753,7 @@ def phone_number(text: str, start: int, candidate: str) -> bool:
     keyword = bool(_PHONE_WORDS_RE.search(before[-25:]))
     if candidate.count("(") != candidate.count(")") or candidate.count("(") > 1:
         return False
-    if re.search(r"[ .-]{2}", candidate):
+    if _DOUBLE_SEPARATOR_RE.search(candidate):
         return False
     if candidate.startswith("+"):
         if not 8 <= len(digits) <= 15 or not _INTERNATIONAL_RE.fullmatch(candidate):
@@ -699,16 +764,15 @@ def phone_number(text: str, start: int, candidate: str) -> bool:
         elif digits.startswith("44"):
             national = "0" + digits[2:]
         return not _phone_fictional(national)
-    separators = set(re.sub(r"[\d()]", "", candidate))
+    separators = set(candidate) - set("0123456789()")
     if not separators and "(" not in candidate:
         # A bare run of digits is an order number or an id unless introduced as a phone.
         return keyword and 10 <= len(digits) <= 13 and not _phone_fictional(digits)
-    if _NANP_RE.fullmatch(candidate):
-        match = _NANP_RE.fullmatch(candidate)
-        assert match is not None
-        if match.group(3) and match.group(3) != match.group(5):
+    nanp = _NANP_RE.fullmatch(candidate)
+    if nanp is not None:
+        if nanp.group(3) and nanp.group(3) != nanp.group(5):
             return False
-        national = (match.group(1) or match.group(2)) + match.group(4) + match.group(6)
+        national = (nanp.group(1) or nanp.group(2)) + nanp.group(4) + nanp.group(6)
         return not _phone_fictional(national)
     if candidate.startswith(("0", "(0")) and not candidate.startswith("00"):
         if not 10 <= len(digits) <= 11 or not _TRUNK_RE.fullmatch(candidate):
@@ -719,65 +783,77 @@ def phone_number(text: str, start: int, candidate: str) -> bool:
     return False
 
 
-def scan_personal(text: str) -> Iterator[tuple[str, int, int, str]]:
-    """(kind, start, end, detail) of personal data in `text`; checksummed kinds first."""
+def _scan_emails(text: Corpus, taken: list[tuple[int, int]]) -> Iterator[Match]:
+    source = text.text
+    at = source.find("@")
+    while at >= 0:
+        domain = _DOMAIN_RE.match(source, at + 1)
+        local = _LOCAL_PART_RE.search(source, max(0, at - 64), at) if domain else None
+        if domain is not None and local is not None:
+            start = local.start()
+            # A local part glued to more local-part characters is too long or starts
+            # with a dot; user:password@host in a URL is a credential (X001), not an
+            # address, but mailto:name@host is an address.
+            glued = _glued(source, start, _LOCAL_CHARS)
+            credential = start > 0 and source[start - 1] in ":/"
+            if credential and source[max(0, start - 7) : start].lower() == "mailto:":
+                credential = False
+            if not glued and not credential:
+                taken.append((start, domain.end()))
+                yield text.match("email", start, domain.end(), domain.group())
+        at = source.find("@", at + 1)
+
+
+def scan_personal(text: Corpus) -> Iterator[Match]:
+    """Personal data in a document's strings; checksummed kinds claim their text first."""
+    source = text.text
     taken: list[tuple[int, int]] = []
-    if "@" in text:
-        for match in _EMAIL_RE.finditer(text):
-            start = match.start()
-            before = text[max(0, start - 7) : start].lower()
-            if start and text[start - 1] in ":/" and not before.endswith("mailto:"):
-                continue  # user:password@host in a URL: a credential, not an address
-            taken.append(match.span())
-            yield "email", start, match.end(), match.group(2)
-    if _DIGIT_RE.search(text) is None:
-        return
-    if _UPPER_RE.search(text) is not None:
-        for match in _IBAN_RE.finditer(text):
-            length = _iban_in(match.group(1))
-            if length is not None and not _overlaps(match.start(), match.start() + length, taken):
-                end = match.start() + length
-                taken.append((match.start(), end))
-                yield "iban", match.start(), end, match.group(1)[:2]
-    for match in _CARD_RE.finditer(text):
-        if _overlaps(*match.span(), taken):
+    yield from _scan_emails(text, taken)
+    for match in _IBAN_RE.finditer(source):
+        start = match.start()
+        if _glued(source, start, _ALNUM):
+            continue
+        length = _iban_in(match.group(1))
+        if length is not None and not _overlaps(start, start + length, taken):
+            taken.append((start, start + length))
+            yield text.match("iban", start, start + length, match.group(1)[:2])
+    for match in _CARD_RE.finditer(source):
+        start, end = match.span()
+        if _glued(source, start, _NUMBER_LEFT) or _overlaps(start, end, taken):
             continue
         if card_number(match.group()) is not None:
-            taken.append(match.span())
-            yield "card", match.start(), match.end(), ""
-    for match in _SSN_RE.finditer(text):
-        if _overlaps(*match.span(), taken):
+            taken.append((start, end))
+            yield text.match("card", start, end)
+    for match in _SSN_RE.finditer(source):
+        start, end = match.span()
+        if _glued(source, start, _NUMBER_LEFT) or _overlaps(start, end, taken):
             continue
         if ssn_valid(match.group(1), match.group(3), match.group(4)):
-            taken.append(match.span())
-            yield "ssn", match.start(), match.end(), ""
-    for match in _PHONE_CANDIDATE_RE.finditer(text):
+            taken.append((start, end))
+            yield text.match("ssn", start, end)
+    for match in _PHONE_CANDIDATE_RE.finditer(source):
         start, end = match.span()
+        if _glued(source, start, _PHONE_LEFT):
+            continue
         candidate = match.group()
         while candidate and candidate[-1] in " .-(":
             candidate = candidate[:-1]
             end -= 1
         if _overlaps(start, end, taken):
             continue
-        if phone_number(text, start, candidate):
+        if phone_number(text.before(start, 40), candidate):
             taken.append((start, end))
-            yield "phone", start, end, ""
+            yield text.match("phone", start, end)
 
 
 def _scan_personal_group(document: Document) -> list[Match]:
     """Every string but the approvals, whose reviewer addresses are governance records."""
-    return [
-        Match(kind, path, value, start, end, detail)
-        for path, value in document_leaves(document)
-        if len(value) >= 5 and path[:1] != ("approvals",)
-        for kind, start, end, detail in scan_personal(value)
-    ]
+    return [m for m in scan_personal(corpus(document)) if m.path[:1] != ("approvals",)]
 
 
 def _personal(ctx: FileContext, kind: str) -> Iterator[Match]:
-    for match in _cached("personal", ctx, _scan_personal_group):
-        if match.kind == kind:
-            yield match
+    matches: list[Match] = _cached("personal", ctx.document, _scan_personal_group)
+    return (match for match in matches if match.kind == kind)
 
 
 def check_email(ctx: FileContext) -> Iterator[Hit]:
@@ -790,7 +866,7 @@ def check_email(ctx: FileContext) -> Iterator[Hit]:
         yield _hit(
             ctx,
             match,
-            f"e-mail address {redact(local)[:5] + '@' + domain!r} in {dotted(match.path)} is "
+            f"e-mail address {redact(local) + '@' + domain!r} in {dotted(match.path)} is "
             f"personal data; use an address at example.com, or add {domain!r} to "
             "lint.allowed_email_domains in promptreg.yaml if it is a shared mailbox",
         )
@@ -840,10 +916,10 @@ def check_iban(ctx: FileContext) -> Iterator[Hit]:
 # X2: content policy
 # ---------------------------------------------------------------------------------------
 
-_URL_RE = re.compile(
-    r"(?i)(?<![A-Za-z0-9+.-])(?:https?|ftps?|wss?)://[^\s<>\"'`{}|\\^]+"
-    r"|(?<![A-Za-z0-9.@/-])www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[^\s<>\"'`{}|\\^]*"
-)
+_URL_TAIL_RE = re.compile(r"://[^\s<>\"'`{}|\\^\x00]+")
+_WWW_RE = re.compile(r"(?i:www)\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[^\s<>\"'`{}|\\^\x00]*")
+_LINK_SCHEMES = frozenset(("http", "https", "ftp", "ftps", "ws", "wss"))
+_WWW_LEFT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.@/-")
 _PROMPT_KEYS = ("messages", "variables", "output")
 """The parts of a prompt file that reach the model (the content hash's scope)."""
 
@@ -911,24 +987,39 @@ def _trim_url(url: str) -> str:
     return url
 
 
+def scan_links(text: Corpus) -> Iterator[Match]:
+    """Links in a document's strings: scheme URLs of _LINK_SCHEMES and `www.` hosts."""
+    source = text.text
+    taken: list[tuple[int, int]] = []
+    if "://" in source:
+        for match in _URL_TAIL_RE.finditer(source):
+            start = _scheme_start(source, match.start())
+            if source[start : match.start()].lower() not in _LINK_SCHEMES:
+                continue
+            url = _trim_url(source[start : match.end()])
+            host = url_host(url)
+            taken.append((start, start + len(url)))
+            if host is not None:
+                yield text.match("link", start, start + len(url), host)
+    if "www." in source or "WWW." in source:
+        for match in _WWW_RE.finditer(source):
+            start = match.start()
+            if _glued(source, start, _WWW_LEFT) or _overlaps(*match.span(), taken):
+                continue
+            url = _trim_url(match.group())
+            host = url_host(url)
+            if host is not None:
+                yield text.match("link", start, start + len(url), host)
+
+
 def _scan_link_group(document: Document) -> list[Match]:
-    found: list[Match] = []
-    for path, text in document_leaves(document):
-        if not path or path[0] not in _PROMPT_KEYS:
-            continue
-        if "://" in text or "www." in text or "WWW." in text:
-            for match in _URL_RE.finditer(text):
-                url = _trim_url(match.group())
-                host = url_host(url)
-                if host is not None:
-                    start = match.start()
-                    found.append(Match("link", path, text, start, start + len(url), host))
-    return found
+    return [m for m in scan_links(corpus(document)) if m.path and m.path[0] in _PROMPT_KEYS]
 
 
 def check_link(ctx: FileContext) -> Iterator[Hit]:
     allowed = _option_list(ctx, "allowed_domains")
-    for match in _cached("links", ctx, _scan_link_group):
+    matches: list[Match] = _cached("links", ctx.document, _scan_link_group)
+    for match in matches:
         if domain_allowed(match.detail, allowed):
             continue
         yield _hit(
@@ -946,6 +1037,7 @@ def _options_doc(lines: Mapping[str, str]) -> str:
 # ---------------------------------------------------------------------------------------
 # The rules
 # ---------------------------------------------------------------------------------------
+
 
 _KNOWN_FORMATS = (
     "AWS access key IDs and secret access keys, Google API keys and OAuth client secrets, "

@@ -1,0 +1,90 @@
+"""The lint result cache: a file whose bytes, settings and base did not change since
+the last run keeps its findings without being parsed again.
+
+One JSON file under `.promptreg/cache/` (with a `.gitignore`, so it is never
+committed), loaded once and written once, atomically. The key of a file covers its
+bytes, its path (ids are checked against paths), the promptreg version, the
+configuration file and the rule selection, and for the V rules the base revision's
+blob of the file. A corrupt or foreign cache is ignored, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from promptreg import __version__
+from promptreg.lint.finding import Finding
+from promptreg.yamlio import atomic_write
+
+CACHE_FORMAT = 1
+
+
+class LintCache:
+    def __init__(self, directory: Path, fingerprint: str) -> None:
+        self.path = directory / "lint.json"
+        self.directory = directory
+        self.fingerprint = fingerprint
+        self._entries: dict[str, dict[str, Any]] = {}
+        self._dirty = False
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+            if stored.get("format") == CACHE_FORMAT and stored.get("fingerprint") == fingerprint:
+                self._entries = stored["entries"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self._entries = {}
+
+    @staticmethod
+    def fingerprint_of(config_bytes: bytes, codes: frozenset[str], base: str | None) -> str:
+        digest = hashlib.sha256()
+        for part in (
+            __version__.encode(),
+            config_bytes,
+            ",".join(sorted(codes)).encode(),
+            (base or "").encode(),
+        ):
+            digest.update(part + b"\0")
+        return digest.hexdigest()
+
+    @staticmethod
+    def key(path: Path, data: bytes, base_blob: str | None) -> str:
+        digest = hashlib.sha256(data)
+        digest.update(f"\0{path.as_posix()}\0{base_blob or ''}".encode())
+        return digest.hexdigest()
+
+    def get(self, path: Path, key: str) -> list[Finding] | None:
+        entry = self._entries.get(path.as_posix())
+        if entry is None or entry.get("key") != key:
+            return None
+        try:
+            return [Finding.from_json(item) for item in entry["findings"]]
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def put(self, path: Path, key: str, findings: list[Finding]) -> None:
+        self._entries[path.as_posix()] = {
+            "key": key,
+            "findings": [finding.to_json() for finding in findings],
+        }
+        self._dirty = True
+
+    def save(self) -> None:
+        """Write the cache if it changed; a cache that cannot be written is skipped."""
+        if not self._dirty:
+            return
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            ignore = self.directory / ".gitignore"
+            if not ignore.exists():
+                atomic_write(ignore, "# Written by promptreg: a local cache, never committed.\n*\n")
+            payload = {
+                "format": CACHE_FORMAT,
+                "fingerprint": self.fingerprint,
+                "entries": self._entries,
+            }
+            atomic_write(self.path, json.dumps(payload, separators=(",", ":")))
+        except OSError:
+            return
+        self._dirty = False
