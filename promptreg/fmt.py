@@ -196,7 +196,7 @@ def _format(text: str, path: Path) -> str:
     for where, order in ORDERS:
         for node in _select(root, where):
             _reorder(node, order)
-    _lift_first_key_comments(root)
+    _settle_first_keys(root)
     if trailing:
         if root.ca.comment is None:  # ruamel drops end comments of a mapping without one
             root.ca.comment = [None, None]
@@ -240,13 +240,9 @@ def _float_comments(root: Any) -> list[Any]:
         nonlocal origin
         is_map = isinstance(node, CommentedMap)
         for key in list(node) if is_map else range(len(node)):
-            try:
-                column = node.lc.key(key)[1] if is_map else node.lc.item(key)[1]
-            except (KeyError, IndexError, TypeError):
-                column = 0
             if pending:
                 entry = node.ca.items.setdefault(key, [None, None, None, None])
-                entry[1] = tokens(release(column)) + (entry[1] or [])
+                entry[1] = tokens(release(_column(node, key))) + (entry[1] or [])
             child = node[key]
             if isinstance(child, CommentedMap | CommentedSeq) and not child.fa.flow_style():
                 walk(child)
@@ -270,34 +266,74 @@ def _float_comments(root: Any) -> list[Any]:
             pending.extend(_lines(token.value, token.column))
         node.ca.end = []
 
-    if isinstance(root, CommentedMap):
+    if isinstance(root, CommentedMap) and root:
+        _detach_first_paragraph(root)
         walk(root)
     return tokens(pending)
 
 
-def _lift_first_key_comments(node: Any) -> None:
-    """Comments above the first key of a mapping in a sequence go above its `- `.
+def _detach_first_paragraph(root: Any) -> None:
+    """The comment paragraph right above the first key, after a blank line, is the key's.
 
-    ruamel would write them between the dash and the key, breaking the layout.
+    Whatever comes before that blank line (the modeline, a file header) stays on top.
+    """
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    header = root.ca.comment[1] if root.ca.comment else None
+    lines = [line for token in header or () for line in _lines(token.value, token.column)]
+    blanks = [index for index, (column, _) in enumerate(lines) if column < 0]
+    if not blanks or blanks[-1] == len(lines) - 1:
+        return
+    start = blanks[-1]
+    while start > 0 and lines[start - 1][0] < 0:
+        start -= 1
+    root.ca.comment[1] = [CommentToken(t, CommentMark(max(c, 0))) for c, t in lines[:start]]
+    entry = root.ca.items.setdefault(next(iter(root)), [None, None, None, None])
+    moved = [CommentToken(t, CommentMark(max(c, 0))) for c, t in lines[start:]]
+    entry[1] = moved + (entry[1] or [])
+
+
+def _settle_first_keys(node: Any, *, root: bool = True) -> None:
+    """Tidy the comments a key brought along when reordering made it a mapping's first.
+
+    Blank lines go (no blank line right below `key:`), except under the file header.
+    In a sequence, the comments go above the `- `: ruamel would write them between the
+    dash and the key, breaking the layout.
     """
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.error import CommentMark
     from ruamel.yaml.tokens import CommentToken
 
-    if isinstance(node, CommentedMap):
+    if isinstance(node, CommentedMap) and node and not node.fa.flow_style():
+        entry = node.ca.items.get(next(iter(node)))
+        if entry and entry[1] and not (root and node.ca.comment and node.ca.comment[1]):
+            while entry[1] and entry[1][0].value.strip() == "":
+                entry[1].pop(0)
         for child in node.values():
-            _lift_first_key_comments(child)
+            _settle_first_keys(child, root=False)
     elif isinstance(node, CommentedSeq):
         for index, item in enumerate(node):
-            _lift_first_key_comments(item)
+            _settle_first_keys(item, root=False)
             if not isinstance(item, CommentedMap) or not item or item.fa.flow_style():
                 continue
             entry = item.ca.items.get(next(iter(item)))
             if entry and entry[1]:
-                dash = CommentMark(max(node.lc.item(index)[1] - 2, 0))
+                dash = CommentMark(max(_column(node, index) - 2, 0))
                 outer = node.ca.items.setdefault(index, [None, None, None, None])
                 outer[1] = (outer[1] or []) + [CommentToken(t.value, dash) for t in entry[1]]
                 entry[1] = None
+
+
+def _column(node: Any, key: Any) -> int:
+    """The source column of a key (mapping) or item (sequence); 0 when unknown."""
+    from ruamel.yaml.comments import CommentedMap
+
+    try:
+        line_col = node.lc.key(key) if isinstance(node, CommentedMap) else node.lc.item(key)
+        return int(line_col[1])
+    except (KeyError, IndexError, TypeError):
+        return 0
 
 
 def _split_tail(token: Any, *, block: bool) -> tuple[str, list[Line]]:

@@ -12,6 +12,7 @@ of hanging CI or exhausting memory.
 from __future__ import annotations
 
 import contextvars
+import functools
 import operator
 import re
 import time
@@ -445,26 +446,29 @@ def parse(source: str) -> nodes.Template:
         raise TemplateProblemError(
             TemplateProblem(f"template syntax error: {exc.message}", exc.lineno)
         ) from None
-    for node_type, word in _FORBIDDEN_NODES:
-        found = next(iter(ast.find_all(node_type)), None)
-        if found is not None:
+    forbidden: dict[type[nodes.Node], str] = dict(_FORBIDDEN_NODES)
+    wanted: tuple[type[nodes.Node], ...] = (*forbidden, nodes.Filter, nodes.Test)
+    node: nodes.Node
+    for node in ast.find_all(wanted):  # one walk over the tree
+        if isinstance(node, nodes.Filter | nodes.Test):
+            known = env.filters if isinstance(node, nodes.Filter) else env.tests
+            if node.name not in known:
+                what = "filter" if isinstance(node, nodes.Filter) else "test"
+                raise TemplateProblemError(
+                    TemplateProblem(
+                        f"unknown {what} {node.name!r}" + did_you_mean(node.name, known),
+                        node.lineno,
+                        "unknown-name",
+                    )
+                )
+        else:
+            word = forbidden[type(node)]
             raise TemplateProblemError(
                 TemplateProblem(
                     f"templates cannot use {{% {word} %}}: a template may not read other "
                     "templates or files; write the text into the message",
-                    found.lineno,
-                    "forbidden",
-                )
-            )
-    for node in ast.find_all((nodes.Filter, nodes.Test)):
-        known = env.filters if isinstance(node, nodes.Filter) else env.tests
-        if node.name not in known:
-            what = "filter" if isinstance(node, nodes.Filter) else "test"
-            raise TemplateProblemError(
-                TemplateProblem(
-                    f"unknown {what} {node.name!r}" + did_you_mean(node.name, known),
                     node.lineno,
-                    "unknown-name",
+                    "forbidden",
                 )
             )
     return ast
@@ -488,8 +492,11 @@ class TemplateFacts:
     variables: frozenset[str]
     name_lines: dict[str, tuple[int, ...]]
     """Template lines (1-based) where each context variable is read."""
-    private_access: tuple[tuple[str, int], ...]
-    """Attributes the sandbox refuses (leading underscore, padding and format methods)."""
+    private_access: tuple[tuple[str, int, str | None], ...]
+    """Attributes the sandbox may refuse: (name, line, what it is read from: "" for a
+    string literal, a variable's name, or None when unknown)."""
+    literal_text: str
+    """Everything outside `{{ }}`, `{% %}` and comments: what token budgets count."""
 
 
 def facts_of(ast: nodes.Template) -> TemplateFacts:
@@ -498,21 +505,48 @@ def facts_of(ast: nodes.Template) -> TemplateFacts:
     for node in ast.find_all(nodes.Name):
         if node.ctx == "load" and node.name in variables:
             lines.setdefault(node.name, []).append(node.lineno)
-    private = [
-        (attr.attr, attr.lineno)
-        for attr in ast.find_all(nodes.Getattr)
-        if attr.attr.startswith("_") or attr.attr in _BLOCKED_STR_METHODS
-    ]
+    private: list[tuple[str, int, str | None]] = []
+    for attr in ast.find_all(nodes.Getattr):
+        if attr.attr.startswith("_") or attr.attr in _BLOCKED_STR_METHODS:
+            owner = attr.node
+            on = (
+                ""
+                if isinstance(owner, nodes.Const) and isinstance(owner.value, str)
+                else owner.name
+                if isinstance(owner, nodes.Name)
+                else None
+            )
+            private.append((attr.attr, attr.lineno, on))
     private += [
-        (str(item.arg.value), item.lineno)
+        (str(item.arg.value), item.lineno, None)
         for item in ast.find_all(nodes.Getitem)
         if isinstance(item.arg, nodes.Const) and str(item.arg.value).startswith("_")
     ]
+    private += [
+        (str(f.args[0].value), f.lineno, None)
+        for f in ast.find_all(nodes.Filter)
+        if f.name == "attr"
+        and f.args
+        and isinstance(f.args[0], nodes.Const)
+        and str(f.args[0].value).startswith("_")
+    ]
+    literal = "".join(node.data for node in ast.find_all(nodes.TemplateData))
     return TemplateFacts(
+        literal_text=literal,
         variables=variables,
         name_lines={name: tuple(sorted(set(found))) for name, found in lines.items()},
         private_access=tuple(private),
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def analyse(content: str) -> TemplateFacts | TemplateProblemError:
+    """Facts of one template, or why it cannot run; cached, since lint rules of several
+    families ask about the same templates and registries repeat them."""
+    try:
+        return facts_of(parse(content))
+    except TemplateProblemError as exc:
+        return exc
 
 
 class CompiledTemplate:

@@ -28,6 +28,7 @@ import binascii
 import contextlib
 import functools
 import hashlib
+import json
 import os
 import threading
 import types
@@ -71,9 +72,57 @@ def count_tokens(text: str, encoding: str) -> int:
     """Tokens in `text` under the named encoding, cached per (text, encoding).
 
     Special-token markers such as `<|endoftext|>` count as the ordinary text they are,
-    which is how a chat API treats them inside a message.
+    which is how a chat API treats them inside a message. With a count store open
+    (`open_count_store`), a count known from an earlier run needs no encoding at all.
     """
+    if _STORE is not None:
+        key = _store_key(text, encoding)
+        known = _STORE.get(key)
+        if isinstance(known, int):
+            return known
+        counted = len(_get(encoding).encode_ordinary(text))
+        _STORE[key] = counted
+        return counted
     return len(_get(encoding).encode_ordinary(text))
+
+
+_STORE: dict[str, int] | None = None
+_STORE_PATH: Path | None = None
+_STORE_SIZE = 0
+
+
+def _store_key(text: str, encoding: str) -> str:
+    return hashlib.sha256(f"{encoding}\0{text}".encode()).hexdigest()[:32]
+
+
+def open_count_store(path: Path) -> None:
+    """Remember counts across runs in `path` (JSON): loading an encoding costs ~0.4 s,
+    and a pre-commit run usually re-lints a file whose message text did not change."""
+    global _STORE, _STORE_PATH, _STORE_SIZE
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+        store = {k: v for k, v in loaded.items() if isinstance(v, int)}
+    except (OSError, ValueError, AttributeError):
+        store = {}
+    _STORE, _STORE_PATH, _STORE_SIZE = store, path, len(store)
+    count_tokens.cache_clear()
+
+
+def close_count_store() -> None:
+    """Write new counts back (atomically) and stop using the store; a store that cannot
+    be written is skipped, since it is only a cache."""
+    global _STORE, _STORE_PATH
+    store, path = _STORE, _STORE_PATH
+    _STORE = _STORE_PATH = None
+    if store is None or path is None or len(store) == _STORE_SIZE:
+        return
+    from promptreg.yamlio import atomic_write
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(store, separators=(",", ":")))
+    except OSError:
+        return
 
 
 _get = encoding  # count_tokens' parameter shadows the function's name

@@ -186,6 +186,13 @@ def test_scrambled_file_gets_canonical_order_and_layout() -> None:
             "id: a\nzzz: 2\nx-b: 1\nx-a: 3\n",
             id="unknown keys after known ones, x- keys last, no trailing space or lines",
         ),
+        pytest.param(
+            "# yaml-language-server: $schema=x.json\n\n# Evals\nevals: []\n\nid: a\n"
+            "model:\n  temperature: 0\n\n  name: x\n",
+            "# yaml-language-server: $schema=x.json\n\nid: a\n"
+            "model:\n  name: x\n  temperature: 0\n\n# Evals\nevals: []\n",
+            id="the paragraph above the first key moves with it, the header stays",
+        ),
         pytest.param("id: a", "id: a\n", id="a final newline"),
     ],
 )

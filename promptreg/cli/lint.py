@@ -142,7 +142,14 @@ def run(args: argparse.Namespace) -> int:
             settings.path.read_bytes(), selection.enabled, base.commit if base else None
         )
         cache = LintCache(settings.root / ".promptreg" / "cache", fingerprint)
-    result = linter.lint_paths(paths, cache=cache, jobs=args.jobs)
+        from promptreg import tokens  # the module is light; tiktoken loads only to count
+
+        tokens.open_count_store(cache.directory / "tokens.json")
+    try:
+        result = linter.lint_paths(paths, cache=cache, jobs=args.jobs)
+    finally:
+        if cache is not None:
+            tokens.close_count_store()
     _report(args, result)
     if args.exit_zero:
         return EXIT_OK

@@ -45,25 +45,35 @@ def _resolve(rule: str) -> str:
     return rule.upper() if rule.upper() in RULES else rule
 
 
-def _scalar_lines(document: Document) -> tuple[frozenset[int], dict[int, frozenset[int]]]:
-    """Lines inside multi-line scalars (no comments there), and what a header line covers."""
+def _scalar_lines(
+    document: Document,
+) -> tuple[frozenset[int], dict[int, frozenset[int]], dict[int, list[tuple[int, int]]]]:
+    """Lines inside multi-line scalars (no comments there), what a block scalar's header
+    line covers, and the columns each line's scalar values occupy (a `#` there is text)."""
     inside: set[int] = set()
     covered: dict[int, frozenset[int]] = {}
+    values: dict[int, list[tuple[int, int]]] = {}
     for node in document.positions.values():
-        start, end = node.value.start.line, node.value.end.line
+        if node.style is None:
+            continue  # a mapping or sequence: its scalars are recorded themselves
+        span = node.value
+        start, end = span.start.line, span.end.line
         if node.style in ("|", ">"):
             body = frozenset(range(start + 1, end + 1))
             inside |= body
             covered[start] = covered.get(start, frozenset()) | body
-        elif node.style in ('"', "'") and end > start:
+            continue
+        last = span.end.column if end == start else 10**9
+        values.setdefault(start, []).append((span.start.column, last))
+        if end > start:
             inside |= set(range(start + 1, end + 1))
-    return frozenset(inside), covered
+    return frozenset(inside), covered, values
 
 
 def inline_suppressions(document: Document) -> list[Suppression]:
     if "promptreg:" not in document.text:
         return []
-    inside, covered = _scalar_lines(document)
+    inside, covered, values = _scalar_lines(document)
     found = []
     for number, line in enumerate(document.text.split("\n"), 1):
         if number in inside or "promptreg:" not in line:
@@ -71,6 +81,9 @@ def inline_suppressions(document: Document) -> list[Suppression]:
         match = INLINE_RE.search(line)
         if match is None:
             continue
+        column = match.start() + 1
+        if any(first <= column < last for first, last in values.get(number, ())):
+            continue  # inside a string value: prompt text, not a comment
         rules = tuple(_resolve(r.strip()) for r in match.group("rules").split(",") if r.strip())
         start = Position(number, match.start() + 1)
         found.append(
@@ -108,8 +121,9 @@ def apply(findings: Iterable[Finding], suppressions: list[Suppression]) -> Itera
 
 
 def removal_fix(suppression: Suppression, document: Document) -> Fix | None:
-    """Delete an unused inline comment (and the spaces before it)."""
-    if suppression.comment_start is None:
+    """Delete an inline comment none of whose rules suppressed anything (and the spaces
+    before it); a comment that still suppresses one of its rules is left for a person."""
+    if suppression.comment_start is None or suppression.used:
         return None
     del document
     edit = Edit(suppression.comment_start, suppression.span.end, "")

@@ -12,19 +12,23 @@ from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Edit, Fix, Hit
 from promptreg.lint.rule import Rule, RuleDoc
 from promptreg.location import Position, Span
+from promptreg.prompt import VariableBinder
 
 UNCERTAINTY_RE = re.compile(
-    r"not sure|unsure|uncertain|don't know|do not know|not stated|not provided|never guess|"
-    r"do not guess|don't guess|without guessing|if unclear|is unclear|cannot determine|"
-    r"can't determine|cannot tell|insufficient|not enough information|ask for clarification|"
-    r"say so|flag (?:it|this|them)?\s*for|needs? (?:human )?review|not (?:in|covered by) the",
+    r"\b(?:not sure|unsure|uncertain|don't know|do not know|not stated|not provided|"
+    r"never guess|do not guess|don't guess|without guessing|if unclear|is unclear|"
+    r"cannot determine|can't determine|cannot tell|insufficient (?:information|evidence)|"
+    r"not enough information|ask for clarification|say so|flag (?:it |this |them )?for|"
+    r"needs? (?:human )?review|not (?:in|covered by) the)\b",
     re.IGNORECASE,
 )
 VAGUE_RE = re.compile(
-    r"\b(?:do your best|as (?:appropriate|needed|necessary)|if possible|etc\.|and so on|"
-    r"try to|be helpful|somehow|where relevant)\b",
+    r"(?<!\w)(?:do your best|as (?:appropriate|needed|necessary)|if possible|etc\.|"
+    r"and so on|try to|be helpful|somehow|where relevant)(?!\w)",
     re.IGNORECASE,
 )
+JINJA_COMMENT_RE = re.compile(r"\{#.*?#\}", re.DOTALL)
+"""Template comments never reach the model, so they cannot carry an instruction."""
 _TRAILING_RE = re.compile(r"[ \t]+$", re.MULTILINE)
 DEFAULT_MAX_MESSAGE_CHARS = 20_000
 
@@ -45,7 +49,9 @@ def check_uncertainty(ctx: FileContext) -> Iterator[Hit]:
             ("messages",),
             key=True,
         )
-    elif not any(UNCERTAINTY_RE.search(m.content) for _, m in instructions):
+    elif not any(
+        UNCERTAINTY_RE.search(JINJA_COMMENT_RE.sub("", m.content)) for _, m in instructions
+    ):
         yield ctx.hit(
             "the system message does not tell the model what to do when it is unsure "
             "(e.g. \"if the text does not say, write 'not stated'; never guess\")",
@@ -99,7 +105,7 @@ def check_trailing_whitespace(ctx: FileContext) -> Iterator[Hit]:
             for number in range(first, node.value.end.line):
                 source = lines[number - 1]
                 stripped = source.rstrip(" \t")
-                if stripped != source and stripped.strip():
+                if stripped != source:
                     edits.append(
                         Edit(
                             Position(number, len(stripped) + 1),
@@ -133,7 +139,11 @@ def check_line_endings(ctx: FileContext) -> Iterator[Hit]:
     text = ctx.document.text
     if "\r" not in text and not any("\r" in m.content for m in ctx.spec.messages):
         return
-    line = text.count("\n", 0, text.find("\r")) + 1 if "\r" in text else 1
+    if "\r" in text:
+        line = text.count("\n", 0, text.find("\r")) + 1
+    else:
+        index = next(i for i, m in enumerate(ctx.spec.messages) if "\r" in m.content)
+        line = ctx.document.span(_content(ctx, index)).line
     yield Hit(
         "the file or a message uses carriage returns (CRLF or CR line endings); save it "
         "with LF line endings so the bytes hashed and reviewed are the same everywhere",
@@ -145,7 +155,9 @@ def check_required_phrases(ctx: FileContext) -> Iterator[Hit]:
     table = ctx.settings.lint.options.get("required_phrases") or {}
     phrases = table.get(str(ctx.spec.tier)) or []
     instructions = " ".join(
-        m.content.lower() for m in ctx.spec.messages if m.role in ("system", "developer")
+        JINJA_COMMENT_RE.sub("", m.content).lower()
+        for m in ctx.spec.messages
+        if m.role in ("system", "developer")
     )
     for phrase in phrases:
         if phrase.lower() not in instructions:
@@ -183,23 +195,19 @@ def check_vague_instructions(ctx: FileContext) -> Iterator[Hit]:
 
 
 def check_eval_vars(ctx: FileContext) -> Iterator[Hit]:
-    from promptreg.prompt import Prompt
-
     if not ctx.spec.evals:
         return
-    try:
-        prompt = Prompt(ctx.spec)
-    except Exception:
-        return
+    binder = VariableBinder(ctx.spec)
     for index, case in enumerate(ctx.spec.evals):
         try:
-            prompt.bind(case.vars)
+            binder.bind(case.vars)
         except VariableError as exc:
             yield ctx.hit(
                 f"eval case {case.name!r} cannot render: {'; '.join(exc.problems)}",
                 ("evals", index, "vars")
                 if "vars" in ctx.document.value["evals"][index]
                 else ("evals", index, "name"),
+                key=True,
             )
 
 

@@ -250,7 +250,6 @@ _LETTER_RE = re.compile(r"[^\W\d_]")
 _UPPER_RE = re.compile(r"[A-Z]")
 _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 _ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
-_UPPER_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 # ---------------------------------------------------------------------------------------
 # X0: secrets
@@ -314,6 +313,10 @@ class SecretPattern:
     """Test the prefilter against the lower-cased text (for case-insensitive names)."""
     scheme: bool = False
     """The regex starts at "://"; the match is extended back over the URL scheme."""
+    before: re.Pattern[str] | None = None
+    """What must come right before the match (a name such as `password`), searched for
+    backwards from it. The regex itself then starts at a rare character (`:` or `=`)
+    instead of at every letter, which is several times faster."""
 
 
 _TAIL = r"(?![A-Za-z0-9_-])"  # not followed by a token character
@@ -332,18 +335,16 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         "AWS access key ID",
         re.compile(r"(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Z0-9])"),
         ("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
-        left=_UPPER_ALNUM,
+        left=_ALNUM,
     ),
     SecretPattern(
         "AWS secret access key",
-        re.compile(
-            r"(?i:aws_?secret(?:_?access)?_?key)[\"']?\s*[:=]\s*[\"']?"
-            r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])"
-        ),
+        re.compile(r"[:=][ \t]*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])"),
         ("secret",),
         group=1,
-        left=_ALNUM,
+        left=frozenset(),
         fold=True,
+        before=re.compile(r"(?i:aws_?secret(?:_?access)?_?key)[\"']?[ \t]*\Z"),
     ),
     SecretPattern("Google API key", re.compile(rf"AIza[0-9A-Za-z_-]{{35}}{_TAIL}"), ("AIza",)),
     SecretPattern(
@@ -430,16 +431,16 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     ),
     SecretPattern(
         "password or API key value",
-        re.compile(
-            r"(?i:password|passwd|passphrase|pwd|client[_-]?secret|secret[_-]?key|api[_-]?key"
-            r"|api[_-]?secret|access[_-]?token|auth[_-]?token|private[_-]?key)"
-            r"[\"']?\s*[:=]\s*[\"']?([^\s\"',;\x00]{8,})"
-        ),
+        re.compile(r"[:=][ \t]*[\"']?([^\s\"',;\x00]{8,})"),
         ("pass", "pwd", "secret", "key", "token"),
         group=1,
         valid=_assigned_ok,
-        left=_ALNUM,
+        left=frozenset(),
         fold=True,
+        before=re.compile(
+            r"(?i:password|passwd|passphrase|pwd|client[_-]?secret|secret[_-]?key|api[_-]?key"
+            r"|api[_-]?secret|access[_-]?token|auth[_-]?token|private[_-]?key)[\"']?[ \t]*\Z"
+        ),
     ),
 )
 
@@ -473,6 +474,11 @@ def scan_secrets(text: str) -> Iterator[tuple[str, int, int, int, int]]:
                 start = _scheme_start(text, start)
                 if start == match.start():
                     continue
+            if pattern.before is not None:
+                head = pattern.before.search(text, max(0, start - 40), start)
+                if head is None or _glued(text, head.start(), _ALNUM):
+                    continue
+                start = head.start()
             if _overlaps(start, end, taken):
                 continue
             if pattern.valid is not None and not pattern.valid(match):
@@ -603,13 +609,15 @@ _LOCAL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 
 # Phone numbers: international (+CC ...), North American, and trunk-prefix national
 # (0...) formats with separators; a bare run of digits only after a phone keyword.
-_PHONE_CANDIDATE_RE = re.compile(r"(?:\+[1-9]|\(\d|\d)[\d ().-]{5,22}\d(?![\w/]|[.,-]\d)")
+_NUMBER_RE = re.compile(r"[+(]?[0-9][0-9 ().-]{4,}[0-9](?![\w/]|[.,-][0-9])")
+"""Digits with separators: every card, SSN and phone candidate, found in one pass."""
 _PHONE_LEFT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+#/.,-")
 _NANP_RE = re.compile(
-    r"(?:\+?1[ .-]?)?(?:\(([2-9]\d\d)\) ?|([2-9]\d\d)([ .-]))([2-9]\d\d)([ .-])(\d{4})"
+    r"(?:\+?1[ .-]?)?(?:\(([2-9][0-9]{2})\) ?|([2-9][0-9]{2})([ .-]))"
+    r"([2-9][0-9]{2})([ .-])([0-9]{4})"
 )
-_TRUNK_RE = re.compile(r"(?:\(0\d{1,4}\)|0\d{1,4})([ .-])\d{2,8}(?:\1\d{2,8}){0,3}")
-_INTERNATIONAL_RE = re.compile(r"\+[1-9]\d{0,2}(?:[ .-]?(?:\(\d{1,4}\)|\d{1,5})){1,6}")
+_TRUNK_RE = re.compile(r"(?:\(0[0-9]{1,4}\)|0[0-9]{1,4})([ .-])[0-9]{2,8}(?:\1[0-9]{2,8}){0,3}")
+_INTERNATIONAL_RE = re.compile(r"\+[1-9][0-9]{0,2}(?:[ .-]?(?:\([0-9]{1,4}\)|[0-9]{1,5})){1,6}")
 _DOUBLE_SEPARATOR_RE = re.compile(r"[ .-]{2}")
 _PHONE_WORDS_RE = re.compile(
     r"(?i)\b(?:tel|telephone|phone|mobile|cell|fax|call|ring|text|sms|whatsapp|contact)\b"
@@ -630,9 +638,9 @@ _FICTIONAL_UK_PREFIXES = (
 )
 
 _NUMBER_LEFT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.+-")
-_CARD_RE = re.compile(r"\d{4}(?:([ -]?)\d{2,6})(?:\1\d{1,6}){0,3}(?![\w]|[.-]\d)")
-_SSN_RE = re.compile(r"(\d{3})([ -])(\d{2})\2(\d{4})(?![\w]|[.-]\d)")
-_IBAN_RE = re.compile(r"([A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4}){3,9})(?![A-Za-z0-9])")
+_CARD_RE = re.compile(r"[0-9]{4}(?:([ -]?)[0-9]{2,6})(?:\1[0-9]{1,6}){0,3}")
+_SSN_RE = re.compile(r"([0-9]{3})([ -])([0-9]{2})\2([0-9]{4})")
+_IBAN_RE = re.compile(r"([A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{1,4}){3,9})(?![A-Za-z0-9])")
 
 IBAN_LENGTHS: dict[str, int] = {
     "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22,
@@ -741,7 +749,7 @@ def phone_number(before: str, candidate: str) -> bool:
 
     `before` is the text just before it, for the words that introduce it.
     """
-    digits = "".join(c for c in candidate.replace("(0)", "") if c.isdigit())
+    digits = "".join(c for c in candidate.replace("(0)", "") if c in "0123456789")
     other = _NOT_PHONE_WORDS_RE.search(before)
     if other is not None:
         # "order 0123 456 7890" is not a phone number; "phone number: 020 ..." is.
@@ -783,6 +791,19 @@ def phone_number(before: str, candidate: str) -> bool:
     return False
 
 
+def _number_kind(source: str, start: int, candidate: str, before: str) -> str | None:
+    """What a run of digits and separators is: "card", "ssn", "phone" or nothing."""
+    if candidate[0].isdigit() and not _glued(source, start, _NUMBER_LEFT):
+        ssn = _SSN_RE.fullmatch(candidate)
+        if ssn is not None:
+            return "ssn" if ssn_valid(ssn.group(1), ssn.group(3), ssn.group(4)) else None
+        if _CARD_RE.fullmatch(candidate) and card_number(candidate) is not None:
+            return "card"
+    if not _glued(source, start, _PHONE_LEFT) and phone_number(before, candidate):
+        return "phone"
+    return None
+
+
 def _scan_emails(text: Corpus, taken: list[tuple[int, int]]) -> Iterator[Match]:
     source = text.text
     at = source.find("@")
@@ -817,33 +838,14 @@ def scan_personal(text: Corpus) -> Iterator[Match]:
         if length is not None and not _overlaps(start, start + length, taken):
             taken.append((start, start + length))
             yield text.match("iban", start, start + length, match.group(1)[:2])
-    for match in _CARD_RE.finditer(source):
+    for match in _NUMBER_RE.finditer(source):
         start, end = match.span()
-        if _glued(source, start, _NUMBER_LEFT) or _overlaps(start, end, taken):
-            continue
-        if card_number(match.group()) is not None:
-            taken.append((start, end))
-            yield text.match("card", start, end)
-    for match in _SSN_RE.finditer(source):
-        start, end = match.span()
-        if _glued(source, start, _NUMBER_LEFT) or _overlaps(start, end, taken):
-            continue
-        if ssn_valid(match.group(1), match.group(3), match.group(4)):
-            taken.append((start, end))
-            yield text.match("ssn", start, end)
-    for match in _PHONE_CANDIDATE_RE.finditer(source):
-        start, end = match.span()
-        if _glued(source, start, _PHONE_LEFT):
-            continue
-        candidate = match.group()
-        while candidate and candidate[-1] in " .-(":
-            candidate = candidate[:-1]
-            end -= 1
         if _overlaps(start, end, taken):
             continue
-        if phone_number(text.before(start, 40), candidate):
+        kind = _number_kind(source, start, match.group(), text.before(start, 40))
+        if kind is not None:
             taken.append((start, end))
-            yield text.match("phone", start, end)
+            yield text.match(kind, start, end)
 
 
 def _scan_personal_group(document: Document) -> list[Match]:
@@ -1081,11 +1083,13 @@ RULES: tuple[Rule, ...] = (
         "high-entropy-string",
         "A string holds a random-looking token that may be a key.",
         RuleDoc(
-            what="Runs of 20 or more base64 or hex characters that look random: hex of 32 "
-            "characters or more with at least 3.0 bits of entropy per character; other "
-            "tokens with letters and digits, at least 0.85 x log2(length) bits per character "
-            "(at most 4.5) and letter case or digit changing between most neighbours. UUIDs, "
-            "digests written as `sha256:...` and tokens X001 names are not reported.",
+            what="Runs of 20 or more base64 or hex characters, in any string of the file, "
+            "that look random: hex of 32 characters or more with at least 3.0 bits of "
+            "entropy per character; other tokens with letters and digits (and upper case, "
+            "below 24 characters), at least 0.85 x log2(length) bits per character (at most "
+            "4.5), made of short segments: words, camelCase names and codes such as "
+            "`SKU-2024-ABCD` average more than 3 characters per segment, random text about "
+            "2. UUIDs, digests written as `sha256:...` and what X001 reports are left out.",
             why="Many credentials have no recognisable prefix. A random-looking token in a "
             "prompt or its eval data is worth a look before it is committed.",
             example='vars:\n  header: "X-Api-Token: Zq8xT1vR4mN7pK2wY9bC5dF3"\n',
@@ -1106,7 +1110,8 @@ RULES: tuple[Rule, ...] = (
             "data included, whose domain is not allowed. The reserved documentation "
             "domains example.com, example.org, example.net and the `.example`, `.test`, "
             "`.invalid` and `.localhost` names are always allowed, with their subdomains. "
-            "`approvals` are not checked: their reviewer addresses are governance records.",
+            "`approvals` are not checked: their reviewer addresses are governance records. "
+            "`user:password@host` in a URL is a credential (X001), not an address.",
             why="An e-mail address identifies a person. Prompts and eval data are sent to "
             "model providers, logged and bundled, which data protection law requires a "
             "reason for.",
@@ -1130,13 +1135,13 @@ RULES: tuple[Rule, ...] = (
         "A phone number appears in the file.",
         RuleDoc(
             what="Phone numbers in any string of the file except `approvals`: international "
-            "(`+44 20 7946 1234`, `+14155550123`), North American (`(415) 555-2671`, "
-            "`415-555-2671`) and national numbers with a trunk prefix (`020 7946 1234`, "
-            "`01 23 45 67 89`). A bare run of digits counts only after a word such as "
-            "phone, call or tel; numbers after order, invoice, ticket, account or # do not "
-            "count, and neither do dates or versions. Numbers reserved for fiction "
-            "(NANP 555-0100 to 555-0199, Ofcom's drama ranges such as 020 7946 0xxx and "
-            "07700 900xxx) are allowed.",
+            "(`+44 20 3318 4455`, `+14158675309`), North American (`(415) 867-5309`, "
+            "`415-867-5309`, `415.867.5309`) and national numbers with a trunk prefix "
+            "(`020 3318 4455`, `07911 123456`, `01 23 45 67 89`). A bare run of digits "
+            "counts only after a word such as phone, call or tel; numbers after order, "
+            "invoice, ticket, account or # do not count, and neither do dates or versions. "
+            "Numbers reserved for fiction (NANP 555-0100 to 555-0199, Ofcom's drama ranges "
+            "such as 020 7946 0xxx and 07700 900xxx) are allowed.",
             why="A phone number identifies a person, and prompts and eval data travel to "
             "model providers and logs.",
             example="vars:\n  text: Call me back on +44 7911 123456.\n",
@@ -1232,8 +1237,9 @@ RULES: tuple[Rule, ...] = (
             what="`http(s)`, `ftp(s)` and `ws(s)` URLs and `www.` hosts in what reaches the "
             "model (`messages`, `variables`, `output`) whose host is not an allowed domain "
             "or a subdomain of one. The reserved documentation domains are always allowed; "
-            "`mailto:` links are e-mail addresses (X101). Eval data is not checked, since "
-            "test inputs may quote any link.",
+            "`mailto:` links are e-mail addresses (X101). A link to an IP address is "
+            "reported unless the address is listed. Eval data is not checked, since test "
+            "inputs may quote any link.",
             why="A model repeats links from its prompt to users. A link outside the "
             "organisation's domains can point to a page that changes hands, a competitor "
             "or a phishing site, and a typo in a domain is easy to miss in review.",

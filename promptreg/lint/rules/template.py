@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 
@@ -11,7 +10,7 @@ from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
 from promptreg.location import Span
 from promptreg.model import Variable
-from promptreg.templating import TemplateFacts, TemplateProblemError, facts_of, parse
+from promptreg.templating import TemplateFacts, TemplateProblemError, analyse
 
 _SYNTAX_KINDS = frozenset(("syntax", "forbidden"))
 _DELIMITED_RE = re.compile(
@@ -19,15 +18,6 @@ _DELIMITED_RE = re.compile(
     r"|(?P<fence>```|~~~)[^\n]*\n(?P<code>.*?)(?P=fence)",
     re.DOTALL,
 )
-
-
-@functools.lru_cache(maxsize=4096)
-def analyse(content: str) -> TemplateFacts | TemplateProblemError:
-    """Facts of one template, or why it cannot run; shared by the T rules and cached."""
-    try:
-        return facts_of(parse(content))
-    except TemplateProblemError as exc:
-        return exc
 
 
 def _messages(ctx: FileContext) -> Iterator[tuple[int, str, TemplateFacts | TemplateProblemError]]:
@@ -85,20 +75,41 @@ def check_unused(ctx: FileContext) -> Iterator[Hit]:
             )
 
 
+def _line_of(source: str, offset: int) -> int:
+    return source.count("\n", 0, offset) + 1
+
+
+def _insertions(source: str, name: str) -> Iterator[int]:
+    """Offsets where `name` is printed, directly (`{{ name }}`, across lines too) or
+    through a loop (`{% for x in name %}`). A test such as `{% if name %}` prints
+    nothing; a copy made with `{% set %}` is not followed (a documented limitation)."""
+    word = re.escape(name)
+    pattern = re.compile(
+        r"\{\{(?:(?!\}\}).)*?\b" + word + r"\b|\{%-?\s*for\b(?:(?!%\}).)*?\bin\s+" + word + r"\b",
+        re.DOTALL,
+    )
+    for match in pattern.finditer(source):
+        yield match.start()
+
+
 def check_untrusted_in_system(ctx: FileContext) -> Iterator[Hit]:
     variables = ctx.spec.variables
     for index, role, facts in _messages(ctx):
         if role not in ("system", "developer") or isinstance(facts, TemplateProblemError):
             continue
+        source = ctx.spec.messages[index].content
         for name in sorted(facts.variables):
             var = variables.get(name)
-            if var is not None and _carries_text(var):
+            if var is None or not _carries_text(var):
+                continue
+            offset = next(_insertions(source, name), None)
+            if offset is not None:
                 yield Hit(
                     f"untrusted variable {name!r} is inserted into the {role} message; "
                     "instructions must not contain user-controlled text: move it to a user "
                     "message inside delimiters, or declare it `trusted: true` if the "
                     "application controls it",
-                    _line_span(ctx, index, facts.name_lines[name][0]),
+                    _line_span(ctx, index, _line_of(source, offset)),
                 )
 
 
@@ -108,24 +119,6 @@ def _delimited_ranges(source: str) -> list[tuple[int, int]]:
         group = "inner" if match.group("tag") else "code"
         ranges.append((match.start(group), match.end(group)))
     return ranges
-
-
-def _insertions(source: str, name: str, lines: tuple[int, ...]) -> Iterator[tuple[int, int]]:
-    """(template line, offset) where `name` is printed, directly or through a for loop.
-
-    A test such as `{% if name %}` prints nothing, so it needs no fence.
-    """
-    starts = [0]
-    for text in source.split("\n")[:-1]:
-        starts.append(starts[-1] + len(text) + 1)
-    word = re.escape(name)
-    pattern = re.compile(r"\{\{[^}]*?\b" + word + r"\b|\{%-?\s*for\b[^%]*?\bin\s+" + word + r"\b")
-    for number in lines:
-        begin = starts[number - 1] if number - 1 < len(starts) else 0
-        end = starts[number] if number < len(starts) else len(source)
-        match = pattern.search(source, begin, end)
-        if match:
-            yield number, match.start()
 
 
 def check_unfenced(ctx: FileContext) -> Iterator[Hit]:
@@ -139,13 +132,13 @@ def check_unfenced(ctx: FileContext) -> Iterator[Hit]:
             var = variables.get(name)
             if var is None or not _carries_text(var):
                 continue
-            for line, offset in _insertions(source, name, facts.name_lines[name]):
+            for offset in _insertions(source, name):
                 if not any(start <= offset < end for start, end in ranges):
                     yield Hit(
                         f"untrusted variable {name!r} is not fenced by delimiters; wrap it in "
                         f"tags such as <{name}>…</{name}> (or a code fence) and tell the model "
                         "in the system message that text inside them is data, not instructions",
-                        _line_span(ctx, index, line),
+                        _line_span(ctx, index, _line_of(source, offset)),
                     )
                     break
 
@@ -154,7 +147,12 @@ def check_blocked_attributes(ctx: FileContext) -> Iterator[Hit]:
     for index, _, facts in _messages(ctx):
         if isinstance(facts, TemplateProblemError):
             continue
-        for attr, line in facts.private_access:
+        for attr, line, owner in facts.private_access:
+            if not attr.startswith("_"):
+                # Padding and format methods are refused on strings only.
+                var = ctx.spec.variables.get(owner or "")
+                if owner != "" and (var is None or var.type != "string"):
+                    continue
             yield Hit(
                 f"the template reads {attr!r}, which the sandbox refuses at render time "
                 "(attributes starting with '_' and string padding or format methods); use a "

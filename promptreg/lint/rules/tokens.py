@@ -9,16 +9,15 @@ A prompt whose model is not in promptreg.yaml is not counted at all: S005 report
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
-from promptreg.templating import TemplateProblemError, parse, variables_of
+from promptreg.templating import TemplateProblemError, analyse
 from promptreg.tokens import count_tokens
 
 if TYPE_CHECKING:
@@ -36,31 +35,6 @@ REPLY_PRIMING = 3
 
 UNBOUNDED_TYPES = frozenset(("string", "array", "object"))
 """Variable types that can carry text of any length."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Template:
-    text: str
-    """The template's literal text: everything outside `{{ }}`, `{% %}` and comments."""
-    variables: frozenset[str]
-
-
-@functools.lru_cache(maxsize=4096)
-def _analyse(content: str) -> _Template | None:
-    """Literal text and variables of one template; None if it does not compile (T001)."""
-    try:
-        ast = parse(content)
-    except TemplateProblemError:
-        return None
-    return _Template(_literal_text(ast), variables_of(ast))
-
-
-def _literal_text(node: Any) -> str:
-    # TemplateData nodes hold the literal text. templating.py is the one module that
-    # imports Jinja2, so they are recognised by class name rather than by import.
-    if type(node).__name__ == "TemplateData":
-        return str(node.data)
-    return "".join(_literal_text(child) for child in node.iter_child_nodes())
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +68,14 @@ def _prompt_size(ctx: FileContext, limit: int) -> _Size | None:
     model = _model(ctx)
     if model is None:
         return None
-    templates = [_analyse(message.content) for message in ctx.spec.messages]
     texts: list[str] = []
     used: set[str] = set()
-    for template in templates:
-        if template is None:
-            return None
-        texts.append(template.text)
-        used |= template.variables
+    for message in ctx.spec.messages:
+        facts = analyse(message.content)
+        if isinstance(facts, TemplateProblemError):
+            return None  # T001 reports it
+        texts.append(facts.literal_text)
+        used |= facts.variables
     declared = ctx.spec.variables
     variables = sum(declared[name].max_tokens or 0 for name in used if name in declared)
     framing = TOKENS_PER_MESSAGE * len(texts) + REPLY_PRIMING
