@@ -24,6 +24,7 @@ import bisect
 import functools
 import math
 import re
+import string
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -300,56 +301,83 @@ def _assigned_ok(match: re.Match[str]) -> bool:
 class SecretPattern:
     kind: str
     regex: re.Pattern[str]
-    prefilter: tuple[str, ...]
+    prefilter: tuple[str, ...] = ()
     """Substrings one of which every match contains. A file none of them occurs in skips
     the regex: a substring test costs a fraction of a regex scan."""
     group: int = 0
     """The group holding the secret itself (0: the whole match)."""
     valid: Callable[[re.Match[str]], bool] | None = None
     """Checks a match further: a header, not a placeholder."""
-    left: frozenset[str] = _TOKEN_CHARS
-    """Characters that must not come right before the match (it would be inside a word)."""
-    fold: bool = False
-    """Test the prefilter against the lower-cased text (for case-insensitive names)."""
     scheme: bool = False
     """The regex starts at "://"; the match is extended back over the URL scheme."""
-    before: re.Pattern[str] | None = None
-    """What must come right before the match (a name such as `password`), searched for
-    backwards from it. The regex itself then starts at a rare character (`:` or `=`)
-    instead of at every letter, which is several times faster."""
+    keywords: tuple[str, ...] = ()
+    """Lower-case names (`password`, `api_key`) found by substring search in the
+    lower-cased text; `regex` is then matched right after each one, so the scan costs a
+    few `str.find` calls instead of a regex trying every letter of the file."""
+
+
+def _token(prefix: str) -> str:
+    """`prefix` (a regex of fixed width) at the start of a token, not inside a longer one.
+
+    The lookbehind comes after the prefix, so the pattern still starts with a literal
+    and `re` finds candidates by fast substring search, and a start in the middle of a
+    run such as `sk-sk-sk-...` is rejected at once instead of scanning the run again.
+    """
+    return f"{prefix}(?<![A-Za-z0-9_-]{prefix})"
 
 
 _TAIL = r"(?![A-Za-z0-9_-])"  # not followed by a token character
-_PRIVATE_KEY_HEAD = r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-_PRIVATE_KEY_END = r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-_URL_CHAR = r"[^\s/?#@'\"<>\x00]"
+_KEY_NAME = r"(?:[A-Z0-9]+ ){0,4}PRIVATE KEY(?: BLOCK)?-----"
+_CREDENTIAL_NAMES = (
+    "password",
+    "passwd",
+    "passphrase",
+    "pwd",
+    *(
+        f"{head}{sep}{tail}"
+        for head, tail in (
+            ("client", "secret"),
+            ("secret", "key"),
+            ("api", "key"),
+            ("api", "secret"),
+            ("access", "token"),
+            ("auth", "token"),
+            ("private", "key"),
+        )
+        for sep in ("_", "-", "")
+    ),
+)
+"""Names whose value is a credential in `name: value` and `name=value` text."""
 
 SECRET_PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern(
         "private key",
-        re.compile(rf"{_PRIVATE_KEY_HEAD}(?:[^\x00]*?{_PRIVATE_KEY_END})?"),
+        # Up to the END line, the end of the string or the end of the text, lazily:
+        # matches never overlap, so even BEGIN lines without an END scan the text once.
+        re.compile(rf"-----BEGIN {_KEY_NAME}[^\x00]*?(?:-----END {_KEY_NAME}|(?=\x00)|\Z)"),
         ("PRIVATE KEY",),
-        left=frozenset(),
     ),
     SecretPattern(
         "AWS access key ID",
-        re.compile(r"(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Z0-9])"),
+        re.compile(
+            r"(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])(?<![A-Za-z0-9].{4})[A-Z0-9]{16}(?![A-Za-z0-9])"
+        ),
         ("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
-        left=_ALNUM,
     ),
     SecretPattern(
         "AWS secret access key",
-        re.compile(r"[:=][ \t]*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])"),
-        ("secret",),
+        re.compile(r"[\"']?[ \t]*[:=][ \t]*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])"),
         group=1,
-        left=frozenset(),
-        fold=True,
-        before=re.compile(r"(?i:aws_?secret(?:_?access)?_?key)[\"']?[ \t]*\Z"),
+        keywords=("aws_secret_access_key", "aws_secret_key", "awssecretaccesskey"),
     ),
-    SecretPattern("Google API key", re.compile(rf"AIza[0-9A-Za-z_-]{{35}}{_TAIL}"), ("AIza",)),
+    SecretPattern(
+        "Google API key",
+        re.compile(rf"{_token('AIza')}[0-9A-Za-z_-]{{35}}{_TAIL}"),
+        ("AIza",),
+    ),
     SecretPattern(
         "Google OAuth client secret",
-        re.compile(rf"GOCSPX-[A-Za-z0-9_-]{{28}}{_TAIL}"),
+        re.compile(rf"{_token('GOCSPX-')}[A-Za-z0-9_-]{{28}}{_TAIL}"),
         ("GOCSPX-",),
     ),
     SecretPattern(
@@ -357,94 +385,102 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         re.compile(r"AccountKey=([A-Za-z0-9+/]{86}==)"),
         ("AccountKey=",),
         group=1,
-        left=frozenset(),
     ),
     SecretPattern(
         "OpenAI API key",
         re.compile(
-            r"sk-(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_-]{16,}T3BlbkFJ[A-Za-z0-9_-]{16,}"
-            rf"|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{{40,}}{_TAIL}"
+            rf"{_token('sk-')}(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_-]{{16,200}}T3BlbkFJ"
+            rf"[A-Za-z0-9_-]{{16,200}}|{_token('sk-')}(?:proj|svcacct|admin)-"
+            rf"[A-Za-z0-9_-]{{40,250}}{_TAIL}"
         ),
         ("sk-",),
     ),
     SecretPattern(
         "API secret key",
-        re.compile(rf"sk-[A-Za-z0-9][A-Za-z0-9_-]{{31,}}{_TAIL}"),
+        re.compile(rf"{_token('sk-')}[A-Za-z0-9][A-Za-z0-9_-]{{31,250}}{_TAIL}"),
         ("sk-",),
         valid=_mixed,
     ),
     SecretPattern(
         "Stripe secret key",
-        re.compile(rf"[sr]k_(?:live|test)_[0-9A-Za-z]{{24,}}{_TAIL}"),
+        re.compile(rf"{_token('[sr]k_')}(?:live|test)_[0-9A-Za-z]{{24,250}}{_TAIL}"),
         ("sk_live_", "sk_test_", "rk_live_", "rk_test_"),
     ),
     SecretPattern(
         "GitHub token",
         re.compile(
-            rf"(?:gh[pousr]_[A-Za-z0-9]{{36,255}}|github_pat_[A-Za-z0-9_]{{60,255}}){_TAIL}"
+            rf"{_token('gh[pousr]_')}[A-Za-z0-9]{{36,251}}{_TAIL}"
+            rf"|{_token('github_pat_')}[A-Za-z0-9_]{{60,244}}{_TAIL}"
         ),
         ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
     ),
-    SecretPattern("GitLab token", re.compile(rf"glpat-[A-Za-z0-9_-]{{20,}}{_TAIL}"), ("glpat-",)),
+    SecretPattern(
+        "GitLab token",
+        re.compile(rf"{_token('glpat-')}[A-Za-z0-9_-]{{20,250}}{_TAIL}"),
+        ("glpat-",),
+    ),
     SecretPattern(
         "Slack token",
         re.compile(
-            rf"(?:xox[abposr]-\d{{6,}}-[A-Za-z0-9-]{{8,}}|xapp-\d-[A-Za-z0-9-]{{20,}}){_TAIL}"
+            rf"{_token('xox[abposr]-')}[0-9]{{6,20}}-[A-Za-z0-9-]{{8,250}}{_TAIL}"
+            rf"|{_token('xapp-')}[0-9]-[A-Za-z0-9-]{{20,250}}{_TAIL}"
         ),
         ("xox", "xapp-"),
     ),
     SecretPattern(
         "Slack webhook URL",
-        re.compile(
-            r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{20,}"
-        ),
+        re.compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[\w/-]{20,250}"),
         ("hooks.slack.com",),
-        left=frozenset(),
     ),
-    SecretPattern("npm token", re.compile(rf"npm_[A-Za-z0-9]{{36}}{_TAIL}"), ("npm_",)),
-    SecretPattern("PyPI token", re.compile(r"pypi-AgE[A-Za-z0-9_-]{50,}"), ("pypi-",)),
+    SecretPattern(
+        "npm token",
+        re.compile(rf"{_token('npm_')}[A-Za-z0-9]{{36}}{_TAIL}"),
+        ("npm_",),
+    ),
+    SecretPattern(
+        "PyPI token",
+        re.compile(rf"{_token('pypi-')}AgE[A-Za-z0-9_-]{{50,500}}"),
+        ("pypi-",),
+    ),
     SecretPattern(
         "SendGrid API key",
-        re.compile(rf"SG\.[A-Za-z0-9_-]{{22}}\.[A-Za-z0-9_-]{{43}}{_TAIL}"),
+        re.compile(_token(r"SG\.") + rf"[A-Za-z0-9_-]{{22}}\.[A-Za-z0-9_-]{{43}}{_TAIL}"),
         ("SG.",),
     ),
     SecretPattern(
         "Twilio API key",
-        re.compile(r"SK[0-9a-fA-F]{32}(?![A-Za-z0-9])"),
+        re.compile(r"SK(?<![A-Za-z0-9]SK)[0-9a-fA-F]{32}(?![A-Za-z0-9])"),
         ("SK",),
-        left=_ALNUM,
     ),
     SecretPattern(
         "JSON Web Token",
-        re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"),
+        re.compile(
+            rf"{_token('eyJ')}[A-Za-z0-9_-]{{8,}}+\.eyJ[A-Za-z0-9_-]{{8,}}+\.[A-Za-z0-9_-]*+"
+        ),
         ("eyJ",),
         valid=_jwt_header_ok,
     ),
     SecretPattern(
         "connection string with a password",
         # From "://" (a literal, so `re` can skip ahead); the scheme is added afterwards.
-        re.compile(rf"://[^\s:/?#@'\"<>\x00]*:({_URL_CHAR}+)@[^\s/?#'\"<>\x00]+"),
+        re.compile(r"://[^\s:/?#@'\"<>\x00]*+:([^\s/?#@'\"<>\x00]++)@[^\s/?#'\"<>\x00]++"),
         ("://",),
         valid=_password_ok,
-        left=frozenset(),
         scheme=True,
     ),
     SecretPattern(
         "password or API key value",
-        re.compile(r"[:=][ \t]*[\"']?([^\s\"',;\x00]{8,})"),
-        ("pass", "pwd", "secret", "key", "token"),
+        re.compile(r"[\"']?[ \t]*[:=][ \t]*[\"']?([^\s\"',;\x00]{8,200})"),
         group=1,
         valid=_assigned_ok,
-        left=frozenset(),
-        fold=True,
-        before=re.compile(
-            r"(?i:password|passwd|passphrase|pwd|client[_-]?secret|secret[_-]?key|api[_-]?key"
-            r"|api[_-]?secret|access[_-]?token|auth[_-]?token|private[_-]?key)[\"']?[ \t]*\Z"
-        ),
+        keywords=_CREDENTIAL_NAMES,
     ),
 )
 
 _SCHEME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+.-")
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+"""Lower-cases ASCII only, so offsets in the folded text equal those in the original
+(str.lower can change a string's length: 'İ' becomes two characters)."""
 
 
 def _scheme_start(text: str, start: int) -> int:
@@ -455,31 +491,49 @@ def _scheme_start(text: str, start: int) -> int:
     return begin
 
 
+def _candidates(pattern: SecretPattern, text: str, folded: str) -> Iterator[re.Match[str]]:
+    """The pattern's regex matches: after each keyword, or anywhere in the text."""
+    if not pattern.keywords:
+        yield from pattern.regex.finditer(text)
+        return
+    for keyword in pattern.keywords:
+        at = folded.find(keyword)
+        while at >= 0:
+            if not _glued(folded, at, _ALNUM):
+                match = pattern.regex.match(text, at + len(keyword))
+                if match is not None:
+                    yield match
+            at = folded.find(keyword, at + len(keyword))
+
+
+def _match_start(pattern: SecretPattern, text: str, match: re.Match[str]) -> int | None:
+    """Where the reported text starts: the keyword, the URL scheme, or the match."""
+    start = match.start()
+    if pattern.keywords:
+        folded = text[max(0, start - 32) : start].translate(_ASCII_LOWER)
+        return start - max(len(k) for k in pattern.keywords if folded.endswith(k))
+    if pattern.scheme:
+        begin = _scheme_start(text, start)
+        return begin if begin < start else None
+    return start
+
+
 def scan_secrets(text: str) -> Iterator[tuple[str, int, int, int, int]]:
     """Secrets of a known format in `text`: (kind, start, end) of the secret itself and
     (start, end) of the whole match, which may include a keyword or URL around it."""
     taken: list[tuple[int, int]] = []
     folded = ""
     for pattern in SECRET_PATTERNS:
-        if pattern.fold:
-            folded = folded or text.lower()
-        probe = folded if pattern.fold else text
-        if not any(part in probe for part in pattern.prefilter):
-            continue
-        for match in pattern.regex.finditer(text):
-            start, end = match.span()
-            if _glued(text, start, pattern.left):
+        if pattern.keywords:
+            folded = folded or text.translate(_ASCII_LOWER)
+            if not any(keyword in folded for keyword in pattern.keywords):
                 continue
-            if pattern.scheme:
-                start = _scheme_start(text, start)
-                if start == match.start():
-                    continue
-            if pattern.before is not None:
-                head = pattern.before.search(text, max(0, start - 40), start)
-                if head is None or _glued(text, head.start(), _ALNUM):
-                    continue
-                start = head.start()
-            if _overlaps(start, end, taken):
+        elif not any(part in text for part in pattern.prefilter):
+            continue
+        for match in _candidates(pattern, text, folded):
+            start = _match_start(pattern, text, match)
+            end = match.end()
+            if start is None or _overlaps(start, end, taken):
                 continue
             if pattern.valid is not None and not pattern.valid(match):
                 continue
