@@ -26,6 +26,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fmt": ("promptreg.cli.fmt", "rewrite prompt files in the canonical key order and layout"),
     "rules": ("promptreg.cli.rules", "list every lint rule"),
     "explain": ("promptreg.cli.explain", "explain a lint rule"),
+    "history": ("promptreg.cli.history", "list every committed version of a prompt"),
+    "diff": ("promptreg.cli.diff", "compare two versions of a prompt"),
+    "bump": ("promptreg.cli.bump", "raise a prompt's version and add a changelog entry"),
+    "approve": ("promptreg.cli.approve", "record your approval of a prompt"),
+    "codeowners": ("promptreg.cli.codeowners", "write the CODEOWNERS block for reviewed tiers"),
+    "check": ("promptreg.cli.check", "registry-wide checks a single file cannot show"),
 }
 """Each command: the module with its `add_parser` and `run`, and its one-line summary."""
 
