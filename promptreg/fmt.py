@@ -86,8 +86,11 @@ class FormatError(PromptregError):
 class FormatOutcome:
     path: Path
     changed: bool
+    """The file is not (or, with check, would not be) in canonical form."""
     diff: str = ""
+    """A unified diff, when asked for and the file changed."""
     error: str | None = None
+    """Why the file was left alone, ready to print: `file:line:col: message`."""
 
 
 def format_text(text: str, *, path: Path = Path("<text>")) -> str:
@@ -430,7 +433,8 @@ def _comments(text: str) -> list[tuple[str, Position]]:
             column = offset - (text.rfind("\n", 0, offset) + 1) + 1
             found.append((match.group().rstrip(), Position(line, column)))
 
-    # The pure-Python scanner: its marks count characters, which libyaml's do not.
+    # PyYAML's pure-Python scanner, not ruamel's: an independent count, so a comment
+    # ruamel loses is caught. Its marks count characters, which libyaml's do not.
     for token in yaml.scan(text, Loader=yaml.SafeLoader):
         gap(previous, token.start_mark.index)
         previous = max(previous, token.end_mark.index)

@@ -6,6 +6,7 @@ turns them into one InvalidPromptError at its own edge.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from promptreg.schema import PROMPT_SCHEMA, schema_problems
 from promptreg.yamlio import Document, read_document
 
 PROMPT_SUFFIX = ".prompt.yaml"
+ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+\Z")
+"""A prompt id: lower-case words joined by '-', in namespaces joined by '/'."""
 
 
 @dataclass(frozen=True, slots=True)

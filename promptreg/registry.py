@@ -8,7 +8,6 @@ Registry's lifetime, so a request path pays a dict lookup, not a YAML parse.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,13 +19,11 @@ from promptreg.errors import (
     Problem,
     PromptNotFoundError,
 )
-from promptreg.loader import PROMPT_SUFFIX, LoadResult, load_prompt, prompt_id_for
+from promptreg.loader import ID_RE, PROMPT_SUFFIX, LoadResult, load_prompt, prompt_id_for
 from promptreg.location import Location
 from promptreg.model import PromptSpec
 from promptreg.prompt import Prompt
 from promptreg.suggest import closest
-
-ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+\Z")
 
 
 class Registry:

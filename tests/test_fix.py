@@ -214,9 +214,23 @@ def test_fix_file_does_not_touch_a_clean_file(registry: Path, linter: Linter) ->
     assert path.stat().st_mtime_ns == before.st_mtime_ns
 
 
-def test_a_fix_that_would_break_the_yaml_is_refused(registry: Path, linter: Linter) -> None:
-    # The path demands the id `demo/a: b`; written unquoted it is not valid YAML.
-    path = write(registry, "a: b.prompt.yaml", NEEDS_FIXES)
+class BreakingLinter(Linter):
+    """The real rules, plus a throwaway rule whose 'fix' writes an unclosed bracket."""
+
+    def lint_file(self, path: Path, data: bytes | None = None) -> list[Finding]:
+        findings = super().lint_file(path, data)
+        text = (path.read_bytes() if data is None else data).decode("utf-8")
+        for number, line in enumerate(text.split("\n"), 1):
+            if line.startswith("title: "):
+                span = Span(Position(number, 8), Position(number, 8))
+                fix = Fix("break it", (Edit(span.start, span.end, "[unclosed "),))
+                findings.append(Finding(path, span, "Q997", "breaks", "breaks", "info", fix))
+        return sorted(findings)
+
+
+def test_a_fix_that_would_break_the_yaml_is_refused(registry: Path) -> None:
+    linter = BreakingLinter(load_config(registry / "promptreg.yaml"), SELECTION)
+    path = write(registry, "x.prompt.yaml", NEEDS_FIXES)
     before = path.stat()
     original = path.read_bytes()
 
@@ -227,10 +241,15 @@ def test_a_fix_that_would_break_the_yaml_is_refused(registry: Path, linter: Lint
     assert outcome.error is not None
     assert "would make the file unreadable (F001" in outcome.error
     assert "the file is unchanged" in outcome.error
-    assert [f.code for f in outcome.remaining] == ["S006", "S002"]
     assert path.read_bytes() == original
     assert path.stat().st_ino == before.st_ino
-    assert sorted(p.name for p in path.parent.iterdir()) == ["a: b.prompt.yaml"]
+    assert sorted(p.name for p in path.parent.iterdir()) == ["x.prompt.yaml"]
+
+
+def test_s002_offers_no_fix_when_the_path_makes_no_valid_id(registry: Path, linter: Linter) -> None:
+    path = write(registry, "a: b.prompt.yaml", NEEDS_FIXES)
+    (s002,) = [f for f in linter.lint_file(path) if f.code == "S002"]
+    assert s002.fix is None
 
 
 def test_fix_paths_fixes_every_prompt_under_a_directory(registry: Path, linter: Linter) -> None:

@@ -106,3 +106,46 @@ def test_every_prefix_of_a_prompt_lints(path: Path) -> None:
     lines = path.read_bytes().split(b"\n")
     for end in range(0, len(lines), 3):
         _lint(b"\n".join(lines[:end]))
+
+
+def _top_level_blocks(text: str) -> tuple[list[str], list[list[str]]]:
+    """The header lines (modeline, comments) and each top-level key with its lines."""
+    lines = text.rstrip("\n").split("\n")
+    header: list[str] = []
+    blocks: list[list[str]] = []
+    for line in lines:
+        starts_key = bool(line) and not line[0].isspace() and not line.startswith(("#", "-"))
+        if starts_key:
+            blocks.append([line])
+        elif blocks:
+            blocks[-1].append(line)
+        else:
+            header.append(line)
+    return header, blocks
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(range(len(SOURCES))), st.randoms(use_true_random=False))
+def test_fmt_is_idempotent_and_keeps_every_comment(index: int, rng: random.Random) -> None:
+    from promptreg.fmt import FormatError, format_text
+    from promptreg.yamlio import parse
+
+    header, blocks = _top_level_blocks(SOURCES[index].decode("utf-8"))
+    rng.shuffle(blocks)
+    notes = 0
+    for block in blocks:  # a comment above some keys, one after some key lines
+        if rng.random() < 0.4:
+            notes += 1
+            block.insert(0, f"# note {notes}: keep me")
+        if rng.random() < 0.3 and ":" in block[0] and not block[0].rstrip().endswith(("|", ">")):
+            notes += 1
+            block[0] = f"{block[0]}  # note {notes}: mine too"
+    text = "\n".join(header + [line for block in blocks for line in block]) + "\n"
+    try:
+        once = format_text(text)
+    except FormatError:
+        return  # refused cleanly: the file would be left as it was
+    assert format_text(once) == once
+    assert parse(once, TARGET).value == parse(text, TARGET).value
+    for number in range(1, notes + 1):
+        assert f"# note {number}:" in once

@@ -105,9 +105,12 @@ def _fix(linter: Linter, paths: list[Path], unsafe: bool) -> None:
 
     fixed = 0
     for outcome in fix_paths(linter, paths, unsafe=unsafe):
-        if outcome.error:
+        if outcome.error and not outcome.changed:
             sys.stderr.write(f"{outcome.path}: not fixed: {outcome.error}\n")
-        elif outcome.changed:
+            continue
+        if outcome.error:
+            sys.stderr.write(f"{outcome.path}: {outcome.error}\n")
+        if outcome.changed:
             count = sum(outcome.fixed.values())
             fixed += count
             sys.stderr.write(

@@ -8,7 +8,7 @@ from typing import Any
 
 from promptreg.cli.common import HelpFormatter, add_config_option, example, settings_from
 from promptreg.errors import EXIT_OK, UsageError
-from promptreg.registry import ID_RE
+from promptreg.loader import ID_RE
 from promptreg.scaffold import prompt_text
 from promptreg.yamlio import atomic_write
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Edit, Fix, Hit
 from promptreg.lint.rule import Rule, RuleDoc
+from promptreg.loader import ID_RE
 from promptreg.location import Span
 from promptreg.scaffold import schema_modeline
 from promptreg.suggest import did_you_mean
@@ -21,7 +22,9 @@ def check_id_matches_path(ctx: FileContext) -> Iterator[Hit]:
             f"id {ctx.spec.id!r} does not match the file's place in the registry; "
             f"it must be {ctx.expected_id!r} (or move the file)",
             span,
-            Fix(f"set id to {ctx.expected_id!r}", (Edit(span.start, span.end, ctx.expected_id),)),
+            Fix(f"set id to {ctx.expected_id!r}", (Edit(span.start, span.end, ctx.expected_id),))
+            if ID_RE.match(ctx.expected_id)
+            else None,  # a path that makes no valid id: move the file instead
         )
 
 
