@@ -46,8 +46,10 @@ def check_document(document: Document, schema: str) -> list[Problem]:
     return schema_problems(document, schema)
 
 
-def load_prompt(path: Path, data: bytes | None = None) -> LoadResult:
-    document = read_document(path, data)
+def load_prompt(path: Path, data: bytes | None = None, *, positions: bool = True) -> LoadResult:
+    """Load and validate one prompt file. `positions=False` is faster for callers that
+    never report a place in the file (their problems then point at line 1)."""
+    document = read_document(path, data, positions=positions)
     problems = check_document(document, PROMPT_SCHEMA)
     spec = None if problems else build_spec(document.value, document)
     return LoadResult(document, spec, tuple(problems))

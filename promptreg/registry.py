@@ -32,6 +32,7 @@ class Registry:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._served: dict[str, tuple[Prompt, str | None]] = {}
+        self._versions: dict[tuple[str, str], tuple[Prompt, str | None]] = {}
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> Registry:
@@ -129,18 +130,22 @@ class Registry:
     def get(
         self, prompt_id: str, *, version: str | None = None, allow_unapproved: bool = False
     ) -> Prompt:
-        """The prompt, if it may be served; NotApprovedError naming the reason otherwise."""
+        """The prompt, if it may be served; NotApprovedError naming the reason otherwise.
+
+        `version` other than the working tree's is looked up in git history and served
+        only if that commit's file passes the same approval rules.
+        """
         entry = self._served.get(prompt_id)
         if entry is None:
-            spec = self.spec(prompt_id)
-            entry = (Prompt(spec), serving_refusal(spec, self.settings))
-            self._served[prompt_id] = entry
+            if version is not None and not self.path_of(prompt_id).is_file():
+                entry = self._committed(prompt_id, version)  # deleted now, kept in history
+            else:
+                spec = self.spec(prompt_id)
+                entry = (Prompt(spec), serving_refusal(spec, self.settings))
+                self._served[prompt_id] = entry
         prompt, refusal = entry
         if version is not None and version != prompt.version:
-            raise PromptNotFoundError(
-                f"{prompt_id!r} is at version {prompt.version} in the working tree, not {version}",
-                hint="ask for the current version, or for no version to get the latest",
-            )
+            prompt, refusal = self._committed(prompt_id, version, prompt.version)
         if refusal is not None and not allow_unapproved:
             where = ("status",) if prompt.spec.status != "approved" else ("approvals",)
             raise NotApprovedError(
@@ -148,6 +153,45 @@ class Registry:
             )
         return prompt
 
+    def _committed(
+        self, prompt_id: str, version: str, working: str | None = None
+    ) -> tuple[Prompt, str | None]:
+        """A version from git history, with its refusal as of its own commit; cached."""
+        entry = self._versions.get((prompt_id, version))
+        if entry is not None:
+            return entry
+        # Deferred: only a pinned older version needs git; the plain get() path never does.
+        from promptreg.gitio import GitError
+        from promptreg.history import committed_version
+
+        try:
+            revision = committed_version(self.settings, prompt_id, version)
+        except GitError as exc:
+            now = f"is at version {working} in the working tree" if working else "has no file"
+            raise PromptNotFoundError(
+                f"{prompt_id!r} {now}, and version {version} would come from git history, "
+                f"which cannot be read: {exc.message}",
+                hint=exc.hint or "ask for the working tree's version, or for no version",
+            ) from None
+        except PromptNotFoundError as exc:
+            if working is None:
+                raise
+            raise PromptNotFoundError(
+                exc.message, hint=f"the working tree has {working}; {exc.hint}"
+            ) from None
+        if revision.spec is None:
+            raise InvalidPromptError(
+                revision.problems,
+                hint=f"version {version} as committed in {revision.short} does not load",
+            )
+        refusal = serving_refusal(revision.spec, self.settings)
+        if refusal is not None:
+            refusal = f"{refusal} (version {version} as committed in {revision.short})"
+        entry = (Prompt(revision.spec), refusal)
+        self._versions[(prompt_id, version)] = entry
+        return entry
+
     def reload(self) -> None:
         """Forget cached prompts, so the next get() reads the files again."""
         self._served.clear()
+        self._versions.clear()

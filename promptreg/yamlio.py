@@ -247,15 +247,24 @@ class _Frame:
         self.first_key_line: dict[str, int] = {}
 
 
+_NO_RAW: Raw = (0, 0, 0, 0)
+"""Stands in for a scalar's marks when positions are not recorded."""
+
+
 def _raw(event: Any) -> Raw:
     start, end = event.start_mark, event.end_mark
     return (start.line, start.column, end.line, end.column)
 
 
-def parse(text: str, path: Path) -> Document:
-    """Build plain values and positions from YAML text; problems instead of exceptions."""
+def parse(text: str, path: Path, *, positions: bool = True) -> Document:
+    """Build plain values and positions from YAML text; problems instead of exceptions.
+
+    `positions=False` skips recording where each node is (about a third of the time),
+    for callers that read values only, such as a history of hundreds of versions.
+    """
+    record = positions
     problems: list[Problem] = []
-    positions: dict[PathKey, NodeSpan] = {}
+    spans: dict[PathKey, NodeSpan] = {}
     stack: list[_Frame] = []
     root: Any = None
     documents = 0
@@ -269,12 +278,14 @@ def parse(text: str, path: Path) -> Document:
         nonlocal root
         if not stack:
             root = value
-            positions[()] = NodeSpan(raw, None, style)
+            if record:
+                spans[()] = NodeSpan(raw, None, style)
             return
         frame = stack[-1]
         if not frame.is_map:
             container: list[Any] = frame.value  # type: ignore[assignment]
-            positions[(*frame.path, len(container))] = NodeSpan(raw, None, style)
+            if record:
+                spans[(*frame.path, len(container))] = NodeSpan(raw, None, style)
             container.append(value)
             return
         if frame.key is None:
@@ -305,7 +316,8 @@ def parse(text: str, path: Path) -> Document:
             return
         frame.first_key_line[key] = key_raw[0] + 1
         frame.value[key] = value  # type: ignore[call-overload]
-        positions[(*frame.path, key)] = NodeSpan(raw, key_raw, style)
+        if record:
+            spans[(*frame.path, key)] = NodeSpan(raw, key_raw, style)
 
     def refuse_anchor_and_tag(event: Any, raw: Raw) -> None:
         if getattr(event, "anchor", None) is not None:
@@ -348,9 +360,9 @@ def parse(text: str, path: Path) -> Document:
                         place(None, _raw(event), None)
                 continue
             if kind is scalar:
-                raw = _raw(event)
+                raw = _raw(event) if record else _NO_RAW
                 if event.anchor is not None or event.tag is not None:
-                    refuse_anchor_and_tag(event, raw)
+                    refuse_anchor_and_tag(event, _raw(event))
                 style = event.style
                 if style == "" and not (stack and stack[-1].is_map and stack[-1].key is None):
                     place(resolve_plain(event.value), raw, style)
@@ -371,7 +383,7 @@ def parse(text: str, path: Path) -> Document:
                     skip_depth = 1
                     continue
                 parent_path: PathKey
-                if not stack:
+                if not stack or not record:
                     parent_path = ()
                 else:
                     top = stack[-1]
@@ -408,8 +420,8 @@ def parse(text: str, path: Path) -> Document:
                     break
     except yaml.YAMLError as exc:
         problems.append(_syntax_problem(exc, text, path))
-        return Document(path, None, positions, tuple(problems), text)
-    return Document(path, root, positions, tuple(problems), text)
+        return Document(path, None, spans, tuple(problems), text)
+    return Document(path, root, spans, tuple(problems), text)
 
 
 def _key_text(value: Any) -> str:
@@ -428,7 +440,7 @@ def _short_tag(tag: str) -> str:
     )
 
 
-def read_document(path: Path, data: bytes | None = None) -> Document:
+def read_document(path: Path, data: bytes | None = None, *, positions: bool = True) -> Document:
     """Read and parse a YAML file; every failure becomes a problem on the document."""
     if data is None:
         try:
@@ -444,7 +456,7 @@ def read_document(path: Path, data: bytes | None = None) -> Document:
     text, problems = decode(data, path)
     if text is None:
         return Document(path, None, problems=tuple(problems))
-    return parse(text, path)
+    return parse(text, path, positions=positions)
 
 
 def atomic_write(path: Path, text: str) -> None:
