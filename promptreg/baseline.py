@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from promptreg.config import Settings
-from promptreg.gitio import TreeEntry, cat_blobs, ls_tree, repo_root, resolve
+from promptreg.gitio import TreeEntry, cat_blobs, has_commits, ls_tree, repo_root, resolve
 from promptreg.loader import PROMPT_SUFFIX, load_prompt
 from promptreg.model import PromptSpec
 
@@ -18,18 +18,25 @@ class Baseline:
     def __init__(self, settings: Settings, rev: str) -> None:
         self.rev = rev
         self.root = repo_root(settings.root)
+        if rev == "HEAD" and not has_commits(self.root):
+            # The first commit of a new repository: everything is new, nothing to compare.
+            self.commit = ""
+            self._entries: dict[str, TreeEntry] = {}
+            self._contents: dict[str, bytes] | None = {}
+            self._specs: dict[str, PromptSpec | None] = {}
+            return
         self.commit = resolve(self.root, rev)
         try:
             under = settings.registry_dir.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             under = "."
-        self._entries: dict[str, TreeEntry] = {
+        self._entries = {
             path: entry
             for path, entry in ls_tree(self.root, self.commit, under).items()
             if path.endswith(PROMPT_SUFFIX)
         }
-        self._contents: dict[str, bytes] | None = None
-        self._specs: dict[str, PromptSpec | None] = {}
+        self._contents = None
+        self._specs = {}
 
     def _relative(self, path: Path) -> str | None:
         try:

@@ -88,6 +88,11 @@ def resolve(root: Path, rev: str) -> str:
     return process.stdout.decode().strip()
 
 
+def has_commits(root: Path) -> bool:
+    """False in a repository whose HEAD is unborn (before its first commit)."""
+    return git(["rev-parse", "--verify", "--quiet", "HEAD"], root, check=False).returncode == 0
+
+
 @dataclass(frozen=True, slots=True)
 class TreeEntry:
     path: str

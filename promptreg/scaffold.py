@@ -134,15 +134,15 @@ lint:
 """
 
 PRE_COMMIT_TEMPLATE = """\
-# Runs promptreg on every commit: `pip install pre-commit && pre-commit install`.
+# promptreg on every commit: `pip install pre-commit && pre-commit install`.
+# `pre-commit autoupdate` moves rev: to the newest release.
 repos:
-  - repo: local
+  - repo: https://github.com/promptreg/promptreg
+    rev: v{version}
     hooks:
-      - id: promptreg-lint
-        name: promptreg lint
-        entry: promptreg lint
-        language: system
-        files: ^({registry}/.*\\.prompt\\.yaml|promptreg\\.yaml)$
+      - id: promptreg-fmt     # canonical layout; stops the commit when it changed a file
+      - id: promptreg-lint    # the staged prompts, versions compared with HEAD
+      - id: promptreg-check   # approved prompts deleted, ids that collide, CODEOWNERS
 """
 
 EXAMPLE_PROMPT = """\

@@ -323,7 +323,8 @@ def test_second_init_refuses_and_changes_nothing(
     assert run.status == 2
     assert "refusing to overwrite" in run.err
     for name in INIT_FILES:
-        assert name in run.err
+        if name != ".pre-commit-config.yaml":  # an existing one is kept, never refused
+            assert name in run.err
     assert run.out == ""
     assert snapshot(initialised) == before
 
@@ -332,14 +333,30 @@ def test_init_writes_nothing_when_any_one_file_exists(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / ".pre-commit-config.yaml").write_text("repos: []\n", encoding="utf-8")
+    (tmp_path / "promptreg.yaml").write_text("owners: [a]\n", encoding="utf-8")
     before = snapshot(tmp_path)
 
     run = cli(capsys, "init")
 
     assert run.status == 2
-    assert "refusing to overwrite existing files: .pre-commit-config.yaml\n" in run.err
+    assert "refusing to overwrite existing files: promptreg.yaml\n" in run.err
     assert snapshot(tmp_path) == before
+
+
+def test_init_keeps_an_existing_pre_commit_config_and_prints_the_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / ".pre-commit-config.yaml"
+    config.write_text("repos: []\n", encoding="utf-8")
+
+    run = cli(capsys, "init")
+
+    assert run.status == 0
+    assert config.read_text(encoding="utf-8") == "repos: []\n"
+    assert "left alone; add this under repos:" in run.out
+    assert "- id: promptreg-lint" in run.out
+    assert (tmp_path / "promptreg.yaml").is_file()
 
 
 def test_init_with_owner_and_registry_folder(
@@ -355,7 +372,9 @@ def test_init_with_owner_and_registry_folder(
     assert settings.registry_dir == tmp_path / "prompts"
     example = tmp_path / "prompts" / "examples" / "summarize-notes.prompt.yaml"
     assert "owner: legal-ops\n" in example.read_text(encoding="utf-8")
-    assert "^(prompts/" in (tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert "id: promptreg-lint" in (tmp_path / ".pre-commit-config.yaml").read_text(
+        encoding="utf-8"
+    )
     assert cli(capsys, "lint").status == 0
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from promptreg import __version__
 from promptreg.cli.common import HelpFormatter, example
 from promptreg.config import CONFIG_NAME
 from promptreg.errors import EXIT_OK, UsageError
@@ -24,7 +25,8 @@ def add_parser(subparsers: Any, name: str, summary: str) -> None:
         help=summary,
         description="Create promptreg.yaml, an example prompt, a .pre-commit-config.yaml and "
         "editor schemas (.promptreg/schemas/) in the current directory. Refuses to "
-        "overwrite anything: if one of the files exists, nothing is written.",
+        "overwrite anything: if one of the files exists, nothing is written. A repository "
+        "that already has a .pre-commit-config.yaml keeps it; init prints the block to add.",
         epilog=example("promptreg init", "promptreg init --owner support-platform"),
         formatter_class=HelpFormatter,
     )
@@ -41,11 +43,10 @@ def run(args: argparse.Namespace) -> int:
     registry = root / args.registry
     example_path = registry / "examples" / "summarize-notes.prompt.yaml"
     schemas = root / ".promptreg" / "schemas"
+    pre_commit = root / ".pre-commit-config.yaml"
+    hooks_block = PRE_COMMIT_TEMPLATE.format(version=__version__)
     files: dict[Path, str] = {
         root / CONFIG_NAME: CONFIG_TEMPLATE.format(registry=args.registry, owner=args.owner),
-        root / ".pre-commit-config.yaml": PRE_COMMIT_TEMPLATE.format(
-            registry=re.escape(args.registry)
-        ),
         schemas / PROMPT_SCHEMA: (schema_dir() / PROMPT_SCHEMA).read_text(encoding="utf-8"),
         schemas / CONFIG_SCHEMA: (schema_dir() / CONFIG_SCHEMA).read_text(encoding="utf-8"),
     }
@@ -59,10 +60,18 @@ def run(args: argparse.Namespace) -> int:
             f"refusing to overwrite existing files: {names}",
             hint="move them aside, or run init in an empty directory",
         )
+    keep_pre_commit = pre_commit.exists()
+    if not keep_pre_commit:
+        files[pre_commit] = hooks_block
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, text)
         sys.stdout.write(f"created {path.relative_to(root)}\n")
+    if keep_pre_commit:
+        entry = hooks_block.split("repos:\n", 1)[1]
+        sys.stdout.write(
+            f"\n.pre-commit-config.yaml exists and was left alone; add this under repos:\n{entry}"
+        )
     sys.stdout.write(
         "\nnext: edit owners and reviewers in promptreg.yaml, then\n"
         "  promptreg lint\n  promptreg new <namespace>/<name> --tier 2\n"

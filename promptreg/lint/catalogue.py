@@ -7,7 +7,9 @@ from promptreg.lint.rule import Rule
 from promptreg.lint.rules import (
     file,
     governance,
+    provenance,
     quality,
+    registry,
     schema,
     security,
     template,
@@ -16,7 +18,19 @@ from promptreg.lint.rules import (
 )
 from promptreg.suggest import closest
 
-_FAMILY_MODULES = (file, schema, template, governance, versions, security, tokens, quality)
+_FAMILY_MODULES = (
+    file,
+    schema,
+    template,
+    governance,
+    provenance,
+    provenance,
+    versions,
+    security,
+    tokens,
+    quality,
+    registry,
+)
 
 RULES: dict[str, Rule] = {rule.code: rule for module in _FAMILY_MODULES for rule in module.RULES}
 BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES.values()}

@@ -27,6 +27,7 @@ FAMILIES: dict[str, str] = {
     "X": "security: secrets, personal data, banned phrases, links",
     "K": "tokens: budgets, context windows, bounds on untrusted input",
     "Q": "quality and trust: uncertainty, schemas, assertions, whitespace",
+    "R": "registry: whole-registry checks (`promptreg check`): ids, paths, CODEOWNERS",
 }
 
 

@@ -6,12 +6,14 @@ regular expression plus, where a format has one, its checksum (Luhn, mod-97) or
 structure check, so the lint path stays on the standard library. docs/security.md
 says why detect-secrets is not used and what each detector covers.
 
-Speed: a file's strings are joined once into one text, NUL-separated (YAML cannot hold
-a NUL, so no match crosses from one string into the next), and each detector scans
-that text with one regex pass; matches map back to their string with a bisect. Regexes
-start with a literal where the format has one, which lets `re` skip ahead by substring
-search; boundaries are checked in Python after a match rather than by a leading
-lookbehind, which would disable that. The rules of a group share one scan.
+Speed: a file's strings are joined once into one text, NUL-separated, and each
+detector scans that text with one regex pass; matches map back to their string with a
+bisect. No pattern matches a NUL, so no match crosses from one string into the next.
+Regexes start with a literal where the format has one, which lets `re` skip ahead by
+substring search; a lookbehind that keeps a match from starting inside a word comes
+after that literal, or the check is done in Python, since a leading lookbehind would
+disable the skipping. The rules of a group share one scan, and every pattern runs in
+linear time, also on crafted input (tests/test_security_rules.py).
 
 A finding never repeats a secret: it shows the kind and at most four characters.
 """
@@ -48,7 +50,8 @@ Leaf = tuple[PathKey, str]
 
 REDACT_CHARS = 4
 SEPARATOR = "\x00"
-"""Joins a file's strings; YAML forbids the character, so it never occurs inside one."""
+"""Joins a file's strings. A file cannot hold the character literally; the escape `\0`
+in a double-quoted string can, and then it only ends a match early."""
 
 
 def redact(text: str) -> str:
@@ -128,9 +131,6 @@ class Corpus:
         path, value = self.leaves[index]
         base = self.starts[index]
         return Match(kind, path, value, start - base, end - base, detail)
-
-    def path_at(self, offset: int) -> PathKey:
-        return self.leaves[bisect.bisect_right(self.starts, offset) - 1][0]
 
     def before(self, offset: int, length: int) -> str:
         """Up to `length` characters before `offset`, within the same string."""
@@ -249,7 +249,6 @@ def _option_list(ctx: FileContext, name: str) -> tuple[str, ...]:
 _DIGIT_RE = re.compile(r"[0-9]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _UPPER_RE = re.compile(r"[A-Z]")
-_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 _ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
 # ---------------------------------------------------------------------------------------
@@ -314,6 +313,9 @@ class SecretPattern:
     """Lower-case names (`password`, `api_key`) found by substring search in the
     lower-cased text; `regex` is then matched right after each one, so the scan costs a
     few `str.find` calls instead of a regex trying every letter of the file."""
+    in_token: bool = True
+    """Every match lies inside a run of 20+ base64 characters (what X002 looks at), so
+    the prefilter is tested against those few runs instead of the whole text."""
 
 
 def _token(prefix: str) -> str:
@@ -356,6 +358,7 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         # matches never overlap, so even BEGIN lines without an END scan the text once.
         re.compile(rf"-----BEGIN {_KEY_NAME}[^\x00]*?(?:-----END {_KEY_NAME}|(?=\x00)|\Z)"),
         ("PRIVATE KEY",),
+        in_token=False,
     ),
     SecretPattern(
         "AWS access key ID",
@@ -369,6 +372,7 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         re.compile(r"[\"']?[ \t]*[:=][ \t]*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])"),
         group=1,
         keywords=("aws_secret_access_key", "aws_secret_key", "awssecretaccesskey"),
+        in_token=False,
     ),
     SecretPattern(
         "Google API key",
@@ -385,6 +389,7 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         re.compile(r"AccountKey=([A-Za-z0-9+/]{86}==)"),
         ("AccountKey=",),
         group=1,
+        in_token=False,
     ),
     SecretPattern(
         "OpenAI API key",
@@ -431,6 +436,7 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         "Slack webhook URL",
         re.compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[\w/-]{20,250}"),
         ("hooks.slack.com",),
+        in_token=False,
     ),
     SecretPattern(
         "npm token",
@@ -446,6 +452,7 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         "SendGrid API key",
         re.compile(_token(r"SG\.") + rf"[A-Za-z0-9_-]{{22}}\.[A-Za-z0-9_-]{{43}}{_TAIL}"),
         ("SG.",),
+        in_token=False,
     ),
     SecretPattern(
         "Twilio API key",
@@ -459,6 +466,7 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         ),
         ("eyJ",),
         valid=_jwt_header_ok,
+        in_token=False,
     ),
     SecretPattern(
         "connection string with a password",
@@ -467,6 +475,7 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         ("://",),
         valid=_password_ok,
         scheme=True,
+        in_token=False,
     ),
     SecretPattern(
         "password or API key value",
@@ -474,6 +483,7 @@ SECRET_PATTERNS: tuple[SecretPattern, ...] = (
         group=1,
         valid=_assigned_ok,
         keywords=_CREDENTIAL_NAMES,
+        in_token=False,
     ),
 )
 
@@ -513,22 +523,31 @@ def _match_start(pattern: SecretPattern, text: str, match: re.Match[str]) -> int
     start = match.start()
     if pattern.keywords:
         folded = text[max(0, start - 32) : start].translate(_ASCII_LOWER)
-        return start - max(len(k) for k in pattern.keywords if folded.endswith(k))
+        return start - max((len(k) for k in pattern.keywords if folded.endswith(k)), default=0)
     if pattern.scheme:
         begin = _scheme_start(text, start)
         return begin if begin < start else None
     return start
 
 
-def scan_secrets(text: str) -> Iterator[tuple[str, int, int, int, int]]:
+def scan_secrets(
+    text: str, tokens: list[str] | None = None
+) -> Iterator[tuple[str, int, int, int, int]]:
     """Secrets of a known format in `text`: (kind, start, end) of the secret itself and
-    (start, end) of the whole match, which may include a keyword or URL around it."""
+    (start, end) of the whole match, which may include a keyword or URL around it.
+
+    `tokens` are the text's runs of 20+ base64 characters (`_TOKEN_RE`), if known.
+    """
+    runs = SEPARATOR.join(_TOKEN_RE.findall(text) if tokens is None else tokens)
     taken: list[tuple[int, int]] = []
     folded = ""
     for pattern in SECRET_PATTERNS:
         if pattern.keywords:
             folded = folded or text.translate(_ASCII_LOWER)
             if not any(keyword in folded for keyword in pattern.keywords):
+                continue
+        elif pattern.in_token:
+            if not any(part in runs for part in pattern.prefilter):
                 continue
         elif not any(part in text for part in pattern.prefilter):
             continue
@@ -595,9 +614,14 @@ def high_entropy(token: str) -> bool:
     return shannon_entropy(core) >= threshold and mean_segment(core) <= MAX_MEAN_SEGMENT
 
 
-def scan_entropy(text: str, known: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
-    """(start, end) of high-entropy tokens in `text` that no known-format match covers."""
-    for match in _TOKEN_RE.finditer(text):
+def scan_entropy(
+    text: str, known: list[tuple[int, int]], runs: list[re.Match[str]] | None = None
+) -> Iterator[tuple[int, int]]:
+    """(start, end) of high-entropy tokens in `text` that no known-format match covers.
+
+    `runs` are the `_TOKEN_RE` matches of `text`, if known.
+    """
+    for match in _TOKEN_RE.finditer(text) if runs is None else runs:
         start, end = match.span()
         if _overlaps(start, end, known):
             continue
@@ -609,12 +633,15 @@ def scan_entropy(text: str, known: list[tuple[int, int]]) -> Iterator[tuple[int,
 
 def _scan_secret_group(document: Document) -> list[Match]:
     text = corpus(document)
+    runs = list(_TOKEN_RE.finditer(text.text))
     found: list[Match] = []
     known: list[tuple[int, int]] = []
-    for kind, start, end, whole_start, whole_end in scan_secrets(text.text):
+    for kind, start, end, whole_start, whole_end in scan_secrets(
+        text.text, [run.group() for run in runs]
+    ):
         found.append(text.match(kind, start, end))
         known.append((whole_start, whole_end))
-    found.extend(text.match("high-entropy", s, e) for s, e in scan_entropy(text.text, known))
+    found.extend(text.match("high-entropy", s, e) for s, e in scan_entropy(text.text, known, runs))
     return found
 
 
@@ -664,10 +691,13 @@ _LOCAL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 
 # Phone numbers: international (+CC ...), North American, and trunk-prefix national
 # (0...) formats with separators; a bare run of digits only after a phone keyword.
-_NUMBER_RE = re.compile(r"[0-9][0-9 ().-]{4,28}[0-9](?![\w/]|[.,-][0-9])")
+_NUMBER_RE = re.compile(
+    r"[0-9](?<![0-9A-Za-z_.,#/-][0-9])[0-9 ().-]{4,28}[0-9](?![\w/]|[.,-][0-9])"
+)
 """Digits with separators: every card, SSN and phone candidate, found in one pass. A
 leading `+` or `(` is added afterwards: an optional first character would stop `re`
-from skipping ahead to digits, which makes the scan three times slower."""
+from skipping ahead to digits, which makes the scan three times slower. The lookbehind
+after the first digit drops a start glued to a word or number at once."""
 _PHONE_LEFT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+#/.,-")
 _NANP_RE = re.compile(
     r"(?:\+?1[ .-]?)?(?:\(([2-9][0-9]{2})\) ?|([2-9][0-9]{2})([ .-]))"
@@ -679,10 +709,14 @@ _DOUBLE_SEPARATOR_RE = re.compile(r"[ .-]{2}")
 _PHONE_WORDS_RE = re.compile(
     r"(?i)\b(?:tel|telephone|phone|mobile|cell|fax|call|ring|text|sms|whatsapp|contact)\b"
 )
-_NOT_PHONE_WORDS_RE = re.compile(
-    r"(?i)(?:\b(?:order|invoice|ref|reference|account|acct|ticket|case|id|no|nr|number|sku|"
-    r"tracking|serial|iban|card|version|build|isbn|policy|claim|po)\b\.?|#)[\s:.#]*$"
+_NOT_PHONE_WORDS = frozenset(
+    (
+        *("order", "invoice", "ref", "reference", "account", "acct", "ticket", "case", "id"),
+        *("no", "nr", "number", "sku", "tracking", "serial", "iban", "card", "version"),
+        *("build", "isbn", "policy", "claim", "po", "#"),
+    )
 )
+"""Words that introduce numbers of other kinds: "order 0123 456 7890", "#0207 946 1234"."""
 _FICTIONAL_UK_PREFIXES = (
     "07700900",
     "02079460",
@@ -787,27 +821,37 @@ def _phone_fictional(national: str) -> bool:
     return national.startswith(_FICTIONAL_UK_PREFIXES)
 
 
+def _word_before(before: str) -> tuple[str, str]:
+    """The word (lower case, or "#") right before a number, and the text before it."""
+    rest = before.rstrip(" \t\n:.")
+    if rest.endswith("#"):
+        return "#", rest[:-1]
+    start = len(rest)
+    while start > 0 and (rest[start - 1].isalnum() or rest[start - 1] == "_"):
+        start -= 1
+    return rest[start:].lower(), rest[:start]
+
+
 def phone_number(before: str, candidate: str) -> bool:
     """Whether a candidate (digits with separators) is written as a phone number.
 
     `before` is the text just before it, for the words that introduce it.
     """
     digits = "".join(c for c in candidate.replace("(0)", "") if c in "0123456789")
-    other = _NOT_PHONE_WORDS_RE.search(before)
-    if other is not None:
-        # "order 0123 456 7890" is not a phone number; "phone number: 020 ..." is.
-        word = other.group().strip(" \t\n:.#").lower()
-        if word not in ("number", "no", "nr") or not _PHONE_WORDS_RE.search(
-            before[: other.start()][-12:]
-        ):
-            return False
-    keyword = bool(_PHONE_WORDS_RE.search(before[-25:]))
+    if not 8 <= len(digits) <= 15:  # E.164 allows 15; no format here has fewer than 8
+        return False
     if candidate.count("(") != candidate.count(")") or candidate.count("(") > 1:
         return False
     if _DOUBLE_SEPARATOR_RE.search(candidate):
         return False
+    # "order 0123 456 7890" is not a phone number; "phone number: 020 ..." is.
+    word, rest = _word_before(before)
+    if word in _NOT_PHONE_WORDS and (
+        word not in ("number", "no", "nr") or not _PHONE_WORDS_RE.search(rest[-12:])
+    ):
+        return False
     if candidate.startswith("+"):
-        if not 8 <= len(digits) <= 15 or not _INTERNATIONAL_RE.fullmatch(candidate):
+        if not _INTERNATIONAL_RE.fullmatch(candidate):
             return False
         national = digits
         if digits.startswith("1"):
@@ -818,7 +862,9 @@ def phone_number(before: str, candidate: str) -> bool:
     separators = set(candidate) - set("0123456789()")
     if not separators and "(" not in candidate:
         # A bare run of digits is an order number or an id unless introduced as a phone.
-        return keyword and 10 <= len(digits) <= 13 and not _phone_fictional(digits)
+        if not 10 <= len(digits) <= 13 or _phone_fictional(digits):
+            return False
+        return _PHONE_WORDS_RE.search(before[-25:]) is not None
     nanp = _NANP_RE.fullmatch(candidate)
     if nanp is not None:
         if nanp.group(3) and nanp.group(3) != nanp.group(5):
@@ -835,7 +881,10 @@ def phone_number(before: str, candidate: str) -> bool:
 
 
 def _number_kind(source: str, start: int, candidate: str, before: str) -> str | None:
-    """What a run of digits and separators is: "card", "ssn", "phone" or nothing."""
+    """What a run of digits and separators is: "card", "ssn", "phone" or nothing.
+
+    `before` is the text just before the run, for the words that introduce it.
+    """
     if candidate[0].isdigit() and not _glued(source, start, _NUMBER_LEFT):
         ssn = _SSN_RE.fullmatch(candidate)
         if ssn is not None:
@@ -966,8 +1015,18 @@ _URL_TAIL_RE = re.compile(r"://[^\s<>\"'`{}|\\^\x00]+")
 _WWW_RE = re.compile(r"(?i:www)\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[^\s<>\"'`{}|\\^\x00]*")
 _LINK_SCHEMES = frozenset(("http", "https", "ftp", "ftps", "ws", "wss"))
 _WWW_LEFT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.@/-")
-_PROMPT_KEYS = ("messages", "variables", "output")
-"""The parts of a prompt file that reach the model (the content hash's scope)."""
+_SCHEMA_URI_KEYS = frozenset(("$schema", "$id", "$ref"))
+"""JSON Schema keywords whose URIs name a dialect or a definition: not links."""
+
+
+def reaches_model(path: PathKey) -> bool:
+    """Whether the string at `path` is sent to the model: message templates, variable
+    defaults and enum values, and the output schema (sent with structured output)."""
+    if not path or path[-1] in _SCHEMA_URI_KEYS:
+        return False
+    if path[0] in ("messages", "output"):
+        return True
+    return path[0] == "variables" and len(path) > 2 and path[2] in ("default", "enum")
 
 
 @functools.lru_cache(maxsize=16)
@@ -1059,7 +1118,7 @@ def scan_links(text: Corpus) -> Iterator[Match]:
 
 
 def _scan_link_group(document: Document) -> list[Match]:
-    return [m for m in scan_links(corpus(document)) if m.path and m.path[0] in _PROMPT_KEYS]
+    return [m for m in scan_links(corpus(document)) if reaches_model(m.path)]
 
 
 def check_link(ctx: FileContext) -> Iterator[Hit]:
@@ -1279,11 +1338,14 @@ RULES: tuple[Rule, ...] = (
         "A prompt links to a domain that is not allowed.",
         RuleDoc(
             what="`http(s)`, `ftp(s)` and `ws(s)` URLs and `www.` hosts in what reaches the "
-            "model (`messages`, `variables`, `output`) whose host is not an allowed domain "
-            "or a subdomain of one. The reserved documentation domains are always allowed; "
-            "`mailto:` links are e-mail addresses (X101). A link to an IP address is "
-            "reported unless the address is listed. Eval data is not checked, since test "
-            "inputs may quote any link.",
+            "model (message templates, variable defaults and enum values, `output`) whose "
+            "host is not an allowed domain or a subdomain of one; `$schema`, `$id` and "
+            "`$ref` URIs in the output schema name definitions and are not links. The "
+            "reserved documentation domains are always allowed; `mailto:` links are e-mail "
+            "addresses (X101). A link to an IP address is reported unless it is listed. "
+            "Eval data and the file's metadata (description, variable descriptions) are not "
+            "checked: test inputs may quote any link, and metadata is read by people, not "
+            "the model.",
             why="A model repeats links from its prompt to users. A link outside the "
             "organisation's domains can point to a page that changes hands, a competitor "
             "or a phishing site, and a typo in a domain is easy to miss in review.",

@@ -1,0 +1,336 @@
+"""`promptreg approve`: who may approve, what it writes, and every refusal, on real git.
+
+Dana (team-leads) writes prompts; Mei and Jo (compliance) review them. The reviewer is
+the repository's `git config user.email`, set per test; commits take their identity
+from GIT_AUTHOR_*/GIT_COMMITTER_* and `-c user.email=…`; HOME is the temporary
+directory and the system config is ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from promptreg.cli.main import main
+from promptreg.loader import load_prompt
+
+REPO = Path(__file__).resolve().parents[1]
+TIER3 = "legal/contract-clause-risk"
+TIER2 = "support/summarize-ticket"
+TODAY = dt.date.today().isoformat()
+
+Who = tuple[str, str]
+DANA: Who = ("Dana Author", "dana@example.com")
+MEI: Who = ("Mei Reviewer", "mei@example.com")
+JO: Who = ("Jo Reviewer", "jo@example.com")
+RAVI: Who = ("Ravi Lead", "ravi@example.com")
+
+
+def for_review(prompt_id: str) -> str:
+    """A registry prompt as a reviewer finds it, with comments in awkward places."""
+    text = (REPO / "registry" / f"{prompt_id}.prompt.yaml").read_text(encoding="utf-8")
+    text = text.replace("status: approved", "status: review   # set to approved once signed off")
+    text = re.sub(
+        r"(?m)^approvals:\n(?:  .*\n)*",
+        "# Reviewers: run `promptreg approve`, then commit.\n"
+        "approvals: []   # filled in by promptreg approve\n",
+        text,
+    )
+    return text + "# end of file\n"
+
+
+def message_edit(text: str) -> str:
+    changed = re.sub(r"(?m)^(      .*?)\.$", r"\1 (edited).", text, count=1)
+    assert changed != text
+    return changed
+
+
+@dataclass
+class GitRepo:
+    root: Path
+
+    def git(self, *args: str, who: Who | None = None) -> str:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+        env.update(HOME=str(self.root.parent), GIT_CONFIG_NOSYSTEM="1")
+        identity: list[str] = []
+        if who is not None:
+            env.update(
+                GIT_AUTHOR_NAME=who[0],
+                GIT_AUTHOR_EMAIL=who[1],
+                GIT_COMMITTER_NAME=who[0],
+                GIT_COMMITTER_EMAIL=who[1],
+            )
+            identity = ["-c", f"user.email={who[1]}", "-c", f"user.name={who[0]}"]
+        process = subprocess.run(
+            ["git", *identity, *args], cwd=self.root, env=env, capture_output=True, text=True
+        )
+        assert process.returncode == 0, process.stderr
+        return process.stdout.strip()
+
+    def commit(self, who: Who, message: str = "change") -> str:
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", message, who=who)
+        return self.git("rev-parse", "HEAD")
+
+    def path(self, prompt_id: str) -> Path:
+        return self.root / "registry" / f"{prompt_id}.prompt.yaml"
+
+    @property
+    def config(self) -> Path:
+        return self.root / "promptreg.yaml"
+
+    def edit_config(self, old: str, new: str) -> None:
+        text = self.config.read_text(encoding="utf-8")
+        assert old in text
+        self.config.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    """Dana has committed a tier 3 and a tier 2 prompt for review."""
+    root = tmp_path / "repo"
+    for prompt_id in (TIER3, TIER2):
+        path = root / "registry" / f"{prompt_id}.prompt.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(for_review(prompt_id), encoding="utf-8")
+    shutil.copy(REPO / "promptreg.yaml", root / "promptreg.yaml")
+    repo = GitRepo(root)
+    repo.git("init", "-q", "-b", "main")
+    repo.commit(DANA, "Add prompts for review")
+    return repo
+
+
+def approve(
+    repo: GitRepo, who: Who | str, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str, str]:
+    email = who if isinstance(who, str) else who[1]
+    repo.git("config", "user.email", email)
+    capsys.readouterr()
+    prompt_id = args[0] if args and "/" in args[0] else TIER3
+    rest = args[1:] if args and "/" in args[0] else args
+    status = main(["approve", prompt_id, *rest, "--config", str(repo.config)])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return status, captured.out, captured.err
+
+
+# --- the written entry ---------------------------------------------------------------------------
+
+
+def test_records_the_approval_and_keeps_every_comment(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = repo.path(TIER3)
+    before = path.read_text(encoding="utf-8")
+    spec = load_prompt(path).spec
+    assert spec is not None
+    status, out, err = approve(repo, MEI, capsys)
+    assert status == 0, err
+    after = path.read_text(encoding="utf-8")
+    diff = [
+        line for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line[:1] in "+-"
+    ]
+    assert diff == [
+        "- approvals: []   # filled in by promptreg approve",
+        "+ approvals:      # filled in by promptreg approve",
+        "+   - reviewer: mei@example.com",
+        "+     group: compliance",
+        f"+     date: {TODAY}",
+        f"+     content_hash: {spec.content_hash}",
+    ]
+    assert "nothing was committed" in out
+    assert "commit it yourself, as mei@example.com" in out
+    assert f"commit -m 'Approve {TIER3} {spec.version}' -- registry/{TIER3}.prompt.yaml" in out
+    assert "valid approvals for this content: 1 of 2" in out
+    assert repo.git("status", "--porcelain") == f"M registry/{TIER3}.prompt.yaml"
+
+
+def test_second_reviewer_completes_the_tier(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert approve(repo, MEI, capsys)[0] == 0
+    repo.commit(MEI, "Approve")
+    status, out, _ = approve(repo, JO, capsys)
+    assert status == 0
+    assert "valid approvals for this content: 2 of 2" in out
+    assert "the owner can now set `status: approved`" in out
+    spec = load_prompt(repo.path(TIER3)).spec
+    assert spec is not None
+    assert [(a.reviewer, a.group) for a in spec.approvals] == [
+        ("mei@example.com", "compliance"),
+        ("jo@example.com", "compliance"),
+    ]
+
+
+def test_identity_case_follows_promptreg_yaml(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert approve(repo, "Mei@Example.COM", capsys)[0] == 0
+    spec = load_prompt(repo.path(TIER3)).spec
+    assert spec is not None and spec.approvals[0].reviewer == "mei@example.com"
+
+
+def test_reapproval_after_a_change_replaces_the_stale_entry(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert approve(repo, MEI, capsys)[0] == 0
+    repo.commit(MEI, "Approve")
+    path = repo.path(TIER3)
+    path.write_text(message_edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    repo.commit(DANA, "Edit after approval")
+    status, out, _ = approve(repo, MEI, capsys)
+    assert status == 0 and "replacing your approval of earlier content" in out
+    spec = load_prompt(path).spec
+    assert spec is not None
+    assert len(spec.approvals) == 1 and spec.approvals[0].content_hash == spec.content_hash
+
+
+def test_signed_commits_are_asked_for_when_required(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.edit_config("lint:\n", "require_signed: true\nlint:\n")
+    repo.commit(DANA, "Require signatures")
+    status, out, _ = approve(repo, MEI, capsys)
+    assert status == 0
+    assert "signed with your SSH key" in out and "commit -S -m" in out
+
+
+# --- refusals ------------------------------------------------------------------------------------
+
+
+def refused(repo: GitRepo, status: int, err: str, *needles: str) -> None:
+    assert status == 2
+    for needle in needles:
+        assert needle in err, err
+    assert repo.git("status", "--porcelain") == ""  # nothing was written
+
+
+def test_refuses_a_prompt_with_lint_errors(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = repo.path(TIER3)
+    broken = path.read_text(encoding="utf-8").replace(
+        "      <clause>\n", "      {{ undeclared_thing }}\n      <clause>\n"
+    )
+    path.write_text(broken, encoding="utf-8")
+    repo.commit(DANA, "Use a variable that is not declared")
+    status, _, err = approve(repo, MEI, capsys)
+    assert status == 2
+    assert "lint error" in err and "T002" in err and "cannot be approved" in err
+    assert path.read_text(encoding="utf-8") == broken
+
+
+def test_governance_findings_the_approval_resolves_do_not_block(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # status: approved with no approvals is G006, an error: approving is how to fix it.
+    path = repo.path(TIER3)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("status: review ", "status: approved "),
+        encoding="utf-8",
+    )
+    repo.commit(DANA, "Approved too early")
+    status, _, err = approve(repo, MEI, capsys)
+    assert status == 0, err
+
+
+def test_refuses_a_reviewer_outside_the_required_groups(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _, err = approve(repo, RAVI, capsys)
+    refused(repo, status, err, "tier 3 needs approvals from compliance", "team-leads")
+    status, _, err = approve(repo, RAVI, capsys, "--group", "compliance")
+    refused(repo, status, err, "ravi@example.com is not a member of group 'compliance'")
+    status, _, err = approve(repo, "stranger@example.com", capsys)
+    refused(repo, status, err, "not listed under reviewers:")
+    status, _, err = approve(repo, MEI, capsys, "--group", "auditors")
+    refused(repo, status, err, "group 'auditors' is not defined")
+
+
+def test_group_choice_among_the_reviewers_groups(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.edit_config(
+        "    - sofia@example.com\n", "    - sofia@example.com\n    - mei@example.com\n"
+    )
+    repo.edit_config("groups: [compliance]", "groups: [compliance, team-leads]")
+    repo.commit(DANA, "Mei leads a team too; tier 3 accepts either group")
+    status, _, err = approve(repo, MEI, capsys)
+    assert status == 2 and "more than one group" in err and "--group" in err
+    status, _, err = approve(repo, MEI, capsys, TIER2, "--group", "compliance")
+    assert status == 2 and "tier 2 prompts need approvals from team-leads" in err
+    status, out, err = approve(repo, MEI, capsys, "--group", "team-leads")
+    assert status == 0, err
+    assert "mei@example.com (team-leads)" in out
+
+
+def test_refuses_the_author_of_the_last_content_change(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = repo.path(TIER3)
+    path.write_text(message_edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    change = repo.commit(MEI, "Mei edits the prompt")
+    before = path.read_bytes()
+    status, _, err = approve(repo, MEI, capsys)
+    assert status == 2
+    assert "four eyes" in err and change[:10] in err
+    assert path.read_bytes() == before
+    # A later metadata-only commit by Jo does not make Jo the content's author ...
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("title: First-pass", "title: A first-pass"),
+        encoding="utf-8",
+    )
+    repo.commit(JO, "Retitle")
+    assert approve(repo, MEI, capsys)[0] == 2
+    assert approve(repo, JO, capsys)[0] == 0  # ... and Jo may approve Mei's change
+
+
+def test_refuses_the_author_of_an_uncommitted_content_change(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = repo.path(TIER3)
+    edited = message_edit(path.read_text(encoding="utf-8"))
+    path.write_text(edited, encoding="utf-8")
+    status, _, err = approve(repo, MEI, capsys)
+    assert status == 2
+    assert "uncommitted changes in the working tree" in err and "four eyes" in err
+    assert path.read_text(encoding="utf-8") == edited
+
+
+def test_refuses_a_second_approval_by_the_same_person(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert approve(repo, MEI, capsys)[0] == 0
+    repo.commit(MEI, "Approve")
+    before = repo.path(TIER3).read_bytes()
+    status, _, err = approve(repo, MEI, capsys)
+    assert status == 2 and "already approved this content" in err
+    assert repo.path(TIER3).read_bytes() == before
+
+
+def test_needs_a_git_identity_and_a_repository(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    capsys.readouterr()
+    status = main(["approve", TIER3, "--config", str(repo.config)])
+    err = capsys.readouterr().err
+    assert status == 2 and "git config user.email" in err
+    plain = tmp_path / "plain"
+    shutil.copytree(repo.root, plain, ignore=shutil.ignore_patterns(".git"))
+    status = main(["approve", TIER3, "--config", str(plain / "promptreg.yaml")])
+    err = capsys.readouterr().err
+    assert status == 2 and "not inside a git repository" in err
