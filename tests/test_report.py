@@ -455,3 +455,28 @@ def test_formats_are_registered(lint: Lint) -> None:
     result = lint(bad=BAD)
     for name, reporter in REPORTERS.items():
         assert render(reporter, result), f"{name} wrote nothing"
+
+
+class _Terminal(io.StringIO):
+    """A text stream that says it is a terminal, so the reporter shows source lines."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_text_report_on_a_terminal_never_echoes_a_secret(tmp_path: Path) -> None:
+    from promptreg.report.text import report as text_report
+
+    shutil.copy(Path(__file__).parent / "fixtures" / "rules" / "promptreg.yaml", tmp_path)
+    secret = "sk-proj-" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z" * 2
+    prompt = Path(__file__).parent / "fixtures" / "rules" / "X001" / "good.prompt.yaml"
+    text = prompt.read_text(encoding="utf-8").replace("title: ", f"x-note: {secret}\ntitle: ", 1)
+    path = tmp_path / "leak.prompt.yaml"
+    path.write_text(text, encoding="utf-8")
+    settings = load_config(tmp_path / "promptreg.yaml")
+    result = Linter(settings, Selection.build(["X001", "S"])).lint_paths([path])
+    assert any(f.code == "X001" for f in result.findings)
+    out = _Terminal()
+    text_report(result, out, False)
+    assert secret not in out.getvalue()
+    assert secret[:20] not in out.getvalue()

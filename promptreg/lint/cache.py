@@ -22,6 +22,17 @@ from promptreg.yamlio import atomic_write
 CACHE_FORMAT = 1
 
 
+def _code_stamp() -> str:
+    """Sizes and modification times of promptreg's own modules: an edited rule must not
+    be answered from results the old code computed, release or no release."""
+    package = Path(__file__).resolve().parents[1]
+    stamps = sorted(
+        f"{p.relative_to(package)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
+        for p in package.rglob("*.py")
+    )
+    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
+
+
 class LintCache:
     def __init__(self, directory: Path, fingerprint: str) -> None:
         self.path = directory / "lint.json"
@@ -41,6 +52,7 @@ class LintCache:
         digest = hashlib.sha256()
         for part in (
             __version__.encode(),
+            _code_stamp().encode(),
             config_bytes,
             ",".join(sorted(codes)).encode(),
             (base or "").encode(),

@@ -12,6 +12,10 @@ from typing import TextIO
 from promptreg.lint.finding import Finding
 from promptreg.lint.runner import LintResult
 
+SENSITIVE = ("X0", "X1")
+"""Secrets and personal data: their source line is never echoed, only the message,
+which names the kind and at most four characters."""
+
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 
@@ -60,7 +64,7 @@ def report(result: LintResult, stream: TextIO, color: bool = False) -> None:
     cache: dict[Path, list[str]] = {}
     for finding in result.findings:
         stream.write(format_finding(finding, color) + "\n")
-        if show_source:
+        if show_source and not finding.code.startswith(SENSITIVE):
             lines = cache.get(finding.path)
             if lines is None:
                 try:
