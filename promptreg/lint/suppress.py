@@ -58,6 +58,8 @@ def _scalar_lines(
             continue  # a mapping or sequence: its scalars are recorded themselves
         span = node.value
         start, end = span.start.line, span.end.line
+        if span.end.column == 1 and end > start:
+            end -= 1  # the scalar ends at the start of the next line, which is not its own
         if node.style in ("|", ">"):
             body = frozenset(range(start + 1, end + 1))
             inside |= body
