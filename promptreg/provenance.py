@@ -327,7 +327,7 @@ _LAST: tuple[PromptSpec, list[ProvenanceIssue]] | None = None
 def provenance_issues(spec: PromptSpec, settings: Settings) -> list[ProvenanceIssue]:
     """Every approval of `spec` that git history does not back up, in file order.
 
-    Empty unless the tier sets `verify_approvals`, and when the file is not inside a git
+    Empty when the tier does not set `verify_approvals` or the file is not inside a git
     repository. The G rules ask once each for the same file, so the last answer is kept.
     """
     global _LAST

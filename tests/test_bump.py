@@ -239,7 +239,7 @@ def test_no_content_change_needs_no_bump(repo: GitRepo, capsys: pytest.CaptureFi
     assert status == 0 and "no bump is needed" in err and out == ""
     assert repo.file.read_text(encoding="utf-8") == COMMENTED
     status, out, _ = bump(capsys, repo.config, "patch", "-m", "Re-release for the new model.")
-    assert status == 0 and "1.3.0 → 1.3.1" in out
+    assert status == 0 and "1.3.0 → 1.3.1 (patch; no content change since HEAD)" in out
 
 
 def test_bumping_again_moves_the_unreleased_version(
@@ -290,7 +290,16 @@ def test_new_file_at_the_base_bumps_its_own_version(
     capsys.readouterr()
     status = main(["bump", "support/new-one", "--config", str(repo.config)])
     out = capsys.readouterr().out
-    assert status == 0 and "1.3.0 → 1.3.1 (patch; compared with HEAD)" in out
+    assert status == 0 and "1.3.0 → 1.3.1 (patch; new since HEAD)" in out
+
+
+def test_a_repository_without_commits_counts_as_new(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = GitRepo(registry_at(tmp_path / "fresh"))
+    repo.git("init", "-q", "-b", "main")
+    status, out, _ = bump(capsys, repo.config)
+    assert status == 0 and "1.3.0 → 1.3.1 (patch; new since HEAD)" in out
 
 
 def test_outside_git_needs_an_explicit_level(
@@ -302,7 +311,7 @@ def test_outside_git_needs_an_explicit_level(
     assert "not inside a git repository" in err and "give the level explicitly" in err
     assert (root / RELATIVE).read_text(encoding="utf-8") == COMMENTED
     status, out, _ = bump(capsys, root / "promptreg.yaml", "minor", "-m", "New wording.")
-    assert status == 0 and "1.3.0 → 1.4.0" in out
+    assert status == 0 and "1.3.0 → 1.4.0 (minor; not compared: no git repository)" in out
 
 
 def test_changelog_is_created_in_its_canonical_place(

@@ -139,6 +139,7 @@ def run(args: argparse.Namespace) -> int:
         path,
         base_name,
         bool(args.message) or replace_top,
+        base_spec is None,
     )
     return EXIT_OK
 
@@ -155,8 +156,6 @@ def _base(
     except GitError as exc:
         if rev is None and level is not None:
             return None, "no base"
-        if rev is None and "is not a commit" in exc.message:
-            return None, "no commits yet"  # a fresh repository: everything is new
         raise GitError(
             exc.message,
             hint=f"give the level explicitly (`promptreg bump ID {level or 'patch'}`) to bump "
@@ -197,12 +196,16 @@ def _report(
     path: Path,
     base_name: str,
     written: bool,
+    new: bool,
 ) -> None:
-    why = (
-        f"{needed} needed: " + "; ".join(dict.fromkeys(c.description for c in changes))
-        if needed
-        else f"compared with {base_name}"
-    )
+    if needed:
+        why = f"{needed} needed: " + "; ".join(dict.fromkeys(c.description for c in changes))
+    elif base_name == "no base":
+        why = "not compared: no git repository"
+    elif not changes:
+        why = f"new since {base_name}" if new else f"no content change since {base_name}"
+    else:
+        why = f"compared with {base_name}"
     lines = [
         f"bumped {prompt_id} {spec.version} → {target} ({level}; {why})",
         f"changelog: {entry.version} {entry.date} {entry.summary}"

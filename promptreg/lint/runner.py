@@ -13,11 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from promptreg.baseline import Baseline
 from promptreg.config import CONFIG_NAME, Settings, load_config
 from promptreg.errors import Problem
 from promptreg.lint import suppress
-from promptreg.lint.cache import LintCache
 from promptreg.lint.catalogue import RULES
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import SEVERITY_RANK, Finding, Fix, Severity
@@ -26,6 +24,11 @@ from promptreg.loader import PROMPT_SUFFIX, check_document, load_prompt, prompt_
 from promptreg.location import Span
 from promptreg.schema import CONFIG_SCHEMA
 from promptreg.yamlio import read_document
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from promptreg.baseline import Baseline
+    from promptreg.lint.cache import LintCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +286,8 @@ _WORKER: Linter | None = None
 
 def _start_worker(config: Path, enabled: frozenset[str], base: str | None) -> None:
     global _WORKER
+    from promptreg.baseline import Baseline  # git only with a base
+
     settings = load_config(config)
     _WORKER = Linter(settings, Selection(enabled), Baseline(settings, base) if base else None)
 
