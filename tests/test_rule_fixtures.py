@@ -13,6 +13,11 @@ Version rules compare with git: a folder with a `base/` subfolder is linted in a
 git repository where `base/<name>` was committed first and `<name>` is the working
 copy, against `--base HEAD`. A working copy whose first line starts with `# deleted`
 is removed instead (an approved prompt deleted, V005).
+
+Approval provenance rules (G011 to G014) need a history: a folder with a `history/`
+subfolder holds, per fixture, `history/<fixture name>/NN-EMAIL[.signed|.signed-unlisted]
+.prompt.yaml`, the file's states committed in order by EMAIL (signed with a key that is,
+or is not, in the allowed-signers file); see tests/test_provenance.py's history_repo.
 """
 
 from __future__ import annotations
@@ -66,6 +71,11 @@ def _lint(code: str, path: Path, tmp_path: Path) -> set[tuple[int, str]]:
     selection = Selection.build(select=[code, "F"])
     if (folder / "base").is_dir():
         return _lint_against_git_base(folder, path, selection, tmp_path)
+    if (folder / "history").is_dir():
+        from test_provenance import history_repo
+
+        settings, target = history_repo(folder, path, tmp_path)
+        return {(f.span.line, f.code) for f in Linter(settings, selection).lint_file(target)}
     settings = load_config(config if config.is_file() else FIXTURES / "promptreg.yaml")
     findings = Linter(settings, selection).lint_file(path)
     return {(f.span.line, f.code) for f in findings}

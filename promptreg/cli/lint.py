@@ -141,8 +141,13 @@ def run(args: argparse.Namespace) -> int:
         _fix(linter, paths, args.unsafe_fixes)
     cache = None
     if not args.no_cache and lint.options.get("cache", True):
+        config_bytes = settings.path.read_bytes()
+        if selection.enabled & {"G011", "G012", "G013", "G014"}:
+            from promptreg.provenance import cache_token  # they read git history
+
+            config_bytes += cache_token(settings).encode()
         fingerprint = LintCache.fingerprint_of(
-            settings.path.read_bytes(), selection.enabled, base.commit if base else None
+            config_bytes, selection.enabled, base.commit if base else None
         )
         cache = LintCache(settings.root / ".promptreg" / "cache", fingerprint)
         from promptreg import tokens  # the module is light; tiktoken loads only to count

@@ -24,7 +24,6 @@ _FAMILY_MODULES = (
     template,
     governance,
     provenance,
-    provenance,
     versions,
     security,
     tokens,
