@@ -23,6 +23,7 @@ from typing import Any
 import jinja2
 from jinja2 import meta, nodes
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
@@ -35,10 +36,12 @@ MAX_SEQUENCE = 100_000
 """Longest string or list one operator, padding, replace or join may produce."""
 MAX_ALLOCATED = 10_000_000
 """Characters of strings that operators, filters and methods may build per render."""
+MACRO_WEIGHT = 10
+"""Steps one macro call draws: 10,000 macro calls per render at most."""
 MAX_INT_BITS = 4096
 MAX_OUTPUT = 1_000_000
 """Characters of output per render, all messages together."""
-MAX_SECONDS = 2.0
+MAX_SECONDS = 1.0
 """Wall-clock safety net, checked as the budget is drawn."""
 
 _BUDGET_GLOBAL = "__promptreg_budget"
@@ -98,14 +101,15 @@ class _Budget:
         if time.monotonic() > self.deadline:
             raise LimitExceeded(f"rendering took longer than {MAX_SECONDS:g} seconds")
 
-    def step(self) -> None:
-        self.steps -= 1
+    def step(self, weight: int = 1) -> None:
+        before = self.steps
+        self.steps -= weight
         if self.steps < 0:
             raise LimitExceeded(
                 f"more than {MAX_ITERATIONS:,} loop iterations, filtered items and calls "
                 "in one render"
             )
-        if not self.steps & 0x3FF:
+        if before >> 10 != self.steps >> 10:  # every 1,024 steps
             self._check_clock()
 
     def emit(self, size: int) -> None:
@@ -355,7 +359,8 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         if id(__obj) not in __self._internal:
-            _budget().step()
+            # A macro call costs ten times a loop iteration, so it draws ten steps.
+            _budget().step(MACRO_WEIGHT if isinstance(__obj, Macro) else 1)
         owner = getattr(__obj, "__self__", None)
         if isinstance(owner, str):
             name = getattr(__obj, "__name__", "")

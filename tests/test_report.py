@@ -37,7 +37,13 @@ from promptreg.report.sarif import report as sarif_report
 from promptreg.report.statistics import report_statistics, statistics
 
 REPO = Path(__file__).resolve().parents[1]
-SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "vendor" / "sarif-schema-2.1.0.json"
+SHARED_SARIF_SCHEMA = (
+    Path(__file__).resolve().parents[2] / "shared" / "vendor" / "sarif-schema-2.1.0.json"
+)
+VENDORED_SARIF_SCHEMA = Path(__file__).resolve().parent / "fixtures" / "sarif-schema-2.1.0.json"
+# The shared copy beside the repository when it is there; the byte-identical copy kept in
+# tests/fixtures otherwise (a test below checks the two agree when both exist).
+SARIF_SCHEMA = SHARED_SARIF_SCHEMA if SHARED_SARIF_SCHEMA.is_file() else VENDORED_SARIF_SCHEMA
 FIXTURE_CONFIG = REPO / "tests" / "fixtures" / "rules" / "promptreg.yaml"
 SELECT = ("F", "S", "T001", "T002", "T003")
 """Rules whose findings the files below are written for; later rules stay out of it."""
@@ -480,3 +486,9 @@ def test_text_report_on_a_terminal_never_echoes_a_secret(tmp_path: Path) -> None
     text_report(result, out, False)
     assert secret not in out.getvalue()
     assert secret[:20] not in out.getvalue()
+
+
+def test_vendored_sarif_schema_matches_the_shared_one() -> None:
+    assert VENDORED_SARIF_SCHEMA.is_file()
+    if SHARED_SARIF_SCHEMA.is_file():
+        assert VENDORED_SARIF_SCHEMA.read_bytes() == SHARED_SARIF_SCHEMA.read_bytes()
