@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import sys
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from promptreg import __version__
+from promptreg.cachefile import read_entries, write_entries
 from promptreg.config import Settings
 from promptreg.errors import InvalidPromptError, Problem, PromptNotFoundError
 from promptreg.gitio import GitError, cat_blobs, git, repo_root, resolve
@@ -36,7 +36,6 @@ from promptreg.model import PromptSpec
 from promptreg.registry import Registry
 from promptreg.schema import PROMPT_SCHEMA, schema_dir
 from promptreg.versions import parse_version
-from promptreg.yamlio import atomic_write
 
 WORKING = "working"
 """The ref that names the working tree's file rather than a commit."""
@@ -361,18 +360,8 @@ class _SummaryCache:
         self.directory = directory
         self.path = directory / "history.json"
         self.fingerprint = _fingerprint()
-        self._entries: dict[str, Any] = {}
+        self._entries: dict[str, Any] = read_entries(self.path, CACHE_FORMAT, self.fingerprint)
         self._dirty = False
-        try:
-            stored = json.loads(self.path.read_text(encoding="utf-8"))
-            if stored.get("format") == CACHE_FORMAT and stored.get("fingerprint") == (
-                self.fingerprint
-            ):
-                entries = stored["entries"]
-                if isinstance(entries, dict):
-                    self._entries = entries
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            self._entries = {}
 
     def get(self, blob: str) -> _Summary | None:
         raw = self._entries.get(blob)
@@ -394,22 +383,8 @@ class _SummaryCache:
 
     def save(self) -> None:
         """Write the cache if it changed; a cache that cannot be written is skipped."""
-        if not self._dirty:
-            return
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            ignore = self.directory / ".gitignore"
-            if not ignore.exists():
-                atomic_write(ignore, "# Written by promptreg: a local cache, never committed.\n*\n")
-            payload = {
-                "format": CACHE_FORMAT,
-                "fingerprint": self.fingerprint,
-                "entries": self._entries,
-            }
-            atomic_write(self.path, json.dumps(payload, separators=(",", ":")))
-        except OSError:
-            return
-        self._dirty = False
+        if self._dirty and write_entries(self.path, CACHE_FORMAT, self.fingerprint, self._entries):
+            self._dirty = False
 
 
 def _fingerprint() -> str:

@@ -11,13 +11,12 @@ blob of the file. A corrupt or foreign cache is ignored, never trusted.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
 from promptreg import __version__
+from promptreg.cachefile import read_entries, write_entries
 from promptreg.lint.finding import Finding
-from promptreg.yamlio import atomic_write
 
 CACHE_FORMAT = 1
 
@@ -38,14 +37,8 @@ class LintCache:
         self.path = directory / "lint.json"
         self.directory = directory
         self.fingerprint = fingerprint
-        self._entries: dict[str, dict[str, Any]] = {}
+        self._entries: dict[str, Any] = read_entries(self.path, CACHE_FORMAT, fingerprint)
         self._dirty = False
-        try:
-            stored = json.loads(self.path.read_text(encoding="utf-8"))
-            if stored.get("format") == CACHE_FORMAT and stored.get("fingerprint") == fingerprint:
-                self._entries = stored["entries"]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            self._entries = {}
 
     @staticmethod
     def fingerprint_of(config_bytes: bytes, codes: frozenset[str], base: str | None) -> str:
@@ -84,19 +77,5 @@ class LintCache:
 
     def save(self) -> None:
         """Write the cache if it changed; a cache that cannot be written is skipped."""
-        if not self._dirty:
-            return
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            ignore = self.directory / ".gitignore"
-            if not ignore.exists():
-                atomic_write(ignore, "# Written by promptreg: a local cache, never committed.\n*\n")
-            payload = {
-                "format": CACHE_FORMAT,
-                "fingerprint": self.fingerprint,
-                "entries": self._entries,
-            }
-            atomic_write(self.path, json.dumps(payload, separators=(",", ":")))
-        except OSError:
-            return
-        self._dirty = False
+        if self._dirty and write_entries(self.path, CACHE_FORMAT, self.fingerprint, self._entries):
+            self._dirty = False
