@@ -33,12 +33,11 @@ from promptreg.errors import PromptregError
 from promptreg.fmt import FIELD_ORDER
 from promptreg.location import Location, Span
 from promptreg.model import Approval, ChangelogEntry
-from promptreg.yamlio import MAX_FILE_BYTES, Document, atomic_write, parse
+from promptreg.yamlio import Document, atomic_write, parse, round_trip_load
 
 Style = Literal["flow", "block"]
 
 # Nothing is ever re-wrapped: no line of a file within MAX_FILE_BYTES is wider.
-_WIDTH = MAX_FILE_BYTES
 
 
 class EditError(PromptregError):
@@ -197,26 +196,15 @@ def _edit(text: str, path: Path, change: _Change) -> str:
 
 
 def _round_trip(source: str, path: Path, change: _Change, content_column: int) -> str:
-    # ruamel is slow to import and only edits need it.
     import io
 
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    rt = YAML(typ="rt")
-    rt.preserve_quotes = True
-    rt.width = _WIDTH
-    rt.indent(mapping=2, sequence=content_column, offset=content_column - 2)
-    try:
-        root = rt.load(source)
-    except YAMLError as exc:  # ruamel is stricter than libyaml, e.g. about tabs
-        mark = getattr(exc, "problem_mark", None)
-        span = Span.at(mark.line + 1, mark.column + 1) if mark is not None else Span.at(1, 1)
-        raise EditError(
-            f"the round-trip YAML reader cannot read this: {getattr(exc, 'problem', None) or exc}",
-            location=Location(path, span),
-            hint="a tab next to a value is the usual cause; use spaces",
-        ) from None
+    rt, root = round_trip_load(
+        source,
+        path,
+        sequence=content_column,
+        offset=content_column - 2,
+        error=EditError,
+    )
     change.on_tree(root)
     out = io.StringIO()
     rt.dump(root, out)

@@ -25,7 +25,7 @@ import yaml
 from promptreg.errors import PromptregError
 from promptreg.loader import PROMPT_SUFFIX, load_prompt
 from promptreg.location import Location, Position, Span
-from promptreg.yamlio import MAX_FILE_BYTES, atomic_write, parse
+from promptreg.yamlio import atomic_write, parse, round_trip_load
 
 FIELD_ORDER: tuple[str, ...] = (
     "id",
@@ -70,7 +70,6 @@ ORDERS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 )
 
 # No line is ever re-wrapped: a file is at most MAX_FILE_BYTES, so no line is wider.
-WIDTH = MAX_FILE_BYTES
 
 _COMMENT_RE = re.compile(r"#[^\r\n]*")
 
@@ -177,24 +176,7 @@ def format_file(path: Path, *, check: bool, diff: bool) -> FormatOutcome:
 
 
 def _format(text: str, path: Path) -> str:
-    # fmt.py and yamlio.py are the only modules that import ruamel; lazily, as it is slow.
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    rt = YAML(typ="rt")  # YAML 1.2, dates and numbers re-emitted as written
-    rt.preserve_quotes = True
-    rt.indent(mapping=2, sequence=4, offset=2)
-    rt.width = WIDTH
-    try:
-        root = rt.load(text)
-    except YAMLError as exc:  # ruamel is stricter than libyaml, e.g. about tabs
-        mark = getattr(exc, "problem_mark", None)
-        span = Span.at(mark.line + 1, mark.column + 1) if mark is not None else Span.at(1, 1)
-        raise FormatError(
-            f"the round-trip YAML reader cannot read this: {getattr(exc, 'problem', None) or exc}",
-            location=Location(path, span),
-            hint="a tab next to a value is the usual cause; use spaces",
-        ) from None
+    rt, root = round_trip_load(text, path, sequence=4, offset=2, error=FormatError)
     trailing = _float_comments(root)
     for where, order in ORDERS:
         for node in _select(root, where):

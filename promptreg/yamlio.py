@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from promptreg.errors import Problem
+from promptreg.errors import Problem, PromptregError
 from promptreg.location import Location, Position, Span
 
 # typing costs ~15 ms to import and the SDK path needs it only for annotations.
@@ -483,3 +483,35 @@ def atomic_write(path: Path, text: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+ROUND_TRIP_WIDTH = MAX_FILE_BYTES
+"""Line width for round-trip output: no line of an accepted file is long enough to wrap."""
+
+
+def round_trip_load(
+    text: str, path: Path, *, sequence: int, offset: int, error: type[PromptregError]
+) -> tuple[Any, Any]:
+    """A ruamel.yaml round-trip reader set up as the registry writes YAML, and the tree.
+
+    For the edits that must keep comments (fmt, bump, approve). ruamel is slow to import,
+    so it loads here, on first use. `error` is raised, at the right line, for YAML the
+    round-trip reader refuses although the fast loader read it (tabs next to values).
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    rt = YAML(typ="rt")  # YAML 1.2; dates and numbers are re-emitted as written
+    rt.preserve_quotes = True
+    rt.width = ROUND_TRIP_WIDTH
+    rt.indent(mapping=2, sequence=sequence, offset=offset)
+    try:
+        return rt, rt.load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        span = Span.at(mark.line + 1, mark.column + 1) if mark is not None else Span.at(1, 1)
+        raise error(
+            f"the round-trip YAML reader cannot read this: {getattr(exc, 'problem', None) or exc}",
+            location=Location(path, span),
+            hint="a tab next to a value is the usual cause; use spaces",
+        ) from None
