@@ -32,19 +32,11 @@ from promptreg.config import Settings
 from promptreg.errors import EXIT_FINDINGS, EXIT_OK
 from promptreg.gitio import GitError, git, repo_root
 from promptreg.lint.catalogue import RULES
-from promptreg.lint.finding import Finding, Severity
+from promptreg.lint.finding import Finding
 from promptreg.lint.runner import Linter, LintResult
 from promptreg.lint.select import Selection
 from promptreg.location import Span
 from promptreg.report import REPORTERS
-
-CHECKS: dict[str, tuple[str, Severity]] = {
-    "R001": ("duplicate-prompt-id", "error"),
-    "R002": ("path-case-collision", "error"),
-    "R003": ("codeowners-out-of-date", "error"),
-}
-"""Registry-wide checks with no per-file rule: code → (name, default severity).
-Once the catalogue lists a code, its name, severity and selection come from there."""
 
 
 def add_parser(subparsers: Any, name: str, summary: str) -> None:
@@ -92,10 +84,10 @@ class _Checker:
         self.selection = Selection.build(lint.select, lint.ignore, lint.extend_select)
 
     def enabled(self, code: str) -> bool:
-        return code not in RULES or code in self.selection
+        return code in self.selection
 
     def finding(self, code: str, message: str, path: Path, span: Span) -> Finding:
-        name, severity = (RULES[code].name, RULES[code].severity) if code in RULES else CHECKS[code]
+        name, severity = RULES[code].name, RULES[code].severity
         override = self.settings.lint.severity.get(code)
         if override in ("error", "warning", "info"):
             severity = override  # type: ignore[assignment]
