@@ -26,7 +26,14 @@ from typing import Any
 
 from promptreg import codeowners
 from promptreg.baseline import Baseline
-from promptreg.cli.common import HelpFormatter, add_config_option, example, settings_from, use_color
+from promptreg.cli.common import (
+    HelpFormatter,
+    add_config_option,
+    add_report_options,
+    example,
+    settings_from,
+    use_color,
+)
 from promptreg.codeowners import Head
 from promptreg.config import Settings
 from promptreg.errors import EXIT_FINDINGS, EXIT_OK
@@ -62,18 +69,7 @@ def add_parser(subparsers: Any, name: str, summary: str) -> None:
         metavar="REF",
         help="git revision to look for deleted approved prompts against, e.g. HEAD",
     )
-    parser.add_argument(
-        "--format",
-        choices=sorted(REPORTERS),
-        default="text",
-        help="output format (default: text)",
-    )
-    parser.add_argument(
-        "-q", "--quiet", action="store_true", help="print findings only, no summary line"
-    )
-    parser.add_argument(
-        "--exit-zero", action="store_true", help="exit 0 even when there are findings"
-    )
+    add_report_options(parser)
     add_config_option(parser)
 
 

@@ -48,3 +48,28 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 def example(*lines: str) -> str:
     return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def add_paths_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or directories (default: the registry directory)",
+    )
+
+
+def add_report_options(parser: argparse.ArgumentParser) -> None:
+    """--format, -q and --exit-zero, shared by the commands that report findings."""
+    from promptreg.report import REPORTERS  # the names only; reporters load when used
+
+    parser.add_argument(
+        "--format", choices=sorted(REPORTERS), default="text", help="output format (default: text)"
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print findings only, no summary line"
+    )
+    parser.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when there are findings"
+    )

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-from promptreg.cli.common import HelpFormatter, add_config_option, example, settings_from
+from promptreg.cli.common import (
+    HelpFormatter,
+    add_config_option,
+    add_paths_argument,
+    example,
+    settings_from,
+)
 from promptreg.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from promptreg.fmt import format_file
 from promptreg.lint.runner import expand_paths
@@ -31,13 +36,7 @@ def add_parser(subparsers: Any, name: str, summary: str) -> None:
         ),
         formatter_class=HelpFormatter,
     )
-    parser.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="files or directories (default: the registry directory)",
-    )
+    add_paths_argument(parser)
     parser.add_argument(
         "--check", action="store_true", help="write nothing; list the files that would change"
     )

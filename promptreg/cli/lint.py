@@ -7,7 +7,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from promptreg.cli.common import HelpFormatter, add_config_option, example, settings_from, use_color
+from promptreg.cli.common import (
+    HelpFormatter,
+    add_config_option,
+    add_paths_argument,
+    add_report_options,
+    example,
+    settings_from,
+    use_color,
+)
 from promptreg.errors import EXIT_FINDINGS, EXIT_OK
 from promptreg.lint.cache import LintCache
 from promptreg.lint.runner import Linter, LintResult
@@ -38,19 +46,8 @@ def add_parser(subparsers: Any, name: str, summary: str) -> None:
         ),
         formatter_class=HelpFormatter,
     )
-    parser.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="files or directories (default: the registry directory)",
-    )
-    parser.add_argument(
-        "--format",
-        choices=sorted(REPORTERS),
-        default="text",
-        help="output format (default: text)",
-    )
+    add_paths_argument(parser)
+    add_report_options(parser)
     parser.add_argument(
         "--select",
         type=_codes,
@@ -79,12 +76,6 @@ def add_parser(subparsers: Any, name: str, summary: str) -> None:
     )
     parser.add_argument(
         "--statistics", action="store_true", help="count findings per rule instead of listing"
-    )
-    parser.add_argument(
-        "-q", "--quiet", action="store_true", help="print findings only, no summary line"
-    )
-    parser.add_argument(
-        "--exit-zero", action="store_true", help="exit 0 even when there are findings"
     )
     parser.add_argument(
         "--no-cache",
