@@ -132,10 +132,10 @@ _CURRENT: contextvars.ContextVar[_Budget] = contextvars.ContextVar("promptreg_bu
 def _budget() -> _Budget:
     try:
         return _CURRENT.get()
-    except LookupError:  # rendered outside render_all(): give it a fresh budget
-        budget = _Budget()
-        _CURRENT.set(budget)
-        return budget
+    except LookupError:
+        # Only reachable when a compiled Jinja2 template is driven by hand: bound that one
+        # operation, and leave no budget behind to starve later renders in this context.
+        return _Budget()
 
 
 def _size(value: Any, limit: int = MAX_OUTPUT) -> int:
@@ -569,6 +569,10 @@ class CompiledTemplate:
         self._template = env.template_class.from_code(env, code, env.make_globals(None), None)
 
     def render(self, values: Mapping[str, Any]) -> str:
+        """Render alone, under a budget of its own (render_all shares one across messages)."""
+        return render_all((self,), values)[0]
+
+    def _render_within_budget(self, values: Mapping[str, Any]) -> str:
         return self._template.render(values)
 
 
@@ -620,7 +624,7 @@ def render_all(
     try:
         out = []
         for index, template in enumerate(templates):  # noqa: B007 - index is read on error
-            out.append(template.render(values))
+            out.append(template._render_within_budget(values))
         return out
     except _RENDER_ERRORS as exc:
         message, hint = _explain(exc)

@@ -285,3 +285,14 @@ def test_strings_built_by_filters_draw_from_the_allocation_budget() -> None:
     error = _refusal("{{ (range(5000)|map('center', 99999)|list)|length }}")
     assert "characters of strings built in one render" in error.message
     assert time.perf_counter() - start < SAFETY_BOUND_SECONDS
+
+
+def test_a_template_rendered_on_its_own_has_its_own_budget() -> None:
+    """Rendering outside render_all leaves no half-spent budget for later renders."""
+    loop = CompiledTemplate("{% for i in range(60000) %}{% endfor %}ok")
+    assert loop.render({}) == "ok"
+    assert loop.render({}) == "ok"  # 120,000 iterations in all, but 60,000 per render
+    with pytest.raises(TemplateError, match="loop iterations"):
+        CompiledTemplate("{{ range(100000)|list|length }}{{ range(100000)|list|length }}").render(
+            {}
+        )
