@@ -33,7 +33,7 @@ from promptreg.errors import PromptregError
 from promptreg.fmt import FIELD_ORDER
 from promptreg.location import Location, Span
 from promptreg.model import Approval, ChangelogEntry
-from promptreg.yamlio import Document, atomic_write, parse, round_trip_load
+from promptreg.yamlio import Document, atomic_write, parse, parse_for_rewrite, round_trip_load
 
 Style = Literal["flow", "block"]
 
@@ -178,16 +178,12 @@ def _edit(text: str, path: Path, change: _Change) -> str:
     source = text.replace("\r\n", "\n")
     if source and not source.endswith("\n"):
         source += "\n"  # the one change outside the edit: a missing final newline is added
-    before = parse(source, path)
-    if before.problems:
-        first = before.problems[0]
-        raise EditError(
-            f"{first.code} {first.message}",
-            location=first.location,
-            hint="the file must load before it can be edited; `promptreg lint` lists the problems",
-        )
-    if not isinstance(before.value, dict):
-        raise EditError("the document is not a mapping of keys to values", location=_at(path))
+    before = parse_for_rewrite(
+        source,
+        path,
+        error=EditError,
+        hint="the file must load before it can be edited; `promptreg lint` lists the problems",
+    )
     _require_block_root(before, source, path)
     dumped = _round_trip(source, path, change, _item_column(before, change.sequence))
     result = _splice(source, before, dumped, change.keys, path)

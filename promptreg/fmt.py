@@ -25,7 +25,7 @@ import yaml
 from promptreg.errors import PromptregError
 from promptreg.loader import PROMPT_SUFFIX, load_prompt
 from promptreg.location import Location, Position, Span
-from promptreg.yamlio import atomic_write, parse, round_trip_load
+from promptreg.yamlio import atomic_write, parse, parse_for_rewrite, round_trip_load
 
 FIELD_ORDER: tuple[str, ...] = (
     "id",
@@ -96,19 +96,12 @@ def format_text(text: str, *, path: Path = Path("<text>")) -> str:
     """`text` in canonical key order and layout; raises FormatError instead of damaging it."""
     newline = "\r\n" if "\r\n" in text.split("\n", 1)[0] + "\n" else "\n"
     source = text.replace("\r\n", "\n")
-    before = parse(source, path)
-    if before.problems:
-        first = before.problems[0]
-        raise FormatError(
-            f"{first.code} {first.message}",
-            location=first.location,
-            hint="fmt only rewrites files that load safely; `promptreg lint` lists the problems",
-        )
-    if not isinstance(before.value, dict):
-        raise FormatError(
-            "the document is not a mapping of keys to values",
-            location=Location(path, Span.at(1, 1)),
-        )
+    before = parse_for_rewrite(
+        source,
+        path,
+        error=FormatError,
+        hint="fmt only rewrites files that load safely; `promptreg lint` lists the problems",
+    )
     result = _format(source, path)
     after = parse(result, path)
     if after.problems or _canonical(after.value) != _canonical(before.value):

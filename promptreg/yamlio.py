@@ -515,3 +515,19 @@ def round_trip_load(
             location=Location(path, span),
             hint="a tab next to a value is the usual cause; use spaces",
         ) from None
+
+
+def parse_for_rewrite(text: str, path: Path, *, error: type[PromptregError], hint: str) -> Document:
+    """Parse text that is about to be rewritten (fmt, bump, approve): a file that does
+    not load safely, or is not a mapping, is refused with `error` before anything
+    touches it."""
+    document = parse(text, path)
+    if document.problems:
+        first = document.problems[0]
+        raise error(f"{first.code} {first.message}", location=first.location, hint=hint)
+    if not isinstance(document.value, dict):
+        raise error(
+            "the document is not a mapping of keys to values",
+            location=Location(path, Span.at(1, 1)),
+        )
+    return document

@@ -72,8 +72,7 @@ def run(args: argparse.Namespace) -> int:
     registry = registry_from(args)
     settings = registry.settings
     spec = registry.spec(args.id)
-    path = spec.path
-    assert path is not None
+    path = registry.path_of(args.id)
     original = path.read_bytes()
     root = repo_root(path)
     identity = _identity(root)

@@ -75,8 +75,7 @@ def run(args: argparse.Namespace) -> int:
 
     registry = registry_from(args)
     spec = registry.spec(args.id)
-    path = spec.path
-    assert path is not None
+    path = registry.path_of(args.id)
     original = path.read_bytes()
     base_spec, base_name = _base(registry.settings, path, args.base, args.level)
     current = _version(spec.version, spec, "the file")
