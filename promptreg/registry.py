@@ -8,7 +8,7 @@ Registry's lifetime, so a request path pays a dict lookup, not a YAML parse.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from promptreg.approval import serving_refusal
@@ -24,6 +24,25 @@ from promptreg.location import Location
 from promptreg.model import PromptSpec
 from promptreg.prompt import Prompt
 from promptreg.suggest import closest
+
+
+def matching(
+    specs: Iterable[PromptSpec],
+    *,
+    tier: int | None = None,
+    status: str | None = None,
+    owner: str | None = None,
+    tag: str | None = None,
+) -> list[PromptSpec]:
+    """The specs that match every given filter, in their order."""
+    return [
+        spec
+        for spec in specs
+        if (tier is None or spec.tier == tier)
+        and (status is None or spec.status == status)
+        and (owner is None or spec.owner == owner)
+        and (tag is None or tag in spec.tags)
+    ]
 
 
 class Registry:
@@ -99,6 +118,11 @@ class Registry:
             )
         return result.spec
 
+    def specs(self) -> list[PromptSpec]:
+        """Every prompt file that loads, sorted by id (list() filters this)."""
+        loaded = (load_prompt(path).spec for path in self.paths())
+        return sorted((spec for spec in loaded if spec is not None), key=lambda s: s.id)
+
     def list(
         self,
         *,
@@ -111,21 +135,7 @@ class Registry:
 
         Files that do not load are skipped; `promptreg lint` reports them.
         """
-        specs = []
-        for path in self.paths():
-            spec = load_prompt(path).spec
-            if spec is None:
-                continue
-            if tier is not None and spec.tier != tier:
-                continue
-            if status is not None and spec.status != status:
-                continue
-            if owner is not None and spec.owner != owner:
-                continue
-            if tag is not None and tag not in spec.tags:
-                continue
-            specs.append(spec)
-        return sorted(specs, key=lambda s: s.id)
+        return matching(self.specs(), tier=tier, status=status, owner=owner, tag=tag)
 
     def get(
         self, prompt_id: str, *, version: str | None = None, allow_unapproved: bool = False

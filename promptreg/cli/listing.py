@@ -10,6 +10,7 @@ from typing import Any
 from promptreg.cli.common import HelpFormatter, add_config_option, example, registry_from
 from promptreg.errors import EXIT_OK
 from promptreg.model import STATUSES, PromptSpec
+from promptreg.registry import matching
 
 
 def add_parser(subparsers: Any, name: str, summary: str) -> None:
@@ -67,10 +68,9 @@ def table(rows: list[list[str]], headers: list[str]) -> str:
 def run(args: argparse.Namespace) -> int:
     registry = registry_from(args)
     total = sum(1 for _ in registry.paths())
-    specs = registry.list(tier=args.tier, status=args.status, owner=args.owner, tag=args.tag)
-    loaded = (
-        len(registry.list()) if any((args.tier, args.status, args.owner, args.tag)) else len(specs)
-    )
+    everything = registry.specs()  # each file is read once
+    specs = matching(everything, tier=args.tier, status=args.status, owner=args.owner, tag=args.tag)
+    loaded = len(everything)
     if args.format == "json":
         json.dump([summary_json(s) for s in specs], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
