@@ -545,8 +545,7 @@ def no_repo(tmp_path: Path) -> Path:
     ceiling = subprocess.run(
         ["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True, check=False
     )
-    if ceiling.returncode == 0:
-        pytest.skip("the temporary directory is inside a git repository")
+    assert ceiling.returncode != 0, "the temporary directory must not be inside a git repository"
     return root
 
 
