@@ -34,8 +34,8 @@ BIN = Path(sys.executable).parent
 
 def generate(target: Path, count: int) -> list[Path]:
     """Write promptreg.yaml and `count` prompt files under target/registry."""
-    from promptreg.hashing import content_hash
-    from promptreg.yamlio import read_document
+    from promptreg.core.hashing import content_hash
+    from promptreg.core.yamlio import read_document
 
     shutil.copy(REPO / "promptreg.yaml", target / "promptreg.yaml")
     shutil.copytree(REPO / "schemas", target / "schemas")

@@ -13,19 +13,19 @@ from __future__ import annotations
 
 from importlib import import_module
 
-__version__ = "0.1.0"
+from promptreg.core.about import VERSION as __version__
 
 _EXPORTS = {
-    "Registry": "promptreg.registry",
-    "Prompt": "promptreg.prompt",
-    "PromptSpec": "promptreg.model",
-    "PromptregError": "promptreg.errors",
-    "NotApprovedError": "promptreg.errors",
-    "PromptNotFoundError": "promptreg.errors",
-    "InvalidPromptError": "promptreg.errors",
-    "VariableError": "promptreg.errors",
-    "TemplateError": "promptreg.errors",
-    "ConfigError": "promptreg.errors",
+    "Registry": "promptreg.sdk.registry",
+    "Prompt": "promptreg.render.prompt",
+    "PromptSpec": "promptreg.core.model",
+    "PromptregError": "promptreg.core.errors",
+    "NotApprovedError": "promptreg.core.errors",
+    "PromptNotFoundError": "promptreg.core.errors",
+    "InvalidPromptError": "promptreg.core.errors",
+    "VariableError": "promptreg.core.errors",
+    "TemplateError": "promptreg.core.errors",
+    "ConfigError": "promptreg.core.errors",
 }
 
 __all__ = [
@@ -47,7 +47,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from promptreg.errors import (
+    from promptreg.core.errors import (
         ConfigError,
         InvalidPromptError,
         NotApprovedError,
@@ -56,9 +56,9 @@ if TYPE_CHECKING:
         TemplateError,
         VariableError,
     )
-    from promptreg.model import PromptSpec
-    from promptreg.prompt import Prompt
-    from promptreg.registry import Registry
+    from promptreg.core.model import PromptSpec
+    from promptreg.render.prompt import Prompt
+    from promptreg.sdk.registry import Registry
 
 
 def __getattr__(name: str) -> Any:

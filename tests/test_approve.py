@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from promptreg.cli.main import main
-from promptreg.loader import load_prompt
+from promptreg.core.loader import load_prompt
 
 REPO = Path(__file__).resolve().parents[1]
 TIER3 = "legal/contract-clause-risk"

@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from promptreg.baseline import Baseline
 from promptreg.cli.main import main
-from promptreg.config import load_config
-from promptreg.edit import EditError, approval_text, bump_text
+from promptreg.core.config import load_config
+from promptreg.core.loader import load_prompt
+from promptreg.core.model import Approval, ChangelogEntry
+from promptreg.edit.rewrite import EditError, approval_text, bump_text
+from promptreg.git.baseline import Baseline
 from promptreg.lint.runner import Linter
 from promptreg.lint.select import Selection
-from promptreg.loader import load_prompt
-from promptreg.model import Approval, ChangelogEntry
 
 REPO = Path(__file__).resolve().parents[1]
 PROMPT_ID = "support/summarize-ticket"

@@ -24,7 +24,7 @@ import yaml
 
 from promptreg import __version__
 from promptreg.cli.main import COMMANDS, main
-from promptreg.config import load_config
+from promptreg.core.config import load_config
 from promptreg.lint.catalogue import RULES
 
 REPO = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from promptreg.cli.main import main
-from promptreg.codeowners import BEGIN, END
+from promptreg.governance.codeowners import BEGIN, END
 
 REPO = Path(__file__).resolve().parents[1]
 TEAM_LEADS = "dana@example.com ravi@example.com sofia@example.com"

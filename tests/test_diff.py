@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from promptreg.cli.diff import render_text
-from promptreg.diff import PromptDiff, diff_specs
-from promptreg.loader import load_prompt
-from promptreg.model import PromptSpec
+from promptreg.core.diff import PromptDiff, diff_specs
+from promptreg.core.loader import load_prompt
+from promptreg.core.model import PromptSpec
 
 BASE = """\
 id: demo/echo

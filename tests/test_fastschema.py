@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from promptreg.fastschema import Unsupported, compile_schema, schema_problem
-from promptreg.schema import CONFIG_SCHEMA, PROMPT_SCHEMA, load_schema, validator
-from promptreg.yamlio import read_document
+from promptreg.core.fastschema import Unsupported, compile_schema, schema_problem
+from promptreg.core.schema import CONFIG_SCHEMA, PROMPT_SCHEMA, load_schema, validator
+from promptreg.core.yamlio import read_document
 
 REPO = Path(__file__).resolve().parents[1]
 DOCUMENTS = [

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from promptreg.config import load_config
+from promptreg.core.config import load_config
+from promptreg.core.location import Position, Span
 from promptreg.lint.finding import Applicability, Edit, Finding, Fix
 from promptreg.lint.fix import (
     OverlappingEditsError,
@@ -17,7 +18,6 @@ from promptreg.lint.fix import (
 )
 from promptreg.lint.runner import Linter
 from promptreg.lint.select import Selection
-from promptreg.location import Position, Span
 
 CONFIG = """\
 registry: registry

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from promptreg.cli.main import main
-from promptreg.fmt import FormatError, format_file, format_text
-from promptreg.yamlio import parse
+from promptreg.core.yamlio import parse
+from promptreg.edit.fmt import FormatError, format_file, format_text
 
 REPO = Path(__file__).resolve().parents[1]
 REGISTRY_FILES = sorted((REPO / "registry").rglob("*.prompt.yaml"))

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from promptreg.hashing import canonical_json, content_hash
-from promptreg.yamlio import parse
+from promptreg.core.hashing import canonical_json, content_hash
+from promptreg.core.yamlio import parse
 
 FORMAT_DOC = Path(__file__).resolve().parents[1] / "docs" / "format.md"
 

@@ -19,16 +19,16 @@ from typing import Any
 
 import pytest
 
-import promptreg.gitio
-import promptreg.history
+import promptreg.git.gitio
+import promptreg.git.history
 from promptreg import NotApprovedError, PromptNotFoundError, Registry
 from promptreg.cli.main import main
-from promptreg.config import Settings, load_config
-from promptreg.diff import diff_specs
-from promptreg.errors import InvalidPromptError
-from promptreg.gitio import GitError
-from promptreg.history import WORKING, history, resolve_version
-from promptreg.loader import load_prompt
+from promptreg.core.config import Settings, load_config
+from promptreg.core.diff import diff_specs
+from promptreg.core.errors import InvalidPromptError
+from promptreg.core.loader import load_prompt
+from promptreg.git.gitio import GitError
+from promptreg.git.history import WORKING, history, resolve_version
 
 REPO = Path(__file__).resolve().parents[1]
 PROMPT = "support/summarize-ticket"
@@ -182,14 +182,14 @@ def test_history_calls_git_a_bounded_number_of_times(
     repo: GitRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[list[str]] = []
-    real = promptreg.gitio.git
+    real = promptreg.git.gitio.git
 
     def counting(args: Any, cwd: Path, **kwargs: Any) -> Any:
         calls.append(list(args))
         return real(args, cwd, **kwargs)
 
-    monkeypatch.setattr(promptreg.gitio, "git", counting)
-    monkeypatch.setattr(promptreg.history, "git", counting)
+    monkeypatch.setattr(promptreg.git.gitio, "git", counting)
+    monkeypatch.setattr(promptreg.git.history, "git", counting)
 
     assert len(history(repo.settings, PROMPT)) == 5
     few = len(calls)
@@ -213,7 +213,7 @@ def test_summary_cache_is_used_and_a_corrupt_one_ignored(
     def no_parse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("a cached blob was parsed again")
 
-    monkeypatch.setattr(promptreg.history, "load_prompt", no_parse)
+    monkeypatch.setattr(promptreg.git.history, "load_prompt", no_parse)
     again = history(repo.settings, PROMPT, cache=cache)
     assert again == first
     assert [r.approvals for r in again] == [r.approvals for r in first]
@@ -231,7 +231,7 @@ def test_summary_cache_is_used_and_a_corrupt_one_ignored(
 def test_parallel_validation_gives_the_same_history(
     repo: GitRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(promptreg.history, "PARALLEL_MIN_BLOBS", 2)
+    monkeypatch.setattr(promptreg.git.history, "PARALLEL_MIN_BLOBS", 2)
     assert history(repo.settings, PROMPT, workers=2) == history(repo.settings, PROMPT)
 
 
@@ -528,7 +528,7 @@ def test_plain_get_does_not_call_git(repo: GitRepo, monkeypatch: pytest.MonkeyPa
     def no_git(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("git was called")
 
-    monkeypatch.setattr(promptreg.gitio, "git", no_git)
+    monkeypatch.setattr(promptreg.git.gitio, "git", no_git)
     registry = Registry(repo.settings)
     assert registry.get(PROMPT).version == "2.0.0"
     assert registry.get(PROMPT, version="2.0.0").version == "2.0.0"

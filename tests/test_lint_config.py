@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from promptreg.cli.main import main
-from promptreg.errors import UsageError
+from promptreg.core.errors import UsageError
 from promptreg.lint import catalogue
 from promptreg.lint.select import Selection
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from promptreg.loader import LoadResult, load_prompt
-from promptreg.yamlio import parse
+from promptreg.core.loader import LoadResult, load_prompt
+from promptreg.core.yamlio import parse
 
 ONE_MIB = 1024 * 1024
 
@@ -527,7 +527,7 @@ def test_every_problem_has_a_message_and_a_one_based_place(
         assert span.line <= last_line
 
 
-# --- promptreg.yamlio.parse ---------------------------------------------------------
+# --- promptreg.core.yamlio.parse ---------------------------------------------------------
 
 
 @pytest.mark.parametrize(

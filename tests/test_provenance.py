@@ -24,16 +24,17 @@ from typing import Any
 
 import pytest
 
-from promptreg import provenance
 from promptreg.cli.main import main
-from promptreg.config import Settings, load_config
+from promptreg.core.config import Settings, load_config
+from promptreg.core.loader import load_prompt
+from promptreg.core.model import Approval
+from promptreg.core.tree import prompt_id_for
+from promptreg.governance import provenance
+from promptreg.governance.provenance import content_author, load_history, provenance_issues
 from promptreg.lint.context import FileContext
 from promptreg.lint.rule import Rule
 from promptreg.lint.rules import governance
 from promptreg.lint.rules.provenance import RULES as PROVENANCE_RULES
-from promptreg.loader import load_prompt, prompt_id_for
-from promptreg.model import Approval
-from promptreg.provenance import content_author, load_history, provenance_issues
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "rules"
@@ -212,7 +213,7 @@ def approve(repo: GitRepo, who: Who, capsys: pytest.CaptureFixture[str]) -> tupl
 
 def type_approval(repo: GitRepo, reviewer: str, content_hash: str | None = None) -> None:
     """Add an approval entry by hand, as someone editing the file would."""
-    from promptreg.edit import approval_text
+    from promptreg.edit.rewrite import approval_text
 
     spec = load_prompt(repo.prompt).spec
     assert spec is not None

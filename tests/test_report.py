@@ -21,7 +21,7 @@ from jsonschema import Draft4Validator
 from jsonschema.validators import validator_for
 
 from promptreg import __version__
-from promptreg.config import load_config
+from promptreg.core.config import load_config
 from promptreg.lint.catalogue import RULES
 from promptreg.lint.docs import render_markdown
 from promptreg.lint.finding import Finding

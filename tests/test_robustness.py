@@ -10,7 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from promptreg.config import load_config
+from promptreg.core.config import load_config
 from promptreg.lint.runner import Linter
 
 REPO = Path(__file__).resolve().parents[1]
@@ -127,8 +127,8 @@ def _top_level_blocks(text: str) -> tuple[list[str], list[list[str]]]:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(range(len(SOURCES))), st.randoms(use_true_random=False))
 def test_fmt_is_idempotent_and_keeps_every_comment(index: int, rng: random.Random) -> None:
-    from promptreg.fmt import FormatError, format_text
-    from promptreg.yamlio import parse
+    from promptreg.core.yamlio import parse
+    from promptreg.edit.fmt import FormatError, format_text
 
     header, blocks = _top_level_blocks(SOURCES[index].decode("utf-8"))
     rng.shuffle(blocks)

@@ -30,8 +30,8 @@ from pathlib import Path
 
 import pytest
 
-from promptreg.baseline import Baseline
-from promptreg.config import load_config
+from promptreg.core.config import load_config
+from promptreg.git.baseline import Baseline
 from promptreg.lint.catalogue import RULES
 from promptreg.lint.runner import Linter
 from promptreg.lint.select import Selection

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from promptreg.errors import TemplateError
-from promptreg.templating import CompiledTemplate, TemplateProblemError, render_all
+from promptreg.core.errors import TemplateError
+from promptreg.render.templating import CompiledTemplate, TemplateProblemError, render_all
 
 SAFETY_BOUND_SECONDS = 2.0
 """How long a refused template may take; a bound against hangs, not a benchmark."""

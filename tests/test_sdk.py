@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import pytest
 
 from promptreg import NotApprovedError, Registry, TemplateError, VariableError
-from promptreg.errors import InvalidPromptError, PromptNotFoundError
+from promptreg.core.errors import InvalidPromptError, PromptNotFoundError
 
 REPO = Path(__file__).resolve().parents[1]
 SUMMARIZE = "support/summarize-ticket"

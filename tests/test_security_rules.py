@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from promptreg.config import load_config
+from promptreg.core.config import load_config
+from promptreg.core.yamlio import parse
 from promptreg.lint.catalogue import RULES
 from promptreg.lint.rules import security
 from promptreg.lint.rules.security import (
@@ -34,7 +35,6 @@ from promptreg.lint.rules.security import (
 )
 from promptreg.lint.runner import Linter
 from promptreg.lint.select import Selection
-from promptreg.yamlio import parse
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "rules"

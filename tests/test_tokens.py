@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from promptreg import tokens
-from promptreg.config import load_config
-from promptreg.errors import ConfigError
+from promptreg.core.config import load_config
+from promptreg.core.errors import ConfigError
 from promptreg.lint.runner import Linter
 from promptreg.lint.select import Selection
+from promptreg.render import tokens
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "rules"
@@ -274,7 +274,7 @@ def test_tiktoken_itself_reads_the_cache_promptreg_wrote(tmp_path: Path) -> None
     env = {**os.environ, "TIKTOKEN_CACHE_DIR": str(tmp_path)}
     script = NO_NETWORK + textwrap.dedent(
         """
-        from promptreg.tokens import count_tokens
+        from promptreg.render.tokens import count_tokens
         count_tokens("warm the cache", "o200k_base")
         import tiktoken
         print(tiktoken.get_encoding("o200k_base").encode_ordinary("hello world"))
@@ -298,7 +298,7 @@ def _modules_after(script: str) -> set[str]:
 
 
 def test_importing_the_k_rules_does_not_import_tiktoken() -> None:
-    modules = _modules_after("import promptreg.lint.rules.tokens, promptreg.tokens")
+    modules = _modules_after("import promptreg.lint.rules.tokens, promptreg.render.tokens")
     assert "promptreg.lint.rules.tokens" in modules
     assert not {m for m in modules if m.split(".")[0] in ("tiktoken", "tiktoken_ext")}
 
@@ -307,7 +307,7 @@ def _lint_script(path: Path, select: str) -> str:
     return NO_NETWORK + textwrap.dedent(
         f"""
         from pathlib import Path
-        from promptreg.config import load_config
+        from promptreg.core.config import load_config
         from promptreg.lint.runner import Linter
         from promptreg.lint.select import Selection
         settings = load_config(Path({str(FIXTURES / "promptreg.yaml")!r}))

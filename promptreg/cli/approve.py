@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from promptreg.cli.common import HelpFormatter, add_config_option, example, registry_from
-from promptreg.config import Settings
-from promptreg.errors import EXIT_OK, PromptregError, UsageError
-from promptreg.model import Approval, PromptSpec
+from promptreg.core.config import Settings
+from promptreg.core.errors import EXIT_OK, PromptregError, UsageError
+from promptreg.core.model import Approval, PromptSpec
 
 APPROVAL_RECORD_RULES = frozenset(
     ("G002", "G003", "G004", "G005", "G006", "G011", "G012", "G013", "G014")
@@ -66,8 +66,8 @@ def add_parser(subparsers: Any, name: str, summary: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from promptreg.edit import approval_text, write_edit
-    from promptreg.gitio import repo_root
+    from promptreg.edit.rewrite import approval_text, write_edit
+    from promptreg.git.gitio import repo_root
 
     registry = registry_from(args)
     settings = registry.settings
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _identity(root: Path) -> str:
-    from promptreg.gitio import git
+    from promptreg.git.gitio import git
 
     email = git(["config", "user.email"], root, check=False).stdout.decode().strip()
     if not email:
@@ -168,7 +168,7 @@ def _group(settings: Settings, spec: PromptSpec, reviewer: str, wanted: str | No
 
 
 def _four_eyes(spec: PromptSpec, path: Path, reviewer: str) -> None:
-    from promptreg.provenance import content_author
+    from promptreg.governance.provenance import content_author
 
     author = content_author(path, spec.content_hash, reviewer)
     if author.email.casefold() == reviewer.casefold():
@@ -209,8 +209,8 @@ def _report(
     root: Path,
     previous: int | None,
 ) -> None:
-    from promptreg.approval import approval_issues
-    from promptreg.loader import load_prompt
+    from promptreg.core.loader import load_prompt
+    from promptreg.governance.approval import approval_issues
 
     shown = _relative(path)
     lines = [

@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from promptreg.cli.common import HelpFormatter, add_config_option, example, registry_from
-from promptreg.config import Settings
-from promptreg.errors import EXIT_OK, UsageError
-from promptreg.gitio import GitError
-from promptreg.model import ChangelogEntry, PromptSpec
-from promptreg.versions import (
+from promptreg.core.config import Settings
+from promptreg.core.errors import EXIT_OK, UsageError
+from promptreg.core.model import ChangelogEntry, PromptSpec
+from promptreg.core.versions import (
     LEVELS,
     Change,
     Level,
@@ -29,6 +28,7 @@ from promptreg.versions import (
     level_between,
     parse_version,
 )
+from promptreg.git.gitio import GitError
 
 
 def add_parser(subparsers: Any, name: str, summary: str) -> None:
@@ -71,7 +71,7 @@ def add_parser(subparsers: Any, name: str, summary: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from promptreg.edit import bump_text, write_edit
+    from promptreg.edit.rewrite import bump_text, write_edit
 
     registry = registry_from(args)
     spec = registry.spec(args.id)
@@ -147,7 +147,7 @@ def _base(
     settings: Settings, path: Path, rev: str | None, level: str | None
 ) -> tuple[PromptSpec | None, str]:
     """The prompt at the base revision (None when new there) and how to name the base."""
-    from promptreg.baseline import Baseline
+    from promptreg.git.baseline import Baseline
 
     name = rev or "HEAD"
     try:

@@ -24,8 +24,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from promptreg import codeowners
-from promptreg.baseline import Baseline
 from promptreg.cli.common import (
     HelpFormatter,
     add_config_option,
@@ -34,15 +32,17 @@ from promptreg.cli.common import (
     settings_from,
     use_color,
 )
-from promptreg.codeowners import Head
-from promptreg.config import Settings
-from promptreg.errors import EXIT_FINDINGS, EXIT_OK
-from promptreg.gitio import GitError, git, repo_root
+from promptreg.core.config import Settings
+from promptreg.core.errors import EXIT_FINDINGS, EXIT_OK
+from promptreg.core.location import Span
+from promptreg.git.baseline import Baseline
+from promptreg.git.gitio import GitError, git, repo_root
+from promptreg.governance import codeowners
+from promptreg.governance.codeowners import Head
 from promptreg.lint.catalogue import RULES
 from promptreg.lint.finding import Finding
 from promptreg.lint.runner import Linter, LintResult
 from promptreg.lint.select import Selection
-from promptreg.location import Span
 from promptreg.report import REPORTERS
 
 
@@ -98,7 +98,7 @@ def _relative(path: Path, settings: Settings) -> str:
 
 
 def duplicate_ids(checker: _Checker, heads: Mapping[Path, Head]) -> list[Finding]:
-    from promptreg.yamlio import read_document
+    from promptreg.core.yamlio import read_document
 
     declared: dict[str, list[Path]] = defaultdict(list)
     for path, head in heads.items():

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from promptreg.cli.common import HelpFormatter, add_config_option, example, settings_from
-from promptreg.errors import EXIT_FINDINGS, EXIT_OK
+from promptreg.core.errors import EXIT_FINDINGS, EXIT_OK
 
 
 def add_parser(subparsers: Any, name: str, summary: str) -> None:
@@ -57,8 +57,8 @@ def _shown(path: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from promptreg import codeowners  # reads every prompt: only for this command
-    from promptreg.yamlio import atomic_write
+    from promptreg.core.fs import atomic_write
+    from promptreg.governance import codeowners  # reads every prompt: only for this command
 
     settings = settings_from(args)
     root = codeowners.project_root(settings)

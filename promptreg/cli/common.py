@@ -11,8 +11,8 @@ from typing import TextIO
 # Imported by every command before it knows what it needs: keep it free of heavy imports.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from promptreg.config import Settings
-    from promptreg.registry import Registry
+    from promptreg.core.config import Settings
+    from promptreg.sdk.registry import Registry
 
 
 def add_config_option(parser: argparse.ArgumentParser) -> None:
@@ -25,14 +25,14 @@ def add_config_option(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    from promptreg.config import find_config, load_config
+    from promptreg.core.config import find_config, load_config
 
     config: Path | None = args.config
     return load_config(config if config is not None else find_config())
 
 
 def registry_from(args: argparse.Namespace) -> Registry:
-    from promptreg.registry import Registry
+    from promptreg.sdk.registry import Registry
 
     return Registry(settings_from(args))
 

@@ -1,6 +1,6 @@
 """`promptreg diff`: two versions of a prompt, field by field, messages as unified diffs.
 
-The comparison itself is promptreg.diff's plain data (the TUI renders the same); this
+The comparison itself is promptreg.core.diff's plain data (the TUI renders the same); this
 module only turns it into text or JSON.
 """
 
@@ -19,9 +19,9 @@ from promptreg.cli.common import (
     settings_from,
     use_color,
 )
-from promptreg.diff import PromptDiff, diff_specs
-from promptreg.errors import EXIT_OK
-from promptreg.history import WORKING, resolve_version
+from promptreg.core.diff import PromptDiff, diff_specs
+from promptreg.core.errors import EXIT_OK
+from promptreg.git.history import WORKING, resolve_version
 
 _WIDTH = 100
 _COLORS = {"+": "\x1b[32m", "-": "\x1b[31m", "@": "\x1b[36m"}

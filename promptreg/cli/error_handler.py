@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from promptreg.errors import EXIT_INTERRUPTED, InvalidPromptError, PromptregError
+from promptreg.core.errors import EXIT_INTERRUPTED, InvalidPromptError, PromptregError
 
 EXIT_BUG = 3
 

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from promptreg.cli.common import HelpFormatter, example
-from promptreg.errors import EXIT_OK
+from promptreg.core.errors import EXIT_OK
 from promptreg.lint.catalogue import lookup
 from promptreg.lint.docs import render_markdown
 

@@ -13,8 +13,8 @@ from promptreg.cli.common import (
     example,
     settings_from,
 )
-from promptreg.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from promptreg.fmt import format_file
+from promptreg.core.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from promptreg.edit.fmt import format_file
 from promptreg.lint.runner import expand_paths
 
 

@@ -8,13 +8,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from promptreg import __version__
 from promptreg.cli.common import HelpFormatter, example
-from promptreg.config import CONFIG_NAME
-from promptreg.errors import EXIT_OK, UsageError
-from promptreg.scaffold import CONFIG_TEMPLATE, EXAMPLE_PROMPT, PRE_COMMIT_TEMPLATE, schema_modeline
-from promptreg.schema import CONFIG_SCHEMA, PROMPT_SCHEMA, schema_dir
-from promptreg.yamlio import atomic_write
+from promptreg.core.about import VERSION as __version__
+from promptreg.core.config import CONFIG_NAME
+from promptreg.core.errors import EXIT_OK, UsageError
+from promptreg.core.fs import atomic_write
+from promptreg.core.schema import CONFIG_SCHEMA, PROMPT_SCHEMA, schema_dir
+from promptreg.edit.scaffold import (
+    CONFIG_TEMPLATE,
+    EXAMPLE_PROMPT,
+    PRE_COMMIT_TEMPLATE,
+    schema_modeline,
+)
 
 _NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 

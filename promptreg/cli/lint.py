@@ -16,7 +16,7 @@ from promptreg.cli.common import (
     settings_from,
     use_color,
 )
-from promptreg.errors import EXIT_FINDINGS, EXIT_OK
+from promptreg.core.errors import EXIT_FINDINGS, EXIT_OK
 from promptreg.lint.cache import LintCache
 from promptreg.lint.runner import Linter, LintResult
 from promptreg.lint.select import Selection
@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
     )
     base = None
     if args.base:
-        from promptreg.baseline import Baseline  # git only when asked for
+        from promptreg.git.baseline import Baseline  # git only when asked for
 
         base = Baseline(settings, args.base)
     elif any(c.upper().startswith("V") for c in [*(args.select or ()), *args.extend_select]):
@@ -134,14 +134,14 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_cache and lint.options.get("cache", True):
         config_bytes = settings.path.read_bytes()
         if selection.enabled & {"G011", "G012", "G013", "G014"}:
-            from promptreg.provenance import cache_token  # they read git history
+            from promptreg.governance.provenance import cache_token  # they read git history
 
             config_bytes += cache_token(settings).encode()
         fingerprint = LintCache.fingerprint_of(
             config_bytes, selection.enabled, base.commit if base else None
         )
         cache = LintCache(settings.root / ".promptreg" / "cache", fingerprint)
-        from promptreg import tokens  # the module is light; tiktoken loads only to count
+        from promptreg.render import tokens  # the module is light; tiktoken loads only to count
 
         tokens.open_count_store(cache.directory / "tokens.json")
     try:

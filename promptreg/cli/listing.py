@@ -8,9 +8,9 @@ import sys
 from typing import Any
 
 from promptreg.cli.common import HelpFormatter, add_config_option, example, registry_from
-from promptreg.errors import EXIT_OK
-from promptreg.model import STATUSES, PromptSpec
-from promptreg.registry import matching
+from promptreg.core.errors import EXIT_OK
+from promptreg.core.model import STATUSES, PromptSpec
+from promptreg.sdk.registry import matching
 
 
 def add_parser(subparsers: Any, name: str, summary: str) -> None:

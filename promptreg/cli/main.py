@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
-from promptreg import __version__
 from promptreg.cli.common import HelpFormatter
 from promptreg.cli.error_handler import Exit, error_handler
-from promptreg.errors import EXIT_USAGE
+from promptreg.core.about import VERSION as __version__
+from promptreg.core.errors import EXIT_USAGE
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("promptreg.cli.init", "scaffold a registry here"),

@@ -7,10 +7,10 @@ import sys
 from typing import Any
 
 from promptreg.cli.common import HelpFormatter, add_config_option, example, settings_from
-from promptreg.errors import EXIT_OK, UsageError
-from promptreg.loader import ID_RE
-from promptreg.scaffold import prompt_text
-from promptreg.yamlio import atomic_write
+from promptreg.core.errors import EXIT_OK, UsageError
+from promptreg.core.fs import atomic_write
+from promptreg.core.loader import ID_RE
+from promptreg.edit.scaffold import prompt_text
 
 
 def add_parser(subparsers: Any, name: str, summary: str) -> None:

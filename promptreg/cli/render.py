@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from promptreg.approval import serving_refusal
 from promptreg.cli.common import HelpFormatter, add_config_option, example, registry_from
-from promptreg.errors import EXIT_OK, UsageError
-from promptreg.location import Location
-from promptreg.model import Variable
-from promptreg.yamlio import read_document
+from promptreg.core.errors import EXIT_OK, UsageError
+from promptreg.core.location import Location
+from promptreg.core.model import Variable
+from promptreg.core.yamlio import read_document
+from promptreg.governance.approval import serving_refusal
 
 
 def add_parser(subparsers: Any, name: str, summary: str) -> None:

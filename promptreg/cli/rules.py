@@ -9,7 +9,7 @@ from typing import Any
 
 from promptreg.cli.common import HelpFormatter, example
 from promptreg.cli.listing import table
-from promptreg.errors import EXIT_OK
+from promptreg.core.errors import EXIT_OK
 from promptreg.lint.catalogue import RULES
 from promptreg.lint.rule import Rule
 

@@ -7,11 +7,11 @@ import json
 import sys
 from typing import Any
 
-from promptreg.approval import serving_refusal
 from promptreg.cli.common import HelpFormatter, add_config_option, example, registry_from
 from promptreg.cli.listing import summary_json
-from promptreg.errors import EXIT_OK
-from promptreg.model import PromptSpec
+from promptreg.core.errors import EXIT_OK
+from promptreg.core.model import PromptSpec
+from promptreg.governance.approval import serving_refusal
 
 
 def add_parser(subparsers: Any, name: str, summary: str) -> None:

@@ -14,8 +14,8 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from promptreg import __version__
-from promptreg.cachefile import read_entries, write_entries
+from promptreg.core.about import VERSION as __version__
+from promptreg.core.cachefile import read_entries, write_entries
 from promptreg.lint.finding import Finding
 
 CACHE_FORMAT = 1

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from promptreg.errors import UsageError
+from promptreg.core.errors import UsageError
+from promptreg.core.suggest import closest
 from promptreg.lint.rule import Rule
 from promptreg.lint.rules import (
     file,
@@ -16,7 +17,6 @@ from promptreg.lint.rules import (
     tokens,
     versions,
 )
-from promptreg.suggest import closest
 
 _FAMILY_MODULES = (
     file,

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from promptreg.config import Settings
+from promptreg.core.config import Settings
+from promptreg.core.document import Document, PathKey
+from promptreg.core.model import PromptSpec
 from promptreg.lint.finding import Hit
-from promptreg.model import PromptSpec
-from promptreg.yamlio import Document, PathKey
 
 if TYPE_CHECKING:
-    from promptreg.baseline import Baseline
+    from promptreg.git.baseline import Baseline
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from promptreg.core.fs import atomic_write
+from promptreg.core.location import Position
 from promptreg.lint.finding import Edit, Finding, Fix
 from promptreg.lint.runner import Linter, expand_paths
-from promptreg.location import Position
-from promptreg.yamlio import atomic_write
 
 
 class OverlappingEditsError(ValueError):

@@ -13,21 +13,22 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from promptreg.config import CONFIG_NAME, Settings, load_config
-from promptreg.errors import Problem
+from promptreg.core.config import CONFIG_NAME, Settings, load_config
+from promptreg.core.errors import Problem
+from promptreg.core.loader import load_prompt
+from promptreg.core.location import Span
+from promptreg.core.schema import CONFIG_SCHEMA, check_document
+from promptreg.core.tree import prompt_files, prompt_id_for
+from promptreg.core.yamlio import read_document
 from promptreg.lint import suppress
 from promptreg.lint.catalogue import RULES
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import SEVERITY_RANK, Finding, Fix, Severity
 from promptreg.lint.select import Selection, code_prefix
-from promptreg.loader import PROMPT_SUFFIX, check_document, load_prompt, prompt_id_for
-from promptreg.location import Span
-from promptreg.schema import CONFIG_SCHEMA
-from promptreg.yamlio import read_document
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from promptreg.baseline import Baseline
+    from promptreg.git.baseline import Baseline
     from promptreg.lint.cache import LintCache
 
 
@@ -257,7 +258,7 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
     """Directories become the prompt files below them; files are taken as given."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob(f"*{PROMPT_SUFFIX}") if p.is_file())
+            yield from prompt_files(path)
         else:
             yield path
 
@@ -286,7 +287,7 @@ _WORKER: Linter | None = None
 
 def _start_worker(config: Path, enabled: frozenset[str], base: str | None) -> None:
     global _WORKER
-    from promptreg.baseline import Baseline  # git only with a base
+    from promptreg.git.baseline import Baseline  # git only with a base
 
     settings = load_config(config)
     _WORKER = Linter(settings, Selection(enabled), Baseline(settings, base) if base else None)

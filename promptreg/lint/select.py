@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from promptreg.errors import UsageError
+from promptreg.core.errors import UsageError
 from promptreg.lint.catalogue import BY_NAME, REDIRECTS, RULES
 
 

@@ -12,11 +12,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from promptreg.core.document import Document
+from promptreg.core.location import Position, Span
+from promptreg.core.model import PromptSpec
 from promptreg.lint.catalogue import BY_NAME, REDIRECTS, RULES
 from promptreg.lint.finding import Edit, Finding, Fix
-from promptreg.location import Position, Span
-from promptreg.model import PromptSpec
-from promptreg.yamlio import Document
 
 INLINE_RE = re.compile(r"#\s*promptreg:\s*ignore\[(?P<rules>[^\]]*)\](?P<reason>[^#]*)")
 

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from promptreg import __version__
+from promptreg.core.about import VERSION as __version__
+from promptreg.core.location import Position
 from promptreg.lint.catalogue import RULES
 from promptreg.lint.docs import render_markdown
 from promptreg.lint.finding import Finding, Fix
 from promptreg.lint.rule import FAMILIES, Rule
 from promptreg.lint.runner import LintResult
-from promptreg.location import Position
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"

@@ -1,6 +1,6 @@
 """G: governance per tier, from the tier policy in promptreg.yaml.
 
-The approval checks share their logic with the SDK (promptreg.approval), so the linter
+The approval checks share their logic with the SDK (promptreg.governance.approval), so the linter
 and `Registry.get` can never disagree about whether a prompt may be served.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from promptreg.approval import ApprovalIssue, approval_issues
+from promptreg.governance.approval import ApprovalIssue, approval_issues
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc

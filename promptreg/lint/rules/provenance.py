@@ -1,7 +1,7 @@
 """G: approvals verified against git history, for tiers with `verify_approvals: true`.
 
 The file says who approved what; these rules ask git whether that is true (the logic,
-and what "the commit that added an approval" means, is in promptreg.provenance).
+and what "the commit that added an approval" means, is in promptreg.governance.provenance).
 Outside a git repository they have nothing to check and stay silent, like the V rules
 without a base. Approvals not committed yet are left alone until they are.
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from promptreg.governance.provenance import ProvenanceIssue, provenance_issues
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
-from promptreg.provenance import ProvenanceIssue, provenance_issues
 
 
 def _issues(ctx: FileContext, *kinds: str) -> Iterator[ProvenanceIssue]:

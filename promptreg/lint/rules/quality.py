@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from promptreg.errors import VariableError
-from promptreg.fastschema import schema_problem
+from promptreg.core.errors import VariableError
+from promptreg.core.fastschema import schema_problem
+from promptreg.core.location import Position, Span
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Edit, Fix, Hit
 from promptreg.lint.rule import Rule, RuleDoc
-from promptreg.location import Position, Span
-from promptreg.prompt import VariableBinder
+from promptreg.render.prompt import VariableBinder
 
 UNCERTAINTY_RE = re.compile(
     r"\b(?:not sure|unsure|uncertain|don't know|do not know|not stated|not provided|"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from promptreg.core.loader import ID_RE
+from promptreg.core.location import Span
+from promptreg.core.suggest import did_you_mean
+from promptreg.edit.scaffold import schema_modeline
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Edit, Fix, Hit
 from promptreg.lint.rule import Rule, RuleDoc
-from promptreg.loader import ID_RE
-from promptreg.location import Span
-from promptreg.scaffold import schema_modeline
-from promptreg.suggest import did_you_mean
 
 MODELINE = "# yaml-language-server: $schema="
 

@@ -31,11 +31,11 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from promptreg.core.document import Document, PathKey
+from promptreg.core.location import Position, Span
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
-from promptreg.location import Position, Span
-from promptreg.yamlio import Document, PathKey
 
 # typing costs ~15 ms to import; only annotations need it here.
 TYPE_CHECKING = False

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from promptreg.core.location import Span
+from promptreg.core.model import Variable
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
-from promptreg.location import Span
-from promptreg.model import Variable
-from promptreg.templating import TemplateFacts, TemplateProblemError, analyse
+from promptreg.render.templating import TemplateFacts, TemplateProblemError, analyse
 
 _SYNTAX_KINDS = frozenset(("syntax", "forbidden"))
 _DELIMITED_RE = re.compile(

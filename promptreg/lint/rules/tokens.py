@@ -1,6 +1,6 @@
 """K: tokens. Budgets, context windows, bounds on untrusted input and on eval data.
 
-Token counts come from promptreg.tokens (tiktoken's encoder, offline). Loading an
+Token counts come from promptreg.render.tokens (tiktoken's encoder, offline). Loading an
 encoding takes a few hundred milliseconds, so the checks count only when they must:
 every token covers at least one byte of UTF-8, so text whose byte length already fits a
 limit fits it in tokens too, and most prompts are settled without loading an encoding.
@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
-from promptreg.templating import TemplateProblemError, analyse
-from promptreg.tokens import count_tokens
+from promptreg.render.templating import TemplateProblemError, analyse
+from promptreg.render.tokens import count_tokens
 
 if TYPE_CHECKING:
-    from promptreg.config import ModelInfo
+    from promptreg.core.config import ModelInfo
 
 DEFAULT_MAX_PROMPT_TOKENS = 4000
 """lint.max_prompt_tokens when promptreg.yaml does not set it."""

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from promptreg.core.model import PromptSpec
+from promptreg.core.versions import classify, level_between, parse_version, required_level
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Edit, Fix, Hit
 from promptreg.lint.rule import Rule, RuleDoc
-from promptreg.model import PromptSpec
-from promptreg.versions import classify, level_between, parse_version, required_level
 
 
 def _pair(ctx: FileContext) -> tuple[PromptSpec, PromptSpec] | None:

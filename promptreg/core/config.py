@@ -1,0 +1,175 @@
+"""promptreg.yaml: the organisation's standards, as frozen settings.
+
+Found by walking up from the working directory, like git finds .git, so every command
+works from anywhere inside a registry checkout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from promptreg.core.errors import ConfigError
+from promptreg.core.location import Location
+from promptreg.core.schema import CONFIG_SCHEMA, check_document
+from promptreg.core.yamlio import read_document
+
+# typing costs ~15 ms to import and the SDK path needs it only for annotations.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+CONFIG_NAME = "promptreg.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class TierPolicy:
+    approvals: int = 0
+    groups: tuple[str, ...] = ()
+    require: tuple[str, ...] = ()
+    min_evals: int = 0
+    eval_max_age_days: int | None = None
+    logging: str | None = None
+    verify_approvals: bool = False
+    suppression_reason: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    name: str
+    encoding: str
+    context_window: int
+    max_output_tokens: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LintSettings:
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    unfixable: tuple[str, ...] = ()
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    severity: Mapping[str, str] = field(default_factory=dict)
+    fail_on: str = "error"
+    options: Mapping[str, Any] = field(default_factory=dict)
+    """Everything else under `lint:` (budgets, phrase lists, domains) for rules to read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    path: Path
+    registry_dir: Path
+    owners: tuple[str, ...]
+    reviewers: Mapping[str, tuple[str, ...]]
+    tiers: Mapping[int, TierPolicy]
+    models: Mapping[str, ModelInfo]
+    lint: LintSettings
+    require_signed: bool = False
+    allowed_signers: Path | None = None
+
+    @property
+    def root(self) -> Path:
+        """The directory holding promptreg.yaml: the registry checkout's top."""
+        return self.path.parent
+
+    def tier(self, tier: int) -> TierPolicy:
+        return self.tiers.get(tier, TierPolicy())
+
+
+def find_config(start: Path | None = None) -> Path:
+    """The nearest promptreg.yaml at or above `start` (default: the working directory)."""
+    here = (start or Path.cwd()).resolve()
+    for directory in (here, *here.parents):
+        candidate = directory / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    raise ConfigError(
+        f"no {CONFIG_NAME} found in {here} or any parent directory",
+        hint="run `promptreg init` to create one, or pass --config PATH",
+    )
+
+
+_LINT_KEYS = ("select", "ignore", "extend_select", "unfixable")
+
+
+def _lint_settings(raw: Mapping[str, Any]) -> LintSettings:
+    known = {*_LINT_KEYS, "per_file_ignores", "severity", "fail_on"}
+    return LintSettings(
+        select=tuple(raw.get("select", ("ALL",))),
+        ignore=tuple(raw.get("ignore", ())),
+        extend_select=tuple(raw.get("extend_select", ())),
+        unfixable=tuple(raw.get("unfixable", ())),
+        per_file_ignores=MappingProxyType(
+            {glob: tuple(codes) for glob, codes in (raw.get("per_file_ignores") or {}).items()}
+        ),
+        severity=MappingProxyType(dict(raw.get("severity") or {})),
+        fail_on=raw.get("fail_on", "error"),
+        options=MappingProxyType({k: v for k, v in raw.items() if k not in known}),
+    )
+
+
+def load_config(path: Path) -> Settings:
+    """Read and validate promptreg.yaml; any problem is a ConfigError with its place."""
+    path = path.resolve() if path.is_dir() is False else (path / CONFIG_NAME).resolve()
+    if not path.is_file():
+        raise ConfigError(
+            f"{path} does not exist",
+            hint="run `promptreg init` to create promptreg.yaml, or pass --config PATH",
+        )
+    document = read_document(path)
+    problems = check_document(document, CONFIG_SCHEMA)
+    if problems:
+        first = problems[0]
+        others = "".join(f"\n  {p.location}: {p.message}" for p in problems[1:])
+        raise ConfigError(
+            f"invalid configuration: {first.message}{others}",
+            location=first.location,
+            hint="fix promptreg.yaml; its schema is schemas/promptreg.schema.json",
+        )
+    raw: dict[str, Any] = document.value
+    root = path.parent
+    reviewers = {group: tuple(emails) for group, emails in (raw.get("reviewers") or {}).items()}
+    tiers: dict[int, TierPolicy] = {}
+    for key, policy in (raw.get("tiers") or {}).items():
+        tiers[int(key)] = TierPolicy(
+            approvals=policy.get("approvals", 0),
+            groups=tuple(policy.get("groups", ())),
+            require=tuple(policy.get("require", ())),
+            min_evals=policy.get("min_evals", 0),
+            eval_max_age_days=policy.get("eval_max_age_days"),
+            logging=policy.get("logging"),
+            verify_approvals=policy.get("verify_approvals", False),
+            suppression_reason=policy.get("suppression_reason", False),
+        )
+        for group in tiers[int(key)].groups:
+            if group not in reviewers:
+                raise ConfigError(
+                    f"tier {key} requires approvals from group {group!r}, "
+                    "which is not defined under reviewers:",
+                    location=document.location(("tiers", key, "groups")),
+                    hint=f"add `{group}:` with its members under reviewers:, or fix the name",
+                )
+    models = {
+        name: ModelInfo(
+            name, info["encoding"], info["context_window"], info.get("max_output_tokens")
+        )
+        for name, info in (raw.get("models") or {}).items()
+    }
+    signers = raw.get("allowed_signers")
+    return Settings(
+        path=path,
+        registry_dir=root / raw.get("registry", "registry"),
+        owners=tuple(raw["owners"]),
+        reviewers=MappingProxyType(reviewers),
+        tiers=MappingProxyType(tiers),
+        models=MappingProxyType(models),
+        lint=_lint_settings(raw.get("lint") or {}),
+        require_signed=bool(raw.get("require_signed", False)),
+        allowed_signers=root / signers if signers else None,
+    )
+
+
+def config_location(settings: Settings) -> Location:
+    return Location(settings.path)

@@ -1,0 +1,34 @@
+"""Writing files so that nothing is ever half-written."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write `text` (or bytes, as they are) to `path` so that a reader sees the old file or
+    the new, never half.
+
+    A temporary file in the same directory, flushed and synced, then renamed over the
+    target: a crash or a full disk leaves the original untouched.
+    """
+    import tempfile  # writers only; keeps it off the read path
+
+    directory = path.parent
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    tmp = Path(tmp_name)
+    try:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            tmp.chmod(path.stat().st_mode & 0o7777)
+        else:
+            tmp.chmod(0o644)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

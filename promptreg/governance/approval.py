@@ -1,0 +1,89 @@
+"""Whether a prompt's approvals satisfy its tier: one answer for the SDK and the linter.
+
+Pure logic over the spec and the settings; checking approvals against git history is
+a separate layer, because production reads bundles without git.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from promptreg.core.config import Settings
+from promptreg.core.model import Approval, PromptSpec
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalIssue:
+    """One reason a prompt's approvals fall short, and the approval it concerns, if any."""
+
+    kind: str
+    message: str
+    approval_index: int | None = None
+
+
+def approval_issues(spec: PromptSpec, settings: Settings) -> list[ApprovalIssue]:
+    """Everything standing between this prompt and being served, in file order."""
+    issues: list[ApprovalIssue] = []
+    policy = settings.tier(spec.tier)
+    valid: set[str] = set()
+    seen: set[str] = set()
+    for index, approval in enumerate(spec.approvals):
+        problem = _approval_problem(spec, settings, approval, policy.groups, seen)
+        seen.add(approval.reviewer)
+        if problem:
+            issues.append(ApprovalIssue(problem[0], problem[1], index))
+        else:
+            valid.add(approval.reviewer)
+    if len(valid) < policy.approvals:
+        groups = " or ".join(policy.groups) or "any group"
+        issues.append(
+            ApprovalIssue(
+                "count",
+                f"tier {spec.tier} needs {policy.approvals} valid approval"
+                f"{'s' if policy.approvals > 1 else ''} from {groups}; it has {len(valid)}",
+            )
+        )
+    return issues
+
+
+def _approval_problem(
+    spec: PromptSpec,
+    settings: Settings,
+    approval: Approval,
+    groups: tuple[str, ...],
+    seen: set[str],
+) -> tuple[str, str] | None:
+    if approval.reviewer in seen:
+        return "duplicate", f"{approval.reviewer} approved more than once; an approval counts once"
+    if approval.content_hash != spec.content_hash:
+        return (
+            "stale",
+            f"the approval by {approval.reviewer} on {approval.date} is stale: it approved "
+            f"{approval.content_hash[:15]}…, the content is now {spec.content_hash[:15]}…",
+        )
+    members = settings.reviewers.get(approval.group)
+    if members is None:
+        return (
+            "group",
+            f"group {approval.group!r} of {approval.reviewer} is not defined in promptreg.yaml",
+        )
+    if approval.reviewer not in members:
+        return "member", f"{approval.reviewer} is not a member of group {approval.group!r}"
+    if groups and approval.group not in groups:
+        return (
+            "group",
+            f"tier {spec.tier} needs approvals from {' or '.join(groups)}, "
+            f"not {approval.group!r} ({approval.reviewer})",
+        )
+    return None
+
+
+def serving_refusal(spec: PromptSpec, settings: Settings) -> str | None:
+    """Why the SDK must not serve this prompt, or None when it may."""
+    if spec.status != "approved":
+        return f"its status is {spec.status!r}, not 'approved'"
+    issues = approval_issues(spec, settings)
+    if not issues:
+        return None
+    stale = next((i for i in issues if i.kind == "stale"), None)
+    return (stale or issues[0]).message

@@ -1,0 +1,190 @@
+"""A loaded prompt that application code renders: validated variables in, messages out.
+
+Compiled once and cached by the Registry, so the per-request cost is checking the
+variables and running the compiled templates, close to raw Jinja2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from promptreg.core.errors import InvalidPromptError, Problem, VariableError
+from promptreg.core.location import Location, Span
+from promptreg.core.model import PromptSpec, Variable
+from promptreg.core.suggest import did_you_mean
+
+# typing costs ~15 ms to import and the SDK path needs it only for annotations.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from promptreg.render.templating import CompiledTemplate
+
+Messages = list[dict[str, str]]
+
+_TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "array": lambda v: isinstance(v, list | tuple),
+    "object": lambda v: isinstance(v, Mapping),
+}
+
+
+def compile_messages(spec: PromptSpec) -> tuple[CompiledTemplate, ...]:
+    """Compile every message template, or raise one error listing each bad message."""
+    # Deferred: Jinja2 costs ~40 ms to import, and listing or showing prompts never
+    # compiles a template; the first get() pays it instead of every `import promptreg`.
+    from promptreg.render.templating import CompiledTemplate, TemplateProblemError
+
+    compiled: list[CompiledTemplate] = []
+    problems: list[Problem] = []
+    for index, message in enumerate(spec.messages):
+        try:
+            compiled.append(CompiledTemplate(message.content))
+        except TemplateProblemError as exc:
+            document = spec.document
+            where = ("messages", index, "content")
+            line = document.text_line(where, exc.problem.line) if document else 1
+            code = "T006" if exc.problem.kind == "unknown-name" else "T001"
+            location = Location(spec.location().path, Span.at(line, 1))
+            problems.append(Problem(code, exc.problem.message, location))
+    if problems:
+        raise InvalidPromptError(problems)
+    return tuple(compiled)
+
+
+class VariableBinder:
+    """Checks values against a prompt's declared variables; no templates needed.
+
+    Shared by rendering and by the linter's eval checks, so an eval case fails lint for
+    exactly the reasons it would fail to render.
+    """
+
+    __slots__ = ("_checks", "_variables", "prompt_id")
+
+    def __init__(self, spec: PromptSpec) -> None:
+        self.prompt_id = spec.id
+        self._variables = spec.variables
+        self._checks = tuple((var, _TYPE_CHECKS[var.type]) for var in spec.variables.values())
+
+    def bind(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Check `values` against the declared variables; defaults filled in.
+
+        Every problem is collected before raising, so a caller fixes them in one go.
+        """
+        bound: dict[str, Any] = {}
+        problems: list[str] | None = None
+        given = 0
+        for var, check in self._checks:
+            name = var.name
+            if name in values:
+                given += 1
+                value = values[name]
+                if not check(value):
+                    problems = problems or []
+                    problems.append(
+                        f"{name} must be {_article(var.type)}, "
+                        f"not {type(value).__name__} {value!r:.40}"
+                    )
+                elif var.enum is not None and value not in var.enum:
+                    problems = problems or []
+                    options = ", ".join(repr(o) for o in var.enum)
+                    problems.append(f"{name} must be one of {options}, not {value!r:.40}")
+                bound[name] = value
+            elif var.has_default:
+                bound[name] = var.default
+            elif var.required:
+                problems = problems or []
+                problems.append(f"{name} is required ({var.type}): {var.description}")
+            else:
+                bound[name] = None
+        if given != len(values):
+            for name in values:
+                if name not in self._variables:
+                    problems = problems or []
+                    hint = did_you_mean(name, self._variables)
+                    problems.append(f"{name} is not a variable of this prompt{hint}")
+        if problems:
+            raise VariableError(self.prompt_id, problems)
+        return bound
+
+
+class Prompt:
+    """An approved (or explicitly allowed) prompt, ready to render."""
+
+    __slots__ = ("_binder", "_labels", "_render_all", "_roles", "_templates", "bind", "spec")
+
+    def __init__(self, spec: PromptSpec) -> None:
+        self.spec = spec
+        self._templates = compile_messages(spec)
+        from promptreg.render.templating import render_all  # loaded by compile_messages
+
+        self._render_all = render_all
+        self._roles = tuple(message.role for message in spec.messages)
+        self._labels = tuple(
+            f"{spec.id} message {number} ({role})" for number, role in enumerate(self._roles, 1)
+        )
+        self._binder = VariableBinder(spec)
+        self.bind = self._binder.bind
+        """Check values against the declared variables; VariableError lists every problem."""
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def version(self) -> str:
+        return self.spec.version
+
+    @property
+    def content_hash(self) -> str:
+        return self.spec.content_hash
+
+    @property
+    def variables(self) -> Mapping[str, Variable]:
+        return self.spec.variables
+
+    def __repr__(self) -> str:
+        return (
+            f"<Prompt {self.spec.id} {self.spec.version} tier {self.spec.tier} {self.spec.status}>"
+        )
+
+    def render(self, **values: Any) -> Messages:
+        """The chat messages, rendered in the sandbox after checking the variables."""
+        bound = self._binder.bind(values)
+        texts = self._render_all(self._templates, bound, self._labels)
+        return [
+            {"role": role, "content": text} for role, text in zip(self._roles, texts, strict=True)
+        ]
+
+    def openai_chat(self, **values: Any) -> dict[str, Any]:
+        """Keyword arguments for `client.chat.completions.create(**...)`."""
+        model = self.spec.model
+        kwargs: dict[str, Any] = {"model": model.name, "messages": self.render(**values)}
+        if model.temperature is not None:
+            kwargs["temperature"] = model.temperature
+        if model.top_p is not None:
+            kwargs["top_p"] = model.top_p
+        if model.max_output_tokens is not None:
+            kwargs["max_completion_tokens"] = model.max_output_tokens
+        if model.seed is not None:
+            kwargs["seed"] = model.seed
+        output = self.spec.output
+        if output is not None and output.format == "json":
+            if output.schema:
+                kwargs["response_format"] = {
+                    "type": "json_schema",
+                    "json_schema": {
+                        "name": self.spec.id.replace("/", "__")[:64],
+                        "schema": dict(output.schema),
+                    },
+                }
+            else:
+                kwargs["response_format"] = {"type": "json_object"}
+        return kwargs
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
