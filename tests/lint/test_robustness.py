@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from promptreg.core.config import load_config
 from promptreg.lint.runner import Linter
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PROMPTS = sorted((REPO / "registry").rglob("*.prompt.yaml"))
 SOURCES = [path.read_bytes() for path in PROMPTS]
 LINTER = Linter(load_config(REPO / "promptreg.yaml"))

@@ -27,7 +27,7 @@ from promptreg.cli.main import COMMANDS, main
 from promptreg.core.config import load_config
 from promptreg.lint.catalogue import RULES
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 REPO_REGISTRY = REPO / "registry"
 REPO_IDS = sorted(
     path.relative_to(REPO_REGISTRY).as_posix().removesuffix(".prompt.yaml")

@@ -30,7 +30,7 @@ from promptreg.core.loader import load_prompt
 from promptreg.git.gitio import GitError
 from promptreg.git.history import WORKING, history, resolve_version
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PROMPT = "support/summarize-ticket"
 RELATIVE = f"registry/{PROMPT}.prompt.yaml"
 ORIGINAL = (REPO / RELATIVE).read_text(encoding="utf-8")

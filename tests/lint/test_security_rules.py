@@ -36,7 +36,7 @@ from promptreg.lint.rules.security import (
 from promptreg.lint.runner import Linter
 from promptreg.lint.select import Selection
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "rules"
 
 

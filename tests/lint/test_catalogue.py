@@ -11,7 +11,7 @@ from promptreg.lint.catalogue import BY_NAME, RULES, lookup
 from promptreg.lint.docs import render_rules_markdown
 from promptreg.lint.rule import FAMILIES
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_docs_rules_md_is_generated_and_current() -> None:

@@ -12,7 +12,7 @@ from promptreg.cli.main import main
 from promptreg.core.yamlio import parse
 from promptreg.edit.fmt import FormatError, format_file, format_text
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 REGISTRY_FILES = sorted((REPO / "registry").rglob("*.prompt.yaml"))
 
 CONFIG = """\

@@ -17,7 +17,7 @@ import pytest
 from promptreg import NotApprovedError, Registry, TemplateError, VariableError
 from promptreg.core.errors import InvalidPromptError, PromptNotFoundError
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SUMMARIZE = "support/summarize-ticket"
 
 

@@ -36,7 +36,7 @@ from promptreg.lint.catalogue import RULES
 from promptreg.lint.runner import Linter
 from promptreg.lint.select import Selection
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 EXPECT_RE = re.compile(
     r"#\s*expect:\s*([A-Z]\d{3}(?:@\+\d+)?(?:\s*,\s*[A-Z]\d{3}(?:@\+\d+)?)*)\s*$"
 )
@@ -72,7 +72,7 @@ def _lint(code: str, path: Path, tmp_path: Path) -> set[tuple[int, str]]:
     if (folder / "base").is_dir():
         return _lint_against_git_base(folder, path, selection, tmp_path)
     if (folder / "history").is_dir():
-        from test_provenance import history_repo
+        from tests.governance.test_provenance import history_repo
 
         settings, target = history_repo(folder, path, tmp_path)
         return {(f.span.line, f.code) for f in Linter(settings, selection).lint_file(target)}

@@ -14,7 +14,7 @@ from promptreg.core.fastschema import Unsupported, compile_schema, schema_proble
 from promptreg.core.schema import CONFIG_SCHEMA, PROMPT_SCHEMA, load_schema, validator
 from promptreg.core.yamlio import read_document
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DOCUMENTS = [
     read_document(path).value for path in sorted((REPO / "registry").rglob("*.prompt.yaml"))
 ]

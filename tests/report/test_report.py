@@ -36,11 +36,11 @@ from promptreg.report.sarif import relative_path, to_sarif
 from promptreg.report.sarif import report as sarif_report
 from promptreg.report.statistics import report_statistics, statistics
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHARED_SARIF_SCHEMA = (
-    Path(__file__).resolve().parents[2] / "shared" / "vendor" / "sarif-schema-2.1.0.json"
+    Path(__file__).resolve().parents[3] / "shared" / "vendor" / "sarif-schema-2.1.0.json"
 )
-VENDORED_SARIF_SCHEMA = Path(__file__).resolve().parent / "fixtures" / "sarif-schema-2.1.0.json"
+VENDORED_SARIF_SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "sarif-schema-2.1.0.json"
 # The shared copy beside the repository when it is there; the byte-identical copy kept in
 # tests/fixtures otherwise (a test below checks the two agree when both exist).
 SARIF_SCHEMA = SHARED_SARIF_SCHEMA if SHARED_SARIF_SCHEMA.is_file() else VENDORED_SARIF_SCHEMA
@@ -473,9 +473,9 @@ class _Terminal(io.StringIO):
 def test_text_report_on_a_terminal_never_echoes_a_secret(tmp_path: Path) -> None:
     from promptreg.report.text import report as text_report
 
-    shutil.copy(Path(__file__).parent / "fixtures" / "rules" / "promptreg.yaml", tmp_path)
+    shutil.copy(Path(__file__).parents[1] / "fixtures" / "rules" / "promptreg.yaml", tmp_path)
     secret = "sk-proj-" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z" * 2
-    prompt = Path(__file__).parent / "fixtures" / "rules" / "X001" / "good.prompt.yaml"
+    prompt = Path(__file__).parents[1] / "fixtures" / "rules" / "X001" / "good.prompt.yaml"
     text = prompt.read_text(encoding="utf-8").replace("title: ", f"x-note: {secret}\ntitle: ", 1)
     path = tmp_path / "leak.prompt.yaml"
     path.write_text(text, encoding="utf-8")

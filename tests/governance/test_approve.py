@@ -22,7 +22,7 @@ import pytest
 from promptreg.cli.main import main
 from promptreg.core.loader import load_prompt
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TIER3 = "legal/contract-clause-risk"
 TIER2 = "support/summarize-ticket"
 TODAY = dt.date.today().isoformat()

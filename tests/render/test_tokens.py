@@ -20,7 +20,7 @@ from promptreg.lint.runner import Linter
 from promptreg.lint.select import Selection
 from promptreg.render import tokens
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "rules"
 
 URLS = {

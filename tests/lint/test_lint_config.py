@@ -12,7 +12,7 @@ from promptreg.core.errors import UsageError
 from promptreg.lint import catalogue
 from promptreg.lint.select import Selection
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 
 SELECTION_TABLE = [
     # select, ignore, extend_select, code, enabled?

@@ -27,7 +27,7 @@ from promptreg.git.baseline import Baseline
 from promptreg.lint.runner import Linter
 from promptreg.lint.select import Selection
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PROMPT_ID = "support/summarize-ticket"
 RELATIVE = f"registry/{PROMPT_ID}.prompt.yaml"
 TODAY = dt.date.today().isoformat()

@@ -13,7 +13,7 @@ import pytest
 from promptreg.cli.main import main
 from promptreg.governance.codeowners import BEGIN, END
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TEAM_LEADS = "dana@example.com ravi@example.com sofia@example.com"
 COMPLIANCE = "amara@example.com jo@example.com mei@example.com"
 TIER1 = "engineering/incident-timeline"

@@ -15,7 +15,7 @@ import pytest
 from promptreg.core.hashing import canonical_json, content_hash
 from promptreg.core.yamlio import parse
 
-FORMAT_DOC = Path(__file__).resolve().parents[1] / "docs" / "format.md"
+FORMAT_DOC = Path(__file__).resolve().parents[2] / "docs" / "format.md"
 
 # The worked example of docs/format.md, section "Content hash", character for character.
 WORKED_EXAMPLE_YAML = """\

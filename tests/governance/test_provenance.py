@@ -36,7 +36,7 @@ from promptreg.lint.rule import Rule
 from promptreg.lint.rules import governance
 from promptreg.lint.rules.provenance import RULES as PROVENANCE_RULES
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "rules"
 PROMPT_ID = "legal/contract-clause-risk"
 RELATIVE = f"registry/{PROMPT_ID}.prompt.yaml"

@@ -13,7 +13,7 @@ import pytest
 
 from promptreg.cli.main import main
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TIER1 = "registry/engineering/incident-timeline.prompt.yaml"
 TIER2 = "registry/support/summarize-ticket.prompt.yaml"
 DRAFT = "registry/research/literature-digest.prompt.yaml"
