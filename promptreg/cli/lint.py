@@ -126,11 +126,9 @@ def run(args: argparse.Namespace) -> int:
         base = Baseline(settings, args.base)
     elif any(c.upper().startswith("V") for c in [*(args.select or ()), *args.extend_select]):
         sys.stderr.write("note: V rules skipped: they compare with a git base (--base REF)\n")
-    linter = Linter(settings, selection, base)
     paths = args.paths or [settings.registry_dir]
-    if args.fix:
-        _fix(linter, paths, args.unsafe_fixes)
     cache = None
+    counter = None
     if not args.no_cache and lint.options.get("cache", True):
         config_bytes = settings.path.read_bytes()
         if selection.enabled & {"G011", "G012", "G013", "G014"}:
@@ -141,14 +139,17 @@ def run(args: argparse.Namespace) -> int:
             config_bytes, selection.enabled, base.commit if base else None
         )
         cache = LintCache(settings.root / ".promptreg" / "cache", fingerprint)
-        from promptreg.render import tokens  # the module is light; tiktoken loads only to count
+        from promptreg.render.tokens import TokenCounter  # light; tiktoken loads only to count
 
-        tokens.open_count_store(cache.directory / "tokens.json")
+        counter = TokenCounter(cache.directory / "tokens.json")
+    linter = Linter(settings, selection, base, counter)
+    if args.fix:
+        _fix(linter, paths, args.unsafe_fixes)
     try:
         result = linter.lint_paths(paths, cache=cache, jobs=args.jobs)
     finally:
-        if cache is not None:
-            tokens.close_count_store()
+        if counter is not None:
+            counter.save()
     _report(args, result)
     if args.exit_zero:
         return EXIT_OK

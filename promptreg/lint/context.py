@@ -13,6 +13,7 @@ from promptreg.lint.finding import Hit
 
 if TYPE_CHECKING:
     from promptreg.git.baseline import Baseline
+    from promptreg.render.tokens import TokenCounter
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,15 @@ class FileContext:
     """The id the file's place in the registry demands; None outside the registry."""
     base: Baseline | None = None
     """The registry at the base revision (`--base`), for the V rules; None without one."""
+    tokens: TokenCounter | None = None
+    """The session's token counter (with its store of earlier counts); None counts afresh."""
+
+    def count_tokens(self, text: str, encoding: str) -> int:
+        if self.tokens is not None:
+            return self.tokens.count(text, encoding)
+        from promptreg.render.tokens import count_tokens  # tiktoken loads only to count
+
+        return count_tokens(text, encoding)
 
     def hit(self, message: str, path: PathKey = (), *, key: bool = False) -> Hit:
         return Hit(message, self.document.span(path, key=key))

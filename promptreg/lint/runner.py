@@ -30,6 +30,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from promptreg.git.baseline import Baseline
     from promptreg.lint.cache import LintCache
+    from promptreg.render.tokens import TokenCounter
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +55,11 @@ class Linter:
         settings: Settings,
         selection: Selection | None = None,
         base: Baseline | None = None,
+        tokens: TokenCounter | None = None,
     ) -> None:
         self.settings = settings
         self.base = base
+        self.tokens = tokens
         lint = settings.lint
         self.selection = selection or Selection.build(lint.select, lint.ignore, lint.extend_select)
         self._checks = [
@@ -94,6 +97,7 @@ class Linter:
                 settings=self.settings,
                 expected_id=prompt_id_for(path, self.settings.registry_dir),
                 base=self.base,
+                tokens=self.tokens,
             )
             for rule in self._checks:
                 assert rule.check is not None

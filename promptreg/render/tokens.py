@@ -69,60 +69,70 @@ def encoding(name: str) -> tiktoken.Encoding:
 
 @functools.lru_cache(maxsize=8192)
 def count_tokens(text: str, encoding: str) -> int:
-    """Tokens in `text` under the named encoding, cached per (text, encoding).
+    """Tokens in `text` under the named encoding, memoised per (text, encoding).
 
     Special-token markers such as `<|endoftext|>` count as the ordinary text they are,
-    which is how a chat API treats them inside a message. With a count store open
-    (`open_count_store`), a count known from an earlier run needs no encoding at all.
+    which is how a chat API treats them inside a message.
     """
-    if _STORE is not None:
-        key = _store_key(text, encoding)
-        known = _STORE.get(key)
-        if isinstance(known, int):
-            return known
-        counted = len(_get(encoding).encode_ordinary(text))
-        _STORE[key] = counted
-        return counted
     return len(_get(encoding).encode_ordinary(text))
 
 
-_STORE: dict[str, int] | None = None
-_STORE_PATH: Path | None = None
-_STORE_SIZE = 0
+class TokenCounter:
+    """Counts tokens, remembering counts across runs in an optional JSON store.
+
+    Loading an encoding costs ~0.4 s, and a pre-commit run usually re-lints a file whose
+    message text did not change, so a count known from an earlier run needs no encoding
+    at all. The caller owns the counter (a lint session, the TUI) and calls `save()`;
+    a store that cannot be read starts empty, one that cannot be written is skipped,
+    since it is only a cache. Entries are keyed by a digest of the encoding and the text,
+    so a forged entry can only ever answer for the exact text it names.
+    """
+
+    def __init__(self, store: Path | None = None) -> None:
+        self.store = store
+        self._counts: dict[str, int] = {}
+        if store is not None:
+            try:
+                loaded = json.loads(store.read_text(encoding="utf-8"))
+                if isinstance(loaded, dict):
+                    self._counts = {
+                        k: v
+                        for k, v in loaded.items()
+                        if isinstance(k, str) and type(v) is int and v >= 0
+                    }
+            except (OSError, ValueError):
+                pass
+        self._known = len(self._counts)
+        self._lock = threading.Lock()
+
+    def count(self, text: str, encoding: str) -> int:
+        if self.store is None:
+            return count_tokens(text, encoding)
+        key = _store_key(text, encoding)
+        known = self._counts.get(key)
+        if known is not None:
+            return known
+        counted = count_tokens(text, encoding)
+        with self._lock:
+            self._counts[key] = counted
+        return counted
+
+    def save(self) -> None:
+        """Write new counts back, atomically; nothing when nothing was added."""
+        if self.store is None or len(self._counts) == self._known:
+            return
+        from promptreg.core.fs import atomic_write
+
+        try:
+            self.store.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.store, json.dumps(self._counts, separators=(",", ":")))
+        except OSError:
+            return
+        self._known = len(self._counts)
 
 
 def _store_key(text: str, encoding: str) -> str:
     return hashlib.sha256(f"{encoding}\0{text}".encode()).hexdigest()[:32]
-
-
-def open_count_store(path: Path) -> None:
-    """Remember counts across runs in `path` (JSON): loading an encoding costs ~0.4 s,
-    and a pre-commit run usually re-lints a file whose message text did not change."""
-    global _STORE, _STORE_PATH, _STORE_SIZE
-    try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-        store = {k: v for k, v in loaded.items() if isinstance(v, int)}
-    except (OSError, ValueError, AttributeError):
-        store = {}
-    _STORE, _STORE_PATH, _STORE_SIZE = store, path, len(store)
-    count_tokens.cache_clear()
-
-
-def close_count_store() -> None:
-    """Write new counts back (atomically) and stop using the store; a store that cannot
-    be written is skipped, since it is only a cache."""
-    global _STORE, _STORE_PATH
-    store, path = _STORE, _STORE_PATH
-    _STORE = _STORE_PATH = None
-    if store is None or path is None or len(store) == _STORE_SIZE:
-        return
-    from promptreg.core.fs import atomic_write
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, json.dumps(store, separators=(",", ":")))
-    except OSError:
-        return
 
 
 _get = encoding  # count_tokens' parameter shadows the function's name

@@ -18,7 +18,6 @@ from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
 from promptreg.render.templating import TemplateProblemError, analyse
-from promptreg.render.tokens import count_tokens
 
 if TYPE_CHECKING:
     from promptreg.core.config import ModelInfo
@@ -82,7 +81,7 @@ def _prompt_size(ctx: FileContext, limit: int) -> _Size | None:
     upper = sum(len(text.encode("utf-8")) for text in texts)
     if upper + variables + framing <= limit:
         return None
-    counted = sum(count_tokens(text, model.encoding) for text in texts)
+    counted = sum(ctx.count_tokens(text, model.encoding) for text in texts)
     return _Size(counted, variables, framing)
 
 
@@ -166,7 +165,7 @@ def check_eval_values(ctx: FileContext) -> Iterator[Hit]:
             model = _model(ctx)
             if model is None:
                 return
-            tokens = count_tokens(text, model.encoding)
+            tokens = ctx.count_tokens(text, model.encoding)
             if tokens > variable.max_tokens:
                 yield ctx.hit(
                     f"eval {case.name!r} passes {name!r} as {tokens:,} tokens, over the "
