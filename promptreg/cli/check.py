@@ -210,7 +210,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _shown(path: Path) -> Path:
     """Relative to the working directory when below it, as pre-commit users read paths."""
-    from promptreg.report.sarif import relative_path
+    from promptreg.core.paths import relative_path
 
     return Path(relative_path(path, Path.cwd()))
 

@@ -1,18 +1,30 @@
 """Reporters turn a LintResult into text for people or machines; they only read it.
 
 REPORTERS maps each format to its reporter function. A run uses one format, so each
-reporter module is imported when its format is first asked for, not on every run.
+reporter module is imported when its format is first asked for, not on every run; and
+this module imports no reporter and not the linter, so that `--format` choices and
+the table of report/table.py cost nothing to reach.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from importlib import import_module
-from typing import TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
-from promptreg.lint.runner import LintResult
+if TYPE_CHECKING:
+    from promptreg.lint.runner import LintResult
 
-Reporter = Callable[[LintResult, TextIO, bool], None]
+
+class Reporter(Protocol):
+    """What every REPORTERS entry is: write `result` to `stream`, in colour if `color`.
+
+    A reporter only reads the result and only writes to the stream it is given
+    (tests/report/test_reporters.py checks every entry against this).
+    """
+
+    def __call__(self, result: LintResult, stream: TextIO, color: bool) -> None: ...
+
 
 _MODULES: dict[str, str] = {
     "text": "promptreg.report.text",

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from promptreg.core.paths import relative_path
 from promptreg.lint.finding import Finding
 from promptreg.lint.runner import LintResult
-from promptreg.report.sarif import relative_path
 from promptreg.report.text import summary
 
 COMMANDS: dict[str, str] = {"error": "error", "warning": "warning", "info": "notice"}

@@ -13,9 +13,9 @@ import hashlib
 import json
 from typing import Any, TextIO
 
+from promptreg.core.paths import relative_path
 from promptreg.lint.finding import Finding
 from promptreg.lint.runner import LintResult
-from promptreg.report.sarif import relative_path
 
 SEVERITIES: dict[str, str] = {"error": "major", "warning": "minor", "info": "info"}
 """promptreg severity → Code Climate severity."""

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from promptreg.core.about import VERSION as __version__
 from promptreg.core.location import Position
+from promptreg.core.paths import relative_path
 from promptreg.lint.catalogue import RULES
 from promptreg.lint.docs import render_markdown
 from promptreg.lint.finding import Finding, Fix
@@ -31,22 +32,6 @@ SRCROOT = "%SRCROOT%"
 
 LEVELS: dict[str, str] = {"error": "error", "warning": "warning", "info": "note"}
 """promptreg severity → SARIF level."""
-
-
-def relative_path(path: Path, cwd: Path | None = None) -> str:
-    """`path` relative to `cwd` (default: the working directory) in POSIX form when it
-    lies below it; otherwise absolute, in POSIX form. A relative path with the default
-    `cwd` is relative to it already and is returned as given."""
-    if cwd is None and not path.is_absolute():
-        return path.as_posix()
-    base = cwd if cwd is not None else Path.cwd()
-    absolute = path.absolute()
-    for candidate, root in ((absolute, base.absolute()), (absolute.resolve(), base.resolve())):
-        try:
-            return candidate.relative_to(root).as_posix()
-        except ValueError:
-            continue
-    return absolute.as_posix()
 
 
 def help_uri(rule: Rule) -> str:

@@ -32,8 +32,8 @@ from promptreg.report import REPORTERS
 from promptreg.report.github import escape_data, escape_property
 from promptreg.report.github import report as github_report
 from promptreg.report.gitlab import report as gitlab_report
-from promptreg.report.sarif import relative_path, to_sarif
 from promptreg.report.sarif import report as sarif_report
+from promptreg.report.sarif import to_sarif
 from promptreg.report.statistics import report_statistics, statistics
 
 REPO = Path(__file__).resolve().parents[2]
@@ -319,14 +319,6 @@ def test_sarif_uris_are_percent_encoded(lint: Lint, sarif_validator: Draft4Valid
     results = sarif_of(result, sarif_validator)["runs"][0]["results"]
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
     assert uris == {"prompts/my%20prompt.prompt.yaml"}
-
-
-def test_relative_path(tmp_path: Path) -> None:
-    assert relative_path(Path("prompts") / "a.prompt.yaml") == "prompts/a.prompt.yaml"
-    assert relative_path(Path("..") / "a.prompt.yaml") == "../a.prompt.yaml"
-    assert relative_path(tmp_path / "a" / "b.prompt.yaml", cwd=tmp_path) == "a/b.prompt.yaml"
-    outside = tmp_path / "b.prompt.yaml"
-    assert relative_path(outside, cwd=tmp_path / "a") == outside.as_posix()
 
 
 # --- GitHub Actions ------------------------------------------------------------------
