@@ -8,9 +8,9 @@ import sys
 from typing import Any
 
 from promptreg.cli.common import HelpFormatter, add_config_option, example, settings_from
-from promptreg.cli.listing import table
 from promptreg.core.errors import EXIT_OK
 from promptreg.git.history import Revision, history
+from promptreg.report.table import table
 
 
 def add_parser(subparsers: Any, name: str, summary: str) -> None:

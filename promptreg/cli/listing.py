@@ -9,7 +9,9 @@ from typing import Any
 
 from promptreg.cli.common import HelpFormatter, add_config_option, example, registry_from
 from promptreg.core.errors import EXIT_OK
-from promptreg.core.model import STATUSES, PromptSpec
+from promptreg.core.model import STATUSES
+from promptreg.core.summary import summary_json
+from promptreg.report.prompt import prompts_table
 from promptreg.sdk.registry import matching
 
 
@@ -39,32 +41,6 @@ def add_parser(subparsers: Any, name: str, summary: str) -> None:
     add_config_option(parser)
 
 
-def summary_json(spec: PromptSpec) -> dict[str, Any]:
-    return {
-        "id": spec.id,
-        "version": spec.version,
-        "title": spec.title,
-        "tier": spec.tier,
-        "status": spec.status,
-        "owner": spec.owner,
-        "tags": list(spec.tags),
-        "model": spec.model.name,
-        "content_hash": spec.content_hash,
-        "path": spec.path.as_posix() if spec.path else None,
-    }
-
-
-def table(rows: list[list[str]], headers: list[str]) -> str:
-    widths = [
-        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
-    ]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
-
-    return "\n".join([line(headers), *(line(r) for r in rows)])
-
-
 def run(args: argparse.Namespace) -> int:
     registry = registry_from(args)
     total = sum(1 for _ in registry.paths())
@@ -75,8 +51,7 @@ def run(args: argparse.Namespace) -> int:
         json.dump([summary_json(s) for s in specs], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        rows = [[s.id, s.version, str(s.tier), s.status, s.owner, s.title] for s in specs]
-        sys.stdout.write(table(rows, ["ID", "VERSION", "TIER", "STATUS", "OWNER", "TITLE"]) + "\n")
+        sys.stdout.write(prompts_table(specs) + "\n")
         sys.stderr.write(f"{len(specs)} of {total} prompts\n")
     if loaded < total:
         sys.stderr.write(

@@ -18,11 +18,11 @@ from urllib.parse import quote
 from promptreg.core.about import VERSION as __version__
 from promptreg.core.location import Position
 from promptreg.core.paths import relative_path
-from promptreg.lint.catalogue import RULES
 from promptreg.lint.docs import render_markdown
 from promptreg.lint.finding import Finding, Fix
 from promptreg.lint.rule import FAMILIES, Rule
 from promptreg.lint.runner import LintResult
+from promptreg.report.rules import catalogue
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -114,7 +114,7 @@ def _result(finding: Finding, rule_index: dict[str, int], cwd: Path) -> dict[str
 def to_sarif(result: LintResult, cwd: Path | None = None) -> dict[str, Any]:
     """The SARIF log as a JSON-ready dict; `cwd` defaults to the working directory."""
     base = cwd if cwd is not None else Path.cwd()
-    rules = sorted(RULES.values(), key=lambda rule: rule.code)
+    rules = catalogue()
     rule_index = {rule.code: index for index, rule in enumerate(rules)}
     run: dict[str, Any] = {
         "tool": {

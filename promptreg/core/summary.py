@@ -1,0 +1,40 @@
+"""A prompt as JSON for tools: the entry `promptreg list` prints, and what `show` adds.
+
+The shape is a contract with scripts that read it (fields are added, never renamed), so
+it is built in one place over the model, whatever command or view prints it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from promptreg.core.model import PromptSpec
+
+
+def summary_json(spec: PromptSpec) -> dict[str, Any]:
+    return {
+        "id": spec.id,
+        "version": spec.version,
+        "title": spec.title,
+        "tier": spec.tier,
+        "status": spec.status,
+        "owner": spec.owner,
+        "tags": list(spec.tags),
+        "model": spec.model.name,
+        "content_hash": spec.content_hash,
+        "path": spec.path.as_posix() if spec.path else None,
+    }
+
+
+def details_json(spec: PromptSpec, refusal: str | None) -> dict[str, Any]:
+    """The summary, whether the SDK serves the prompt, and the file's data.
+
+    `refusal` is governance's answer (`serving_refusal`), passed in so that the shape
+    stays next to the model and a caller showing both forms asks once.
+    """
+    return {
+        **summary_json(spec),
+        "served": refusal is None,
+        "refusal": refusal,
+        "data": dict(spec.data),
+    }

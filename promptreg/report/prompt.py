@@ -1,0 +1,56 @@
+"""Prompts as people read them: the table of `promptreg list`, the page of `show`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from promptreg.core.model import PromptSpec
+from promptreg.report.table import table
+
+LIST_HEADERS = ["ID", "VERSION", "TIER", "STATUS", "OWNER", "TITLE"]
+
+
+def prompts_table(specs: Sequence[PromptSpec]) -> str:
+    """One row per prompt, in the given order (no trailing newline)."""
+    rows = [[s.id, s.version, str(s.tier), s.status, s.owner, s.title] for s in specs]
+    return table(rows, LIST_HEADERS)
+
+
+def prompt_text(spec: PromptSpec, refusal: str | None) -> str:
+    """Metadata, variables, messages and approvals; `refusal` is why the SDK would not
+    serve it (None when it would). No trailing newline."""
+    out = [
+        f"{spec.id} {spec.version}  —  {spec.title}",
+        f"  {spec.description.strip()}",
+        "",
+        f"  tier {spec.tier} · {spec.status} · owner {spec.owner} · model {spec.model.name}",
+        f"  tags: {', '.join(spec.tags) or '-'}",
+        f"  content hash: {spec.content_hash}",
+        f"  served by the SDK: {'yes' if refusal is None else 'no, ' + refusal}",
+    ]
+    if spec.variables:
+        out += ["", "variables:"]
+        for var in spec.variables.values():
+            flags = [
+                var.type,
+                "required" if var.required else "optional",
+                "trusted" if var.trusted else "untrusted",
+            ]
+            if var.enum is not None:
+                flags.append("one of " + "|".join(str(v) for v in var.enum))
+            if var.has_default:
+                flags.append(f"default {var.default!r}")
+            if var.max_tokens:
+                flags.append(f"≤{var.max_tokens} tokens")
+            out.append(f"  {var.name} ({', '.join(flags)}): {var.description.strip()}")
+    for index, message in enumerate(spec.messages, 1):
+        out += ["", f"message {index} [{message.role}]:"]
+        out += [f"  | {line}" for line in message.content.rstrip("\n").split("\n")]
+    if spec.approvals:
+        out += ["", "approvals:"]
+        out += [
+            f"  {a.reviewer} ({a.group}) on {a.date}"
+            + ("" if a.content_hash == spec.content_hash else "  [stale]")
+            for a in spec.approvals
+        ]
+    return "\n".join(out)
