@@ -27,25 +27,42 @@ def marker(detection: Detection) -> str:
 def redact(text: str, *, allowed_email_domains: Iterable[str] = ()) -> str:
     """`text` with every secret and every personal-data item replaced by a marker.
 
-    Detections that overlap (an IBAN that also looks random) are replaced by one
-    marker. E-mail addresses in `allowed_email_domains` and the reserved documentation
-    domains are kept, as the linter allows them.
+    Every copy of a detected value goes, also where the detectors would not report it
+    on its own, and the result is scanned again until nothing is found: removing one
+    value can uncover another (a URL's port no longer runs into the card number after
+    it), and what is kept must not give a value away. This ends: markers hold nothing
+    a detector reports, so each pass removes some of the original text. Detections
+    that overlap (an IBAN that also looks random) become one marker. E-mail addresses
+    in `allowed_email_domains` and the reserved documentation domains are kept, as
+    the linter allows them.
     """
-    found = sorted(
-        (*find_secrets(text), *find_personal(text, allowed_email_domains)),
-        key=lambda detection: detection.start,
-    )
-    spans: list[tuple[int, int, Detection]] = []
-    for detection in found:
-        if spans and detection.start < spans[-1][1]:
-            start, end, first = spans[-1]
-            spans[-1] = (start, max(end, detection.end), first)
+    allowed = tuple(allowed_email_domains)
+    while True:
+        found = [*find_secrets(text), *find_personal(text, allowed)]
+        if not found:
+            return text
+        text = _replace(text, found)
+
+
+def _replace(text: str, found: list[Detection]) -> str:
+    spans = [(d.start, d.end, d) for d in found]
+    for value, detection in {text[d.start : d.end]: d for d in found}.items():
+        at = text.find(value)
+        while at >= 0:
+            spans.append((at, at + len(value), detection))
+            at = text.find(value, at + len(value))
+    spans.sort(key=lambda span: span[0])
+    merged: list[tuple[int, int, Detection]] = []
+    for start, end, detection in spans:
+        if merged and start < merged[-1][1]:
+            first_start, first_end, first = merged[-1]
+            merged[-1] = (first_start, max(first_end, end), first)
         else:
-            spans.append((detection.start, detection.end, detection))
+            merged.append((start, end, detection))
     parts: list[str] = []
     position = 0
-    for start, end, first in spans:
-        parts += (text[position:start], marker(first))
+    for start, end, detection in merged:
+        parts += (text[position:start], marker(detection))
         position = end
     parts.append(text[position:])
     return "".join(parts)
