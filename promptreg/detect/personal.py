@@ -1,17 +1,17 @@
 """Personal data in plain strings (X101-X105): e-mail addresses, phone numbers, payment
 card numbers, US Social Security numbers and IBANs.
 
-Every kind with a checksum or a structure check (Luhn, mod-97, SSN ranges) is checked
-beyond its shape, so the detectors stay on the standard library. Kinds claim their text
-in a fixed order, e-mail addresses, then IBANs, then numbers (card, SSN, phone), so a
-run of digits inside an address or an IBAN is not reported again. One regex pass finds
-every card, SSN and phone candidate.
+A kind with a checksum or a structure (Luhn, mod-97, SSN ranges) is checked beyond its
+shape, which keeps look-alikes (order numbers, dates) out without a dependency. Kinds
+claim their text in a fixed order, e-mail addresses, then IBANs, then numbers (card,
+SSN, phone), so a run of digits inside an address or an IBAN is not reported again.
+One regex pass finds every card, SSN and phone candidate.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from promptreg.detect.detection import (
     ALNUM,
@@ -80,7 +80,7 @@ _IBAN_RE = re.compile(
 """Printed in groups of four with single spaces, or without spaces. Every branch has
 one way to split its input, so a near miss fails in linear time."""
 
-IBAN_LENGTHS: dict[str, int] = {
+IBAN_LENGTHS: Mapping[str, int] = {
     "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22,
     "BH": 22, "BI": 27, "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24,
     "DE": 22, "DJ": 27, "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18,
@@ -226,7 +226,7 @@ def _number_kind(source: str, start: int, candidate: str, before: str) -> str | 
     return None
 
 
-_DESCRIPTIONS = {
+_DESCRIPTIONS: Mapping[str, str] = {
     "iban": "IBAN {!r} (valid checksum)",
     "card": "payment card number {!r} (passes the Luhn check)",
     "ssn": "US Social Security number {!r}",
