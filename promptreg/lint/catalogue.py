@@ -6,8 +6,10 @@ from promptreg.core.errors import UsageError
 from promptreg.core.suggest import closest
 from promptreg.lint.rule import Rule
 from promptreg.lint.rules import (
+    content_policy,
     file,
     governance,
+    personal_data,
     provenance,
     quality,
     registry,
@@ -26,6 +28,8 @@ _FAMILY_MODULES = (
     provenance,
     versions,
     security,
+    personal_data,
+    content_policy,
     tokens,
     quality,
     registry,

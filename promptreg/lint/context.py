@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,8 @@ class FileContext:
     """The registry at the base revision (`--base`), for the V rules; None without one."""
     tokens: TokenCounter | None = None
     """The session's token counter (with its store of earlier counts); None counts afresh."""
+    memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
+    """Results several rules share for this file (the X rules' one scan of its strings)."""
 
     def count_tokens(self, text: str, encoding: str) -> int:
         if self.tokens is not None:

@@ -14,25 +14,19 @@ from pathlib import Path
 import pytest
 
 from promptreg.core.config import load_config
+from promptreg.core.loader import load_prompt
 from promptreg.core.yamlio import parse
+from promptreg.detect.detection import SEPARATOR, Detection
+from promptreg.detect.domains import domain_allowed
+from promptreg.detect.entropy import high_entropy, scan_entropy
+from promptreg.detect.links import scan_links, url_host
+from promptreg.detect.personal import card_number, iban_valid, luhn_valid, scan_personal, ssn_valid
+from promptreg.detect.secrets import scan_secrets
 from promptreg.lint.catalogue import RULES
-from promptreg.lint.rules import security
-from promptreg.lint.rules.security import (
-    Corpus,
-    card_number,
-    domain_allowed,
-    high_entropy,
-    iban_valid,
-    locate,
-    luhn_valid,
-    phrase_regex,
-    scan_entropy,
-    scan_links,
-    scan_personal,
-    scan_secrets,
-    ssn_valid,
-    url_host,
-)
+from promptreg.lint.context import FileContext
+from promptreg.lint.rules import content_policy, personal_data, security
+from promptreg.lint.rules.content_policy import phrase_regex
+from promptreg.lint.rules.strings import Corpus, shared
 from promptreg.lint.runner import Linter
 from promptreg.lint.select import Selection
 
@@ -45,7 +39,7 @@ def _corpus(*texts: str) -> Corpus:
     for text in texts:
         starts.append(offset)
         offset += len(text) + 1
-    return Corpus(security.SEPARATOR.join(texts), starts, [((i,), t) for i, t in enumerate(texts)])
+    return Corpus(SEPARATOR.join(texts), starts, [((i,), t) for i, t in enumerate(texts)])
 
 
 def _secrets(text: str) -> list[tuple[str, str]]:
@@ -53,7 +47,8 @@ def _secrets(text: str) -> list[tuple[str, str]]:
 
 
 def _personal(*texts: str) -> list[tuple[str, str]]:
-    return [(m.kind, m.text) for m in scan_personal(_corpus(*texts))]
+    text = _corpus(*texts).text
+    return [(kind, text[start:end]) for kind, start, end in scan_personal(text)]
 
 
 # --- X001 -------------------------------------------------------------------------------
@@ -314,20 +309,35 @@ def test_checksums() -> None:
     assert not ssn_valid("900", "45", "6789")
 
 
+def _context(source: str) -> FileContext:
+    """A FileContext for a prompt file written in the test, linted with the fixtures'
+    settings."""
+    path = Path("x.prompt.yaml")
+    result = load_prompt(path, source.encode())
+    assert result.spec is not None, result.problems
+    settings = load_config(FIXTURES / "promptreg.yaml")
+    return FileContext(path, result.document, result.spec, settings, expected_id=None)
+
+
+PROMPT = (FIXTURES / "X101" / "good.prompt.yaml").read_text(encoding="utf-8")
+
+
 def test_approvals_are_not_personal_data() -> None:
-    document = parse(
-        "approvals:\n  - reviewer: dana@acme.io\ndescription: ask dana@acme.io\n",
-        Path("x.prompt.yaml"),
+    ctx = _context(
+        PROMPT.replace("description: >-\n", "description: >-\n  Ask dana@acme-legal.co.uk.\n")
     )
-    matches = security._scan_personal_group(document)
-    assert [(m.path, m.text) for m in matches] == [(("description",), "dana@acme.io")]
+    assert ctx.document.value["approvals"][0]["reviewer"] == "dana@acme-legal.co.uk"
+    matches = shared(ctx, personal_data._scan_personal)
+    assert [(m.path, m.text) for m in matches] == [(("description",), "dana@acme-legal.co.uk")]
 
 
 def test_matches_never_cross_from_one_string_into_the_next() -> None:
     found = _personal("call 020 3318", "4455 now", "4111 1111", "1111 1111")
     assert found == []
     corpus = _corpus("first", "id AKIAIOSFODNN7EXAMPLE")
-    kinds = [(corpus.match(k, s, e).path, k) for k, s, e, _, _ in scan_secrets(corpus.text)]
+    kinds = [
+        (corpus.place(Detection(k, s, e, k)).path, k) for k, s, e, _, _ in scan_secrets(corpus.text)
+    ]
     assert kinds == [((1,), "AWS access key ID")]
 
 
@@ -348,7 +358,7 @@ def test_links() -> None:
         "See https://help.acme.io/refunds), http://203.0.113.7/faq and www.Acme-Shop.com.",
         "mailto:a@acme.io ftp://files.acme.io/x https://{{ region }}.example.com/ file:///etc",
     )
-    assert [m.detail for m in scan_links(corpus)] == [
+    assert [host for *_, host in scan_links(corpus.text)] == [
         "help.acme.io",
         "203.0.113.7",
         "files.acme.io",
@@ -381,15 +391,14 @@ def test_locate_points_at_the_match(key: str, line: int, column: int) -> None:
     document = parse(SOURCE, Path("x.yaml"))
     value = document.value[key]
     start = value.index("AKIA")
-    span = locate(document, (key,), value, start, start + 20)
+    span = document.locate((key,), start, start + 20)
     assert (span.line, span.column) == (line, column)
     assert span.end.column == column + 20
 
 
 def test_locate_in_a_flow_mapping() -> None:
     document = parse(SOURCE, Path("x.yaml"))
-    value = document.value["flow"]["text"]
-    span = locate(document, ("flow", "text"), value, 2, 22)
+    span = document.locate(("flow", "text"), 2, 22)
     assert (span.line, span.column) == (9, 17)
 
 
@@ -410,9 +419,10 @@ def test_messages_never_show_more_than_four_characters(path: Path) -> None:
 
 
 def test_every_x_rule_is_in_the_catalogue_with_its_options() -> None:
+    x_rules = (*security.RULES, *personal_data.RULES, *content_policy.RULES)
     codes = sorted(code for code in RULES if code.startswith("X"))
-    assert codes == [rule.code for rule in security.RULES]
-    for rule in security.RULES:
+    assert codes == [rule.code for rule in x_rules]
+    for rule in x_rules:
         for option in rule.options:
             assert f"lint.{option}" in rule.doc.options
 
@@ -424,14 +434,15 @@ def test_the_embedded_registry_has_no_security_findings() -> None:
     assert [f"{f.path.name}:{f.span.line} {f.code}" for f in result.findings] == []
 
 
-def test_one_scan_per_document_and_group() -> None:
-    first = parse("a: mail jane@acme.io\n", Path("a.yaml"))
-    second = parse("a: mail joe@acme.io\n", Path("b.yaml"))
-    assert security._scan_personal_group(first)[0].text == "jane@acme.io"
-    personal = security._cached("personal", first, security._scan_personal_group)
-    assert security._cached("personal", first, security._scan_personal_group) is personal
-    again = security._cached("personal", second, security._scan_personal_group)
+def test_one_scan_per_file_and_group() -> None:
+    first = _context(PROMPT.replace("alex@example.com", "jane@acme.io"))
+    second = _context(PROMPT.replace("alex@example.com", "joe@acme.io"))
+    personal = shared(first, personal_data._scan_personal)
+    assert [m.text for m in personal] == ["jane@acme.io"]
+    assert shared(first, personal_data._scan_personal) is personal
+    again = shared(second, personal_data._scan_personal)
     assert [m.text for m in again] == ["joe@acme.io"]
+    assert shared(first, personal_data._scan_personal) is personal
 
 
 # --- crafted input ----------------------------------------------------------------------
@@ -455,10 +466,9 @@ CRAFTED = {
 def test_crafted_input_is_scanned_in_linear_time(text: str) -> None:
     """Prompt files come from pull requests. Each of these took 15 to 100 seconds while a
     pattern could backtrack or rescan a run; linear scans take well under a second."""
-    corpus = _corpus(text)
     start = time.perf_counter()
     list(scan_secrets(text))
     list(scan_entropy(text, []))
-    list(scan_personal(corpus))
-    list(scan_links(corpus))
+    list(scan_personal(text))
+    list(scan_links(text))
     assert time.perf_counter() - start < 5

@@ -113,8 +113,7 @@ def check_trailing_whitespace(ctx: FileContext) -> Iterator[Hit]:
                             "",
                         )
                     )
-        template_line = message.content.count("\n", 0, match.start()) + 1
-        line = ctx.document.text_line(_content(ctx, index), template_line)
+        line = ctx.document.offset_line(_content(ctx, index), match.start())
         yield Hit(
             f"message {index + 1} has trailing whitespace (invisible, and it changes the "
             "content hash); remove it",
@@ -127,11 +126,10 @@ def check_tabs(ctx: FileContext) -> Iterator[Hit]:
     for index, message in enumerate(ctx.spec.messages):
         offset = message.content.find("\t")
         if offset >= 0:
-            template_line = message.content.count("\n", 0, offset) + 1
             yield Hit(
                 f"message {index + 1} contains a tab; tabs render differently everywhere "
                 "and are easy to miss in review: use spaces",
-                Span.at(ctx.document.text_line(_content(ctx, index), template_line)),
+                Span.at(ctx.document.offset_line(_content(ctx, index), offset)),
             )
 
 
@@ -186,11 +184,10 @@ def check_vague_instructions(ctx: FileContext) -> Iterator[Hit]:
             continue
         match = VAGUE_RE.search(message.content)
         if match:
-            template_line = message.content.count("\n", 0, match.start()) + 1
             yield Hit(
                 f"vague instruction {match.group(0)!r}: say exactly what to do, so reviewers "
                 "and evals can check it",
-                Span.at(ctx.document.text_line(_content(ctx, index), template_line)),
+                Span.at(ctx.document.offset_line(_content(ctx, index), match.start())),
             )
 
 

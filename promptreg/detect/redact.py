@@ -1,0 +1,68 @@
+"""Text that is kept (eval records, audit logs) without the secrets and personal data
+in it.
+
+Links are not redacted: they are neither secret nor personal, and a record of what a
+model answered is worth less without them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from promptreg.detect.detection import Detection
+from promptreg.detect.personal import PERSONAL_KINDS, find_personal
+from promptreg.detect.secrets import find_secrets
+
+
+def marker(detection: Detection) -> str:
+    """What replaces a detected value: its category, never a character of the value.
+
+    Secrets are all "secret": a record need not say which provider's key leaked. The
+    marker starts with "[", which the `password=` detector takes for a placeholder, and
+    holds no digits, so redacted text scans clean.
+    """
+    return f"[redacted {detection.kind if detection.kind in PERSONAL_KINDS else 'secret'}]"
+
+
+def redact(text: str, *, allowed_email_domains: Iterable[str] = ()) -> str:
+    """`text` with every secret and every personal-data item replaced by a marker.
+
+    Every copy of a detected value goes, also where the detectors would not report it
+    on its own, and the result is scanned again until nothing is found: removing one
+    value can uncover another (a URL's port no longer runs into the card number after
+    it), and what is kept must not give a value away. This ends: markers hold nothing
+    a detector reports, so each pass removes some of the original text. Detections
+    that overlap (an IBAN that also looks random) become one marker. E-mail addresses
+    in `allowed_email_domains` and the reserved documentation domains are kept, as
+    the linter allows them.
+    """
+    allowed = tuple(allowed_email_domains)
+    while True:
+        found = [*find_secrets(text), *find_personal(text, allowed)]
+        if not found:
+            return text
+        text = _replace(text, found)
+
+
+def _replace(text: str, found: list[Detection]) -> str:
+    spans = [(d.start, d.end, d) for d in found]
+    for value, detection in {text[d.start : d.end]: d for d in found}.items():
+        at = text.find(value)
+        while at >= 0:
+            spans.append((at, at + len(value), detection))
+            at = text.find(value, at + len(value))
+    spans.sort(key=lambda span: span[0])
+    merged: list[tuple[int, int, Detection]] = []
+    for start, end, detection in spans:
+        if merged and start < merged[-1][1]:
+            first_start, first_end, first = merged[-1]
+            merged[-1] = (first_start, max(first_end, end), first)
+        else:
+            merged.append((start, end, detection))
+    parts: list[str] = []
+    position = 0
+    for start, end, detection in merged:
+        parts += (text[position:start], marker(detection))
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
