@@ -11,6 +11,9 @@ version of it), then times, as wall time of a fresh process:
 4. one `git show COMMIT:PATH` per commit, the way a naive tool reads the versions (run
    once: it is the cost promptreg avoids by batching blobs through `git cat-file`).
 
+It also counts the git processes one `history()` call starts in process (git is asked
+a bounded number of times, however many commits there are).
+
 Target: `promptreg history` under 1 s with 500 commits, cold and warm.
 
     .venv/bin/python benchmarks/history_speed.py [--commits 500] [--runs 5]
@@ -27,6 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 PROMPT = "support/summarize-ticket"
@@ -92,6 +96,28 @@ def wall(cmd: list[str], repo: Path, env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
+def git_calls(repo: Path) -> int:
+    """git processes started by one `history()` call, counted where they all start."""
+    from promptreg.core.config import load_config
+    from promptreg.git import gitio
+    from promptreg.git.history import history
+
+    calls = 0
+    real = gitio.git
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return real(*args, **kwargs)
+
+    gitio.git = counting
+    try:
+        history(load_config(repo / "promptreg.yaml"), PROMPT)
+    finally:
+        gitio.git = real
+    return calls
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -135,6 +161,7 @@ def main() -> int:
                 capture_output=True,
             )
         naive = time.perf_counter() - started
+        processes = git_calls(repo)
 
     print(f"repository: {args.commits} commits of one prompt, built in {built:.2f} s")
     print(f"median wall time of {args.runs} runs, fresh process each:")
@@ -142,6 +169,7 @@ def main() -> int:
         print(f"  {name:38} {seconds * 1000:8.1f} ms")
     print("once, for comparison:")
     print(f"  {'one git show per commit (reads only)':38} {naive * 1000:8.1f} ms")
+    print(f"git processes per history() call: {processes}")
     for name in ("promptreg history (cold, --no-cache)", "promptreg history (warm cache)"):
         figure = medians[name]
         verdict = "OK" if figure < TARGET_S else "MISSED"

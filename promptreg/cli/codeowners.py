@@ -56,31 +56,26 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+_STALE = {
+    "missing": "does not exist",
+    "no-block": "has no promptreg block",
+    "stale": "has an out-of-date promptreg block",
+}
+
+
 def run(args: argparse.Namespace) -> int:
-    from promptreg.core.fs import atomic_write
     from promptreg.governance import codeowners  # reads every prompt: only for this command
 
-    settings = settings_from(args)
-    root = codeowners.project_root(settings)
-    path: Path = args.path if args.path is not None else codeowners.default_path(root)
-    path = path.absolute()
-    old = codeowners.read_text(path)
-    new = codeowners.updated_text(old, settings, root, path)
-    name = _shown(path)
-    if old == new:
+    update = codeowners.plan_codeowners(settings_from(args), args.path)
+    name = _shown(update.path)
+    if update.state == "current":
         sys.stderr.write(f"{name}: the promptreg block is up to date\n")
         return EXIT_OK
     if args.check:
-        sys.stdout.write(codeowners.unified_diff(old, new, name))
-        if not path.exists():
-            what = "does not exist"
-        elif codeowners.find_block(old, path, codeowners.markers(settings, root)) is None:
-            what = "has no promptreg block"
-        else:
-            what = "has an out-of-date promptreg block"
+        sys.stdout.write(codeowners.unified_diff(update.old, update.new, name))
+        what = _STALE[update.state]
         sys.stderr.write(f"{name} {what}; run `promptreg codeowners` and commit the result\n")
         return EXIT_FINDINGS
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, new)
-    sys.stderr.write(f"{name}: {'updated' if old else 'created'} the promptreg block\n")
+    codeowners.write_codeowners(update)
+    sys.stderr.write(f"{name}: {'updated' if update.old else 'created'} the promptreg block\n")
     return EXIT_OK

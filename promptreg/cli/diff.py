@@ -1,7 +1,7 @@
 """`promptreg diff`: two versions of a prompt, field by field, messages as unified diffs.
 
-The comparison itself is promptreg.core.diff's plain data (the TUI renders the same); this
-module only turns it into text or JSON.
+The comparison itself is promptreg.git.history.compare_versions, plain data (the TUI
+renders the same); this module only turns it into text or JSON.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from promptreg.cli.common import (
     settings_from,
     use_color,
 )
-from promptreg.core.diff import PromptDiff, diff_specs
+from promptreg.core.diff import PromptDiff
 from promptreg.core.errors import EXIT_OK
-from promptreg.git.history import WORKING, resolve_version
+from promptreg.git.history import WORKING, compare_versions
 
 _WIDTH = 100
 _COLORS = {"+": "\x1b[32m", "-": "\x1b[31m", "@": "\x1b[36m"}
@@ -145,18 +145,11 @@ def _json_lines(value: Any) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = settings_from(args)
-    label_a, old = resolve_version(settings, args.id, args.a)
-    label_b, new = resolve_version(settings, args.id, args.b)
-    result = diff_specs(old, new)
+    found = compare_versions(settings_from(args), args.id, args.a, args.b)
     if args.format == "json":
-        payload = {
-            "a": {"ref": args.a, "label": label_a},
-            "b": {"ref": args.b, "label": label_b},
-            **result.to_json(),
-        }
-        json.dump(payload, sys.stdout, indent=2, ensure_ascii=False, default=str)
+        json.dump(found.to_json(), sys.stdout, indent=2, ensure_ascii=False, default=str)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(render_text(result, label_a, label_b, color=use_color()) + "\n")
+        text = render_text(found.diff, found.label_a, found.label_b, color=use_color())
+        sys.stdout.write(text + "\n")
     return EXIT_OK

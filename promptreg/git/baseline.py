@@ -1,7 +1,8 @@
 """The registry as it was at a base revision: what the V rules compare against.
 
 Loaded with a bounded number of git calls (rev-parse, one ls-tree, one cat-file batch),
-however many prompts the registry holds, and only when a V rule asks.
+however many prompts the registry holds, and only when a V rule asks. It reads through
+the run's Repository (`repo`), which the rules that read history share.
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ from pathlib import Path
 from promptreg.core.config import Settings
 from promptreg.core.loader import PROMPT_SUFFIX, load_prompt
 from promptreg.core.model import PromptSpec
-from promptreg.git.gitio import TreeEntry, cat_blobs, has_commits, ls_tree, repo_root, resolve
+from promptreg.git.gitio import TreeEntry, ls_tree, resolve
+from promptreg.git.repo import Repository
 
 
 class Baseline:
-    def __init__(self, settings: Settings, rev: str) -> None:
+    def __init__(self, settings: Settings, rev: str, repo: Repository | None = None) -> None:
         self.rev = rev
-        self.root = repo_root(settings.root)
-        if rev == "HEAD" and not has_commits(self.root):
+        self.repo = repo if repo is not None else Repository.find(settings.root)
+        self.root = self.repo.root
+        if rev == "HEAD" and not self.repo.head:
             # The first commit of a new repository: everything is new, nothing to compare.
             self.commit = ""
             self._entries: dict[str, TreeEntry] = {}
@@ -57,7 +60,7 @@ class Baseline:
             return None
         if relative not in self._specs:
             if self._contents is None:
-                self._contents = cat_blobs(self.root, [e.blob for e in self._entries.values()])
+                self._contents = self.repo.blobs(e.blob for e in self._entries.values())
             data = self._contents.get(self._entries[relative].blob)
             self._specs[relative] = (
                 load_prompt(self.root / relative, data).spec if data is not None else None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,11 +88,6 @@ def resolve(root: Path, rev: str) -> str:
     return process.stdout.decode().strip()
 
 
-def has_commits(root: Path) -> bool:
-    """False in a repository whose HEAD is unborn (before its first commit)."""
-    return git(["rev-parse", "--verify", "--quiet", "HEAD"], root, check=False).returncode == 0
-
-
 @dataclass(frozen=True, slots=True)
 class TreeEntry:
     path: str
@@ -131,7 +126,3 @@ def cat_blobs(root: Path, blobs: Sequence[str]) -> dict[str, bytes]:
         contents[blob] = out[start : start + size]
         position = start + size + 1
     return contents
-
-
-def iter_lines(data: bytes) -> Iterator[str]:
-    yield from data.decode("utf-8", "replace").splitlines()

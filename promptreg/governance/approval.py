@@ -21,6 +21,30 @@ class ApprovalIssue:
     approval_index: int | None = None
 
 
+def in_group(settings: Settings, reviewer: str, group: str) -> bool:
+    """Whether promptreg.yaml lists `reviewer` under `group`, spelled as listed.
+
+    The one membership test: `promptreg approve` choosing a group, the approval checks
+    of the SDK and the linter. Spelling is exact; `listed_spelling` maps a git identity
+    to the spelling first.
+    """
+    return reviewer in settings.reviewers.get(group, ())
+
+
+def groups_of(settings: Settings, reviewer: str) -> list[str]:
+    """Every group that lists `reviewer`, in promptreg.yaml's order."""
+    return [group for group in settings.reviewers if in_group(settings, reviewer, group)]
+
+
+def listed_spelling(settings: Settings, identity: str) -> str:
+    """The identity as promptreg.yaml spells it (e-mail case may differ in git config)."""
+    for members in settings.reviewers.values():
+        for member in members:
+            if member.casefold() == identity.casefold():
+                return member
+    return identity
+
+
 def approval_issues(spec: PromptSpec, settings: Settings) -> list[ApprovalIssue]:
     """Everything standing between this prompt and being served, in file order."""
     issues: list[ApprovalIssue] = []
@@ -61,13 +85,12 @@ def _approval_problem(
             f"the approval by {approval.reviewer} on {approval.date} is stale: it approved "
             f"{approval.content_hash[:15]}…, the content is now {spec.content_hash[:15]}…",
         )
-    members = settings.reviewers.get(approval.group)
-    if members is None:
+    if approval.group not in settings.reviewers:
         return (
             "group",
             f"group {approval.group!r} of {approval.reviewer} is not defined in promptreg.yaml",
         )
-    if approval.reviewer not in members:
+    if not in_group(settings, approval.reviewer, approval.group):
         return "member", f"{approval.reviewer} is not a member of group {approval.group!r}"
     if groups and approval.group not in groups:
         return (

@@ -18,9 +18,11 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from promptreg.core.config import CONFIG_NAME, Settings
 from promptreg.core.errors import UsageError
+from promptreg.core.fs import atomic_write
 from promptreg.core.location import Location, Span
 from promptreg.core.tree import prompt_files
 from promptreg.core.yamlio import read_document
@@ -229,3 +231,43 @@ def unified_diff(old: str, new: str, name: str) -> str:
             f"b/{name}",
         )
     )
+
+
+State = Literal["current", "missing", "no-block", "stale"]
+
+
+@dataclass(frozen=True, slots=True)
+class CodeownersUpdate:
+    """The CODEOWNERS file as it is and as `promptreg codeowners` would write it."""
+
+    path: Path
+    old: str
+    """The file's text now; "" when it does not exist."""
+    new: str
+    state: State
+    """current: nothing to write; missing: no file; no-block: a file without the block;
+    stale: a block that differs from the tiers and reviewers."""
+
+
+def plan_codeowners(settings: Settings, path: Path | None = None) -> CodeownersUpdate:
+    """What the file at `path` (default: the one the forge reads) should hold."""
+    root = project_root(settings)
+    path = (path if path is not None else default_path(root)).absolute()
+    old = read_text(path)
+    new = updated_text(old, settings, root, path)
+    state: State
+    if old == new:
+        state = "current"
+    elif not path.exists():
+        state = "missing"
+    elif find_block(old, path, markers(settings, root)) is None:
+        state = "no-block"
+    else:
+        state = "stale"
+    return CodeownersUpdate(path, old, new, state)
+
+
+def write_codeowners(update: CodeownersUpdate) -> None:
+    """Write the new text, atomically, creating the folder when needed."""
+    update.path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(update.path, update.new)

@@ -10,29 +10,27 @@ check before it records anything.
 
 "The commit that added the entry" is the newest commit whose version of the file holds
 an approval with that reviewer and content hash while none of its parents' versions
-does. Newest, not first: an entry that was removed and typed in again belongs to
-whoever typed it in again. Merge commits add an entry only when the merge result holds
-it and no parent does (an "evil merge"); a clean merge of a reviewer's branch leaves the
-reviewer's own commit as the one that added it.
+does (promptreg.governance.file_history). Newest, not first: an entry that was removed
+and typed in again belongs to whoever typed it in again. Merge commits add an entry
+only when the merge result holds it and no parent does (an "evil merge"); a clean merge
+of a reviewer's branch leaves the reviewer's own commit as the one that added it.
 
 Approvals that exist only in the working tree or the index are not checked: the commit
 that will add them does not exist yet. CI lints committed states, where every entry has
 a commit; `promptreg approve` says how to make that commit.
 
-Git is asked a bounded number of times per file, however long its history: one
-`git log --raw` listing each commit that touched the file with the file's blob before
-(in each parent) and after, one `git cat-file --batch` reading those blobs (and the
-file at HEAD), and, only when signatures are required, one `git log --no-walk` for the
-commits that added approvals. The repository of a directory and whether a clone is
-shallow are asked once per process.
+Git is asked a bounded number of times per file, however long its history: the file's
+log and blobs (file_history), and, only when signatures are required, one
+`git log --no-walk` for the commits that added approvals. Everything read is kept by
+the caller's Repository (promptreg.git.repo), so the four G rules asking about one file
+read its history once, and a new Repository sees new commits.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,29 +40,14 @@ from promptreg.core.hashing import content_hash
 from promptreg.core.model import PromptSpec
 from promptreg.core.tree import prompt_files
 from promptreg.core.yamlio import read_document
-from promptreg.git.gitio import GitError, cat_blobs, git, repo_root
-
-SHORT = 10
-"""Characters of a commit id shown to people."""
+from promptreg.git.gitio import GitError
+from promptreg.git.log import Commit
+from promptreg.git.repo import Repository
+from promptreg.governance.file_history import FileHistory, load_history
 
 DEFAULT_ALLOWED_SIGNERS = ".promptreg/allowed_signers"
 """Where the allowed-signers file is when promptreg.yaml does not say (the schema's default)."""
 
-_MARK = "\x01"
-_FORMAT = "%x01%H%x00%ae%x00%an"
-_NULL = "0" * 40
-_LOG_OPTIONS = (
-    "-c",
-    "log.showSignature=false",
-    "log",
-    f"--format={_FORMAT}",
-    "-z",
-    "--raw",
-    "--no-abbrev",
-    "--no-renames",
-    "--topo-order",
-    "--diff-merges=combined",
-)
 _SIGNATURE_WORDS = {
     "B": "a bad signature",
     "U": "a signature by a key that is not listed for anyone in {signers}",
@@ -74,236 +57,6 @@ _SIGNATURE_WORDS = {
     "E": "a signature git could not check (is ssh-keygen installed?)",
     "N": "no signature",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class FileCommit:
-    """A commit that touched the file: who wrote it, and the file's blob around it."""
-
-    id: str
-    author_email: str
-    author_name: str
-    parents: tuple[str, ...]
-    """The file's blob in each parent; "" where the parent did not have it."""
-    blob: str
-    """The file's blob after the commit; "" when the commit deleted it."""
-
-    @property
-    def short(self) -> str:
-        return self.id[:SHORT]
-
-    def describe(self) -> str:
-        return f"commit {self.short} by {self.author_name} <{self.author_email}>"
-
-    def authored_by(self, email: str) -> bool:
-        return self.author_email.casefold() == email.casefold()
-
-
-@dataclass(frozen=True, slots=True)
-class FileState:
-    """What provenance needs from one version of the file."""
-
-    content_hash: str | None = None
-    approvals: frozenset[tuple[str, str]] = frozenset()
-    """(reviewer in lower case, content_hash) of every approval entry."""
-
-
-@dataclass(frozen=True, slots=True)
-class Signature:
-    status: str
-    """git's %G?: G good, U key not listed, N unsigned, B bad, X/Y expired, R revoked, E error."""
-    principal: str
-    """The allowed-signers principal of the key (for a good signature)."""
-
-
-_EMPTY = FileState()
-
-
-@dataclass
-class FileHistory:
-    """The committed states of one file, newest commit first."""
-
-    root: Path
-    relative: str
-    commits: tuple[FileCommit, ...]
-    states: dict[str, FileState]
-    head: FileState | None
-    """The file at HEAD; None when HEAD does not have it (or there is no HEAD yet)."""
-    shallow: bool = False
-    _signatures: dict[tuple[str, str], Signature] = field(default_factory=dict)
-
-    def state(self, blob: str) -> FileState:
-        return self.states.get(blob, _EMPTY) if blob else _EMPTY
-
-    @property
-    def committed_hashes(self) -> frozenset[str]:
-        return frozenset(
-            state.content_hash
-            for commit in self.commits
-            for state in (self.state(commit.blob),)
-            if state.content_hash is not None
-        )
-
-    def approval_added(self, reviewer: str, approved_hash: str) -> FileCommit | None:
-        """The newest commit that added this approval entry, or None if none did."""
-        entry = (reviewer.casefold(), approved_hash)
-        for commit in self.commits:
-            if entry in self.state(commit.blob).approvals and not any(
-                entry in self.state(parent).approvals for parent in commit.parents
-            ):
-                return commit
-        return None
-
-    def approval_committed(self, reviewer: str, approved_hash: str) -> bool:
-        entry = (reviewer.casefold(), approved_hash)
-        return any(entry in self.state(commit.blob).approvals for commit in self.commits)
-
-    def content_introduced(self, wanted: str) -> FileCommit | None:
-        """The newest commit that made the file's content hash `wanted`."""
-        for commit in self.commits:
-            if self.state(commit.blob).content_hash == wanted and not any(
-                self.state(parent).content_hash == wanted for parent in commit.parents
-            ):
-                return commit
-        return None
-
-    def signatures(self, commits: Iterable[str], allowed_signers: Path) -> dict[str, Signature]:
-        """git's verdict on each commit's signature against `allowed_signers` (one git call)."""
-        signers = str(allowed_signers.resolve())
-        asked = list(dict.fromkeys(commits))
-        wanted = [c for c in asked if (c, signers) not in self._signatures]
-        if wanted:
-            process = git(
-                [
-                    "-c",
-                    "gpg.format=ssh",
-                    "-c",
-                    f"gpg.ssh.allowedSignersFile={signers}",
-                    "-c",
-                    "log.showSignature=false",
-                    "log",
-                    "--no-walk=unsorted",
-                    "-z",
-                    "--format=%H%x1f%G?%x1f%GS",
-                    *wanted,
-                    "--",
-                ],
-                self.root,
-            )
-            for record in process.stdout.decode("utf-8", "replace").split("\0"):
-                parts = record.strip("\n").split("\x1f")
-                if len(parts) == 3:
-                    self._signatures[(parts[0], signers)] = Signature(parts[1], parts[2])
-        return {c: self._signatures.get((c, signers), Signature("E", "")) for c in asked}
-
-
-# --- loading a history ----------------------------------------------------------------
-
-
-_ROOTS: dict[Path, Path | None] = {}
-_SHALLOW: dict[Path, bool] = {}
-
-
-def _root_of(directory: Path) -> Path | None:
-    """The repository holding `directory`, or None (not a repository, or no git at all)."""
-    if directory not in _ROOTS:
-        try:
-            _ROOTS[directory] = repo_root(directory)
-        except GitError:
-            _ROOTS[directory] = None
-    return _ROOTS[directory]
-
-
-def _is_shallow(root: Path) -> bool:
-    if root not in _SHALLOW:
-        process = git(["rev-parse", "--is-shallow-repository"], root, check=False)
-        _SHALLOW[root] = process.stdout.strip() == b"true"
-    return _SHALLOW[root]
-
-
-def load_history(path: Path) -> FileHistory | None:
-    """The committed history of `path`; None when it is not inside a git repository."""
-    root = _root_of(path.resolve().parent)
-    if root is None:
-        return None
-    try:
-        relative = path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return None
-    process = git([*_LOG_OPTIONS, "--", relative], root, check=False)
-    if process.returncode != 0:
-        message = process.stderr.decode("utf-8", "replace").strip()
-        if "does not have any commits" not in message:
-            raise GitError(f"git log failed: {message or 'no message'}")
-        return FileHistory(root, relative, (), {}, None, _is_shallow(root))
-    commits = _parse_log(process.stdout)
-    head_name = f"HEAD:{relative}"
-    blobs = [b for c in commits for b in (c.blob, *c.parents) if b]
-    contents = cat_blobs(root, [*blobs, head_name])
-    states = {blob: _state(relative, data) for blob, data in contents.items()}
-    head = states.pop(head_name, None)
-    return FileHistory(root, relative, tuple(commits), states, head, _is_shallow(root))
-
-
-def _parse_log(data: bytes) -> list[FileCommit]:
-    """Commits of `git log -z --raw --diff-merges=combined` in _FORMAT, in log order.
-
-    Fields are taken by position, so names may hold anything. A raw entry starts with
-    one colon per parent: `::100644 100644 100644 p1 p2 result MM` for a merge.
-    """
-    tokens = [t.decode("utf-8", "surrogateescape") for t in data.split(b"\0")]
-    commits: list[FileCommit] = []
-    index = 0
-    while index < len(tokens):
-        token = tokens[index].lstrip("\n")
-        if not token.startswith(_MARK) or index + 2 >= len(tokens):
-            index += 1
-            continue
-        commit, email, name = token[1:], tokens[index + 1], tokens[index + 2]
-        index += 3
-        parents: tuple[str, ...] | None = None
-        blob = ""
-        while index < len(tokens):
-            entry = tokens[index].lstrip("\n")
-            if entry.startswith(_MARK):
-                break
-            if entry.startswith(":"):
-                count = len(entry) - len(entry.lstrip(":"))
-                fields = entry.lstrip(":").split()
-                found = [b if b != _NULL else "" for b in fields[count + 1 : 2 * count + 2]]
-                if len(found) == count + 1:
-                    parents, blob = tuple(found[:count]), found[count]
-                index += 2  # the entry, then its path
-                continue
-            index += 1
-        if parents is not None:
-            commits.append(FileCommit(commit, email, name, parents, blob))
-    return commits
-
-
-def _state(relative: str, data: bytes) -> FileState:
-    """Content hash and approval entries of one version, read as leniently as possible.
-
-    A version that fails the schema still has approvals worth attributing, so this reads
-    the raw mapping rather than a validated spec.
-    """
-    value: Any = read_document(Path(relative), data).value
-    if not isinstance(value, dict):
-        return _EMPTY
-    approvals = set()
-    for item in value.get("approvals") or ():
-        if isinstance(item, dict):
-            reviewer, approved = item.get("reviewer"), item.get("content_hash")
-            if isinstance(reviewer, str) and isinstance(approved, str):
-                approvals.add((reviewer.casefold(), approved))
-    try:
-        digest: str | None = content_hash(value)
-    except (TypeError, ValueError):
-        digest = None
-    return FileState(digest, frozenset(approvals))
-
-
-# --- verification ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,44 +74,52 @@ def allowed_signers_path(settings: Settings) -> Path:
     return settings.allowed_signers or settings.root / DEFAULT_ALLOWED_SIGNERS
 
 
-_LAST: tuple[PromptSpec, list[ProvenanceIssue]] | None = None
-
-
-def provenance_issues(spec: PromptSpec, settings: Settings) -> list[ProvenanceIssue]:
+def provenance_issues(
+    spec: PromptSpec, settings: Settings, repo: Repository | None = None
+) -> tuple[ProvenanceIssue, ...]:
     """Every approval of `spec` that git history does not back up, in file order.
 
     Empty when the tier does not set `verify_approvals` or the file is not inside a git
-    repository. The G rules ask once each for the same file, so the last answer is kept.
+    repository. `repo` is the caller's Repository (a lint run's): the G rules ask once
+    each for the same spec, and it keeps the answer. Without one, the repository
+    holding the file is found for this call alone.
     """
-    global _LAST
-    if _LAST is not None and _LAST[0] is spec:
-        return _LAST[1]
-    issues = _provenance_issues(spec, settings)
-    _LAST = (spec, issues)
-    return issues
-
-
-def _provenance_issues(spec: PromptSpec, settings: Settings) -> list[ProvenanceIssue]:
     path = spec.path
     if path is None or not spec.approvals or not settings.tier(spec.tier).verify_approvals:
-        return []
+        return ()
+    if repo is None or repo.relative(path) is None:
+        repo = Repository.at(path.resolve().parent)
+        if repo is None:
+            return ()
+    # Keyed by what the answer reads of the spec, so linting an unchanged file again
+    # reuses it; the entry keeps `settings` alive, so its id is not reused meanwhile.
+    approvals = tuple((a.reviewer, a.content_hash) for a in spec.approvals)
+    key = ("provenance-issues", path, spec.id, spec.tier, approvals, id(settings))
+    found, file = repo, path
+    entry = found.memo(key, lambda: (settings, _issues(spec, file, settings, found)))
+    return entry[1]
+
+
+def _issues(
+    spec: PromptSpec, path: Path, settings: Settings, repo: Repository
+) -> tuple[ProvenanceIssue, ...]:
     try:
-        history = load_history(path)
+        history = load_history(path, repo)
     except GitError as exc:
-        return [ProvenanceIssue("history", f"approvals cannot be verified: {exc.message}")]
+        return (ProvenanceIssue("history", f"approvals cannot be verified: {exc.message}"),)
     if history is None:
-        return []
+        return ()
     if history.shallow:
-        return [
+        return (
             ProvenanceIssue(
                 "history",
                 "approvals cannot be verified: this clone is shallow, so the commits that "
                 "added them may be missing; fetch the full history (`git fetch --unshallow`, "
                 "or `fetch-depth: 0` for actions/checkout)",
-            )
-        ]
+            ),
+        )
     issues: list[ProvenanceIssue] = []
-    adders: dict[int, FileCommit] = {}
+    adders: dict[int, Commit] = {}
     committed = history.committed_hashes
     for index, approval in enumerate(spec.approvals):
         reviewer, approved = approval.reviewer, approval.content_hash
@@ -393,7 +154,7 @@ def _provenance_issues(spec: PromptSpec, settings: Settings) -> list[ProvenanceI
                     "content",
                     f"the approval by {reviewer} (added in commit {added.short}) names content "
                     f"{approved[:15]}… that {spec.id} was never committed with"
-                    f"{_match_elsewhere(approved, settings, path)}; an approval covers one "
+                    f"{_match_elsewhere(approved, settings, path, repo)}; an approval covers one "
                     "prompt's content and cannot be copied",
                     index,
                     added.id,
@@ -412,13 +173,13 @@ def _provenance_issues(spec: PromptSpec, settings: Settings) -> list[ProvenanceI
                     )
                 )
     if settings.require_signed and adders:
-        issues.extend(_signature_issues(spec, settings, history, adders))
+        issues.extend(_signature_issues(spec, settings, repo, adders))
     issues.sort(key=lambda issue: issue.approval_index or 0)
-    return issues
+    return tuple(issues)
 
 
 def _signature_issues(
-    spec: PromptSpec, settings: Settings, history: FileHistory, adders: dict[int, FileCommit]
+    spec: PromptSpec, settings: Settings, repo: Repository, adders: dict[int, Commit]
 ) -> list[ProvenanceIssue]:
     signers = allowed_signers_path(settings)
     shown = _shown(signers, settings.root)
@@ -435,7 +196,7 @@ def _signature_issues(
             for i, commit in adders.items()
         ]
     try:
-        verdicts = history.signatures((c.id for c in adders.values()), signers)
+        verdicts = repo.signatures((c.id for c in adders.values()), signers)
     except GitError as exc:
         return [ProvenanceIssue("signature", f"signatures cannot be verified: {exc.message}")]
     issues = []
@@ -470,34 +231,36 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
-_REGISTRY_INDEX: dict[Path, dict[str, list[tuple[Path, str]]]] = {}
-
-
-def _match_elsewhere(approved: str, settings: Settings, path: Path) -> str:
+def _match_elsewhere(approved: str, settings: Settings, path: Path, repo: Repository) -> str:
     """The words ", but it matches …" when another prompt has that content or approval.
 
-    Read once per process and only when an approval names unknown content, which is rare.
+    The index of the registry is read once per Repository, and only when an approval
+    names unknown content, which is rare.
     """
     directory = settings.registry_dir
-    if directory not in _REGISTRY_INDEX:
-        index: dict[str, list[tuple[Path, str]]] = {}
-        for other in prompt_files(directory):
-            value: Any = read_document(other).value
-            if not isinstance(value, dict):
-                continue
-            name = f"{value.get('id', other.name)} {value.get('version', '')}".strip()
-            where = (other.resolve(), name)
-            with contextlib.suppress(TypeError, ValueError):
-                index.setdefault(content_hash(value), []).append(where)
-            for item in value.get("approvals") or ():
-                if isinstance(item, dict) and isinstance(item.get("content_hash"), str):
-                    index.setdefault(item["content_hash"], []).append(where)
-        _REGISTRY_INDEX[directory] = index
+    index = repo.memo(("registry-index", directory), lambda: _registry_index(directory))
     me = path.resolve()
-    for other, name in _REGISTRY_INDEX[directory].get(approved, ()):
+    for other, name in index.get(approved, ()):
         if other != me:
             return f", but it matches prompt {name} ({_shown(other, settings.root)})"
     return ""
+
+
+def _registry_index(directory: Path) -> dict[str, list[tuple[Path, str]]]:
+    """Content hash -> the prompts that have that content or an approval of it."""
+    index: dict[str, list[tuple[Path, str]]] = {}
+    for other in prompt_files(directory):
+        value: Any = read_document(other).value
+        if not isinstance(value, dict):
+            continue
+        name = f"{value.get('id', other.name)} {value.get('version', '')}".strip()
+        where = (other.resolve(), name)
+        with contextlib.suppress(TypeError, ValueError):
+            index.setdefault(content_hash(value), []).append(where)
+        for item in value.get("approvals") or ():
+            if isinstance(item, dict) and isinstance(item.get("content_hash"), str):
+                index.setdefault(item["content_hash"], []).append(where)
+    return index
 
 
 # --- the author of the content, for `promptreg approve` -------------------------------
@@ -510,19 +273,12 @@ class ContentAuthor:
     """"commit 1a2b3c4d5e by Ada <ada@…>" or "uncommitted changes in the working tree"."""
 
 
-def content_author(path: Path, current_hash: str, identity: str) -> ContentAuthor:
+def content_author(history: FileHistory, current_hash: str, identity: str) -> ContentAuthor:
     """Who made the file's current content: the four-eyes check of `promptreg approve`.
 
     Content that differs from HEAD's is an uncommitted change, so its author is whoever
     runs the command (`identity`).
     """
-    history = load_history(path)
-    if history is None:
-        raise GitError(
-            f"{path} is not inside a git repository",
-            hint="approvals are checked against git history; approve inside the registry's "
-            "repository",
-        )
     if history.head is None or history.head.content_hash != current_hash:
         return ContentAuthor(identity, "uncommitted changes in the working tree")
     if history.shallow:
@@ -540,17 +296,15 @@ def content_author(path: Path, current_hash: str, identity: str) -> ContentAutho
     return ContentAuthor(commit.author_email, commit.describe())
 
 
-def cache_token(settings: Settings) -> str:
+def cache_token(settings: Settings, repo: Repository | None = None) -> str:
     """What the G011 to G014 findings depend on beyond the file: HEAD and the signers file.
 
     For the lint result cache's fingerprint: committing an approval changes nothing in
     the file's bytes but everything for these rules.
     """
-    root = _root_of(settings.root.resolve())
-    head = ""
-    if root is not None:
-        process = git(["rev-parse", "--verify", "--quiet", "HEAD"], root, check=False)
-        head = process.stdout.decode().strip()
+    if repo is None:
+        repo = Repository.at(settings.root.resolve())
+    head = repo.head if repo is not None else ""
     stamp = ""
     if settings.require_signed:
         try:

@@ -13,6 +13,7 @@ from promptreg.lint.finding import Hit
 
 if TYPE_CHECKING:
     from promptreg.git.baseline import Baseline
+    from promptreg.git.repo import Repository
     from promptreg.render.tokens import TokenCounter
 
 
@@ -28,6 +29,8 @@ class FileContext:
     """The registry at the base revision (`--base`), for the V rules; None without one."""
     tokens: TokenCounter | None = None
     """The session's token counter (with its store of earlier counts); None counts afresh."""
+    git: Repository | None = None
+    """The run's git repository (what it has read of history kept); None finds it per use."""
     memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
     """Results several rules share for this file (the X rules' one scan of its strings)."""
 

@@ -1,14 +1,13 @@
 """History, versions named by number or revision, and the SDK's pinned versions, on real git.
 
-Each test builds a repository in a temporary directory with a fixed identity and dates,
-HOME pointed at the temporary directory and the system git config ignored, so neither
-the machine's nor the developer's git settings can change what the commands see.
+Each test builds a repository with the shared `git_repo` fixture (tests/gitrepo.py): a
+fixed identity and dates, HOME pointed at a temporary directory and the system git config
+ignored, so neither the machine's nor the developer's git settings change what is seen.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -21,14 +20,16 @@ import pytest
 
 import promptreg.git.gitio
 import promptreg.git.history
+import promptreg.git.summary
 from promptreg import NotApprovedError, PromptNotFoundError, Registry
 from promptreg.cli.main import main
-from promptreg.core.config import Settings, load_config
+from promptreg.core.config import load_config
 from promptreg.core.diff import diff_specs
 from promptreg.core.errors import InvalidPromptError
 from promptreg.core.loader import load_prompt
 from promptreg.git.gitio import GitError
 from promptreg.git.history import WORKING, history, resolve_version
+from tests.gitrepo import GitRepo, Who
 
 REPO = Path(__file__).resolve().parents[2]
 PROMPT = "support/summarize-ticket"
@@ -36,9 +37,9 @@ RELATIVE = f"registry/{PROMPT}.prompt.yaml"
 ORIGINAL = (REPO / RELATIVE).read_text(encoding="utf-8")
 HASH_LINE = re.compile(r"content_hash: sha256:[0-9a-f]{64}")
 
-ADA = ("Ada Lovelace", "ada@example.com")
-BO = ("Bo Chen", "bo@example.com")
-CY = ("Cy Young", "cy@example.com")
+ADA: Who = ("Ada Lovelace", "ada@example.com")
+BO: Who = ("Bo Chen", "bo@example.com")
+CY: Who = ("Cy Young", "cy@example.com")
 
 TIER_LINE = re.compile(r"(?m)^ *Customer tier: \{\{ customer_tier \}\}\n\n?")
 TIER_VARIABLE = re.compile(r"(?m)^  customer_tier:\n(?:    .*\n)+")
@@ -64,57 +65,16 @@ def at_version(text: str, version: str) -> str:
     return re.sub(r"(?m)^version: .*$", f"version: {version}", text, count=1)
 
 
-@dataclass
-class GitRepo:
-    root: Path
-    dates: int = 0
-    """Commits so far: each commit is dated one day after the previous one."""
-
-    @property
-    def file(self) -> Path:
-        return self.root / RELATIVE
-
-    def run(self, *args: str, author: tuple[str, str] = ADA) -> str:
-        date = f"2026-01-{self.dates:02d}T10:00:00+00:00"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-        env.update(
-            HOME=str(self.root.parent),
-            GIT_CONFIG_NOSYSTEM="1",
-            GIT_AUTHOR_NAME=author[0],
-            GIT_AUTHOR_EMAIL=author[1],
-            GIT_COMMITTER_NAME=author[0],
-            GIT_COMMITTER_EMAIL=author[1],
-            GIT_AUTHOR_DATE=date,
-            GIT_COMMITTER_DATE=date,
-        )
-        process = subprocess.run(
-            ["git", *args], cwd=self.root, env=env, check=True, capture_output=True, text=True
-        )
-        return process.stdout.strip()
-
-    def commit(self, text: str, message: str, author: tuple[str, str] = ADA) -> str:
-        self.file.write_text(text, encoding="utf-8")
-        self.run("add", "-A")
-        self.dates += 1
-        self.run("commit", "-q", "-m", message, author=author)
-        return self.run("rev-parse", "HEAD")
-
-    @property
-    def settings(self) -> Settings:
-        return load_config(self.root / "promptreg.yaml")
+def commit(repo: GitRepo, text: str, message: str, who: Who | None = None) -> str:
+    """The example prompt's file set to `text` and committed (by Ada unless `who`)."""
+    repo.write(RELATIVE, text)
+    return repo.commit(message, who)
 
 
 def make_registry(root: Path) -> Path:
     (root / "registry" / "support").mkdir(parents=True)
     shutil.copy(REPO / "promptreg.yaml", root / "promptreg.yaml")
     return root
-
-
-@pytest.fixture(autouse=True)
-def quiet_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """promptreg's own git calls read no user or system configuration either."""
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
 
 
 # The states the scenario commits, oldest first: (version, status, approved?, author).
@@ -129,16 +89,15 @@ V200 = approve(edit(edit(at_version(V110, "2.0.0"), TIER_LINE, ""), TIER_VARIABL
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> GitRepo:
+def repo(git_repo: Callable[..., GitRepo]) -> GitRepo:
     """Five commits: draft, approval, a message edit, a stale edit, a breaking removal."""
-    git = GitRepo(make_registry(tmp_path / "repo"))
-    git.run("init", "-q", "-b", "main")
-    git.commit(V100_DRAFT, "Add summarize-ticket as a draft")
-    git.commit(V100, "Approve summarize-ticket 1.0.0", author=BO)
-    git.commit(V110, "Shorter summaries")
-    git.commit(V120, "Do not invent details", author=BO)
-    git.commit(V200, "Drop the customer tier", author=CY)
-    return git
+    repo = git_repo(identity=ADA)
+    commit(repo, V100_DRAFT, "Add summarize-ticket as a draft")
+    commit(repo, V100, "Approve summarize-ticket 1.0.0", BO)
+    commit(repo, V110, "Shorter summaries")
+    commit(repo, V120, "Do not invent details", BO)
+    commit(repo, V200, "Drop the customer tier", CY)
+    return repo
 
 
 @dataclass(frozen=True)
@@ -167,8 +126,8 @@ def test_history_lists_every_commit_newest_first(repo: GitRepo) -> None:
     assert [r.status for r in revisions] == ["approved"] * 4 + ["draft"]
     assert [r.author_name for r in revisions] == [CY[0], BO[0], ADA[0], BO[0], ADA[0]]
     assert revisions[0].author_email == CY[1]
-    assert revisions[0].commit == repo.run("rev-parse", "HEAD")
-    assert revisions[-1].commit == repo.run("rev-list", "--max-parents=0", "HEAD")
+    assert revisions[0].commit == repo.git("rev-parse", "HEAD")
+    assert revisions[-1].commit == repo.git("rev-list", "--max-parents=0", "HEAD")
     assert revisions[0].subject == "Drop the customer tier"
     assert revisions[0].date == "2026-01-05T10:00:00+00:00"
     assert revisions[0].approvals == ("dana@example.com",)
@@ -188,15 +147,14 @@ def test_history_calls_git_a_bounded_number_of_times(
         calls.append(list(args))
         return real(args, cwd, **kwargs)
 
-    monkeypatch.setattr(promptreg.git.gitio, "git", counting)
-    monkeypatch.setattr(promptreg.git.history, "git", counting)
+    monkeypatch.setattr(promptreg.git.gitio, "git", counting)  # every git call goes through it
 
     assert len(history(repo.settings, PROMPT)) == 5
     few = len(calls)
     text = V200
     for n in range(1, 26):
         text = text.replace(f"version: 2.0.{n - 1}", f"version: 2.0.{n}")
-        repo.commit(text, f"patch {n}")
+        commit(repo, text, f"patch {n}")
     calls.clear()
     assert len(history(repo.settings, PROMPT)) == 30
     assert len(calls) == few <= 5
@@ -214,6 +172,7 @@ def test_summary_cache_is_used_and_a_corrupt_one_ignored(
         raise AssertionError("a cached blob was parsed again")
 
     monkeypatch.setattr(promptreg.git.history, "load_prompt", no_parse)
+    monkeypatch.setattr(promptreg.git.summary, "load_prompt", no_parse)
     again = history(repo.settings, PROMPT, cache=cache)
     assert again == first
     assert [r.approvals for r in again] == [r.approvals for r in first]
@@ -231,17 +190,17 @@ def test_summary_cache_is_used_and_a_corrupt_one_ignored(
 def test_parallel_validation_gives_the_same_history(
     repo: GitRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(promptreg.git.history, "PARALLEL_MIN_BLOBS", 2)
+    monkeypatch.setattr(promptreg.git.summary, "PARALLEL_MIN_BLOBS", 2)
     assert history(repo.settings, PROMPT, workers=2) == history(repo.settings, PROMPT)
 
 
 def test_history_follows_a_rename(repo: GitRepo) -> None:
     new_id = "support/summarize-ticket-v2"
     target = repo.root / f"registry/{new_id}.prompt.yaml"
-    repo.run("mv", RELATIVE, target.relative_to(repo.root).as_posix())
+    repo.git("mv", RELATIVE, target.relative_to(repo.root).as_posix())
     text = target.read_text(encoding="utf-8").replace(f"id: {PROMPT}", f"id: {new_id}")
     target.write_text(text, encoding="utf-8")
-    repo.run("commit", "-q", "-am", "Rename")
+    repo.git("commit", "-q", "-am", "Rename")
 
     revisions = history(repo.settings, new_id)
     assert len(revisions) == 6
@@ -250,15 +209,13 @@ def test_history_follows_a_rename(repo: GitRepo) -> None:
 
 
 def test_merge_commits_count_with_the_file_they_left(repo: GitRepo) -> None:
-    repo.run("checkout", "-q", "-b", "feature")
-    feature = repo.commit(at_version(V200, "2.1.0"), "Feature")
-    repo.run("checkout", "-q", "main")
-    (repo.root / "README").write_text("unrelated\n", encoding="utf-8")
-    repo.run("add", "README")
-    repo.dates += 1
-    repo.run("commit", "-q", "-m", "Unrelated")
-    repo.dates += 1
-    repo.run("merge", "-q", "--no-ff", "feature", "-m", "Merge feature")
+    repo.git("checkout", "-q", "-b", "feature")
+    feature = commit(repo, at_version(V200, "2.1.0"), "Feature")
+    repo.git("checkout", "-q", "main")
+    repo.write("README", "unrelated\n")
+    repo.commit("Unrelated")
+    repo.git("merge", "-q", "--no-ff", "feature", "-m", "Merge feature")
+    repo.commits += 1
 
     revisions = history(repo.settings, PROMPT)
     assert [r.subject for r in revisions[:3]] == [
@@ -272,7 +229,7 @@ def test_merge_commits_count_with_the_file_they_left(repo: GitRepo) -> None:
 
 
 def test_broken_commit_is_listed_with_its_problems(repo: GitRepo, cli: Callable[..., Run]) -> None:
-    repo.commit("id: [unclosed\n", "Oops")
+    commit(repo, "id: [unclosed\n", "Oops")
     revisions = history(repo.settings, PROMPT)
     assert revisions[0].spec is None
     assert revisions[0].version is None
@@ -286,18 +243,17 @@ def test_broken_commit_is_listed_with_its_problems(repo: GitRepo, cli: Callable[
 
 
 def test_reverted_content_is_its_own_revision(repo: GitRepo) -> None:
-    repo.commit(V120, "Revert to 1.2.0")
+    commit(repo, V120, "Revert to 1.2.0")
     revisions = history(repo.settings, PROMPT)
     assert [r.version for r in revisions[:3]] == ["1.2.0", "2.0.0", "1.2.0"]
     assert revisions[0].commit != revisions[2].commit
     assert revisions[0].blob == revisions[2].blob
 
 
-def test_uncommitted_prompt_has_no_history(tmp_path: Path) -> None:
-    git = GitRepo(make_registry(tmp_path / "repo"))
-    git.run("init", "-q", "-b", "main")
-    git.file.write_text(V100, encoding="utf-8")
-    assert history(git.settings, PROMPT) == []
+def test_uncommitted_prompt_has_no_history(git_repo: Callable[..., GitRepo]) -> None:
+    repo = git_repo()
+    repo.write(RELATIVE, V100)
+    assert history(repo.settings, PROMPT) == []
 
 
 def test_unknown_prompt_suggests_a_known_one(repo: GitRepo) -> None:
@@ -319,7 +275,7 @@ def test_history_cli_table(repo: GitRepo, cli: Callable[..., Run]) -> None:
         "APPROVALS",
     ]
     assert len(lines) == 6
-    head = repo.run("rev-parse", "HEAD")
+    head = repo.git("rev-parse", "HEAD")
     first = lines[1].split()
     assert first[0] == "2.0.0"
     assert first[2] == head[:10]
@@ -339,7 +295,7 @@ def test_history_cli_json(repo: GitRepo, cli: Callable[..., Run]) -> None:
     revisions = payload["revisions"]
     assert [r["version"] for r in revisions] == ["2.0.0", "1.2.0", "1.1.0", "1.0.0", "1.0.0"]
     assert revisions[0]["author"] == {"name": CY[0], "email": CY[1]}
-    assert revisions[0]["commit"] == repo.run("rev-parse", "HEAD")
+    assert revisions[0]["commit"] == repo.git("rev-parse", "HEAD")
     assert revisions[0]["content_hash"].startswith("sha256:")
     assert revisions[0]["approvals"] == ["dana@example.com"]
     assert revisions[0]["valid"] is True
@@ -353,7 +309,7 @@ def test_resolve_version_number_revision_and_working_tree(repo: GitRepo) -> None
     label, spec = resolve_version(settings, PROMPT, "1.1.0")
     assert spec.version == "1.1.0"
     assert "Be neutral, brief, factual." in spec.messages[0].content
-    commit = repo.run("rev-parse", "HEAD~2")
+    commit = repo.git("rev-parse", "HEAD~2")
     assert label == f"1.1.0 ({commit[:10]})"
 
     label, spec = resolve_version(settings, PROMPT, "1.0.0")
@@ -364,7 +320,7 @@ def test_resolve_version_number_revision_and_working_tree(repo: GitRepo) -> None
     label, spec = resolve_version(settings, PROMPT, commit)
     assert label == f"1.1.0 ({commit[:10]})"
 
-    repo.file.write_text(at_version(V200, "2.1.0"), encoding="utf-8")
+    repo.path(PROMPT).write_text(at_version(V200, "2.1.0"), encoding="utf-8")
     label, spec = resolve_version(settings, PROMPT, WORKING)
     assert (label, spec.version) == ("2.1.0 (working tree)", "2.1.0")
     label, spec = resolve_version(settings, PROMPT, "2.1.0")
@@ -381,11 +337,11 @@ def test_unknown_version_lists_the_known_ones(repo: GitRepo) -> None:
 
 
 def test_revision_without_the_prompt(repo: GitRepo) -> None:
-    repo.run("checkout", "-q", "--orphan", "empty")
-    repo.run("rm", "-rq", "--cached", ".")
+    repo.git("checkout", "-q", "--orphan", "empty")
+    repo.git("rm", "-rq", "--cached", ".")
     (repo.root / "README").write_text("x", encoding="utf-8")
-    repo.run("add", "README")
-    repo.run("commit", "-q", "-m", "empty")
+    repo.git("add", "README")
+    repo.git("commit", "-q", "-m", "empty")
     with pytest.raises(PromptNotFoundError, match="does not exist at empty"):
         resolve_version(repo.settings, PROMPT, "empty")
 
@@ -416,7 +372,7 @@ def test_diff_cli_head_against_working_tree(repo: GitRepo, cli: Callable[..., Ru
     text = V200.replace("temperature: 0.2", "temperature: 0.3").replace(
         "title: Summarise a support ticket", "title: Summarise a ticket"
     )
-    repo.file.write_text(text, encoding="utf-8")
+    repo.path(PROMPT).write_text(text, encoding="utf-8")
     run = cli("diff", PROMPT, "--config", str(repo.root / "promptreg.yaml"))
     assert run.status == 0, run.err
     assert run.out.startswith(f"{PROMPT}: 2.0.0 (HEAD) → 2.0.0 (working tree)\n")
@@ -495,7 +451,7 @@ def test_get_refuses_a_version_whose_approval_was_stale_then(repo: GitRepo) -> N
         registry.get(PROMPT, version="1.2.0")
     message = str(caught.value)
     assert "stale" in message
-    assert repo.run("rev-parse", "HEAD~1")[:10] in message
+    assert repo.git("rev-parse", "HEAD~1")[:10] in message
     prompt = registry.get(PROMPT, version="1.2.0", allow_unapproved=True)
     assert prompt.version == "1.2.0"
 
@@ -509,7 +465,7 @@ def test_get_unknown_version_lists_known_ones(repo: GitRepo) -> None:
 
 
 def test_get_a_version_of_a_deleted_prompt(repo: GitRepo) -> None:
-    repo.file.unlink()
+    repo.path(PROMPT).unlink()
     registry = Registry(repo.settings)
     assert registry.get(PROMPT, version="1.1.0").version == "1.1.0"
     with pytest.raises(PromptNotFoundError):
@@ -518,8 +474,8 @@ def test_get_a_version_of_a_deleted_prompt(repo: GitRepo) -> None:
 
 def test_get_a_version_that_does_not_load(repo: GitRepo) -> None:
     broken = at_version(V200, "2.1.0").replace("tier: 2", "tier: seven")
-    repo.commit(broken, "Broken")
-    repo.file.write_text(V200, encoding="utf-8")
+    commit(repo, broken, "Broken")
+    repo.path(PROMPT).write_text(V200, encoding="utf-8")
     with pytest.raises(InvalidPromptError, match="as committed in"):
         Registry(repo.settings).get(PROMPT, version="2.1.0")
 
@@ -538,7 +494,7 @@ def test_plain_get_does_not_call_git(repo: GitRepo, monkeypatch: pytest.MonkeyPa
 
 
 @pytest.fixture
-def no_repo(tmp_path: Path) -> Path:
+def no_repo(tmp_path: Path, isolated_home: Path) -> Path:
     """A registry that is not in any git repository (tmp_path is outside this checkout)."""
     root = make_registry(tmp_path / "plain")
     (root / RELATIVE).write_text(V200, encoding="utf-8")

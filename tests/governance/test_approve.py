@@ -1,36 +1,33 @@
 """`promptreg approve`: who may approve, what it writes, and every refusal, on real git.
 
 Dana (team-leads) writes prompts; Mei and Jo (compliance) review them. The reviewer is
-the repository's `git config user.email`, set per test; commits take their identity
-from GIT_AUTHOR_*/GIT_COMMITTER_* and `-c user.email=…`; HOME is the temporary
-directory and the system config is ignored.
+the repository's `git config user.email`, set per test; commits are made by the shared
+tests/gitrepo.py helper with fixed identities, HOME in the temporary directory and the
+system config ignored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
 import re
 import shutil
-import subprocess
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from promptreg.cli.main import main
 from promptreg.core.loader import load_prompt
+from tests.gitrepo import JO, GitRepo, Who
 
 REPO = Path(__file__).resolve().parents[2]
 TIER3 = "legal/contract-clause-risk"
 TIER2 = "support/summarize-ticket"
 TODAY = dt.date.today().isoformat()
 
-Who = tuple[str, str]
 DANA: Who = ("Dana Author", "dana@example.com")
 MEI: Who = ("Mei Reviewer", "mei@example.com")
-JO: Who = ("Jo Reviewer", "jo@example.com")
 RAVI: Who = ("Ravi Lead", "ravi@example.com")
 
 
@@ -53,64 +50,13 @@ def message_edit(text: str) -> str:
     return changed
 
 
-@dataclass
-class GitRepo:
-    root: Path
-
-    def git(self, *args: str, who: Who | None = None) -> str:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-        env.update(HOME=str(self.root.parent), GIT_CONFIG_NOSYSTEM="1")
-        identity: list[str] = []
-        if who is not None:
-            env.update(
-                GIT_AUTHOR_NAME=who[0],
-                GIT_AUTHOR_EMAIL=who[1],
-                GIT_COMMITTER_NAME=who[0],
-                GIT_COMMITTER_EMAIL=who[1],
-            )
-            identity = ["-c", f"user.email={who[1]}", "-c", f"user.name={who[0]}"]
-        process = subprocess.run(
-            ["git", *identity, *args], cwd=self.root, env=env, capture_output=True, text=True
-        )
-        assert process.returncode == 0, process.stderr
-        return process.stdout.strip()
-
-    def commit(self, who: Who, message: str = "change") -> str:
-        self.git("add", "-A")
-        self.git("commit", "-q", "-m", message, who=who)
-        return self.git("rev-parse", "HEAD")
-
-    def path(self, prompt_id: str) -> Path:
-        return self.root / "registry" / f"{prompt_id}.prompt.yaml"
-
-    @property
-    def config(self) -> Path:
-        return self.root / "promptreg.yaml"
-
-    def edit_config(self, old: str, new: str) -> None:
-        text = self.config.read_text(encoding="utf-8")
-        assert old in text
-        self.config.write_text(text.replace(old, new), encoding="utf-8")
-
-
-@pytest.fixture(autouse=True)
-def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-
-
 @pytest.fixture
-def repo(tmp_path: Path) -> GitRepo:
+def repo(git_repo: Callable[..., GitRepo]) -> GitRepo:
     """Dana has committed a tier 3 and a tier 2 prompt for review."""
-    root = tmp_path / "repo"
+    repo = git_repo(identity=DANA)
     for prompt_id in (TIER3, TIER2):
-        path = root / "registry" / f"{prompt_id}.prompt.yaml"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(for_review(prompt_id), encoding="utf-8")
-    shutil.copy(REPO / "promptreg.yaml", root / "promptreg.yaml")
-    repo = GitRepo(root)
-    repo.git("init", "-q", "-b", "main")
-    repo.commit(DANA, "Add prompts for review")
+        repo.write(f"registry/{prompt_id}.prompt.yaml", for_review(prompt_id))
+    repo.commit("Add prompts for review")
     return repo
 
 
@@ -163,7 +109,7 @@ def test_second_reviewer_completes_the_tier(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert approve(repo, MEI, capsys)[0] == 0
-    repo.commit(MEI, "Approve")
+    repo.commit("Approve", MEI)
     status, out, _ = approve(repo, JO, capsys)
     assert status == 0
     assert "valid approvals for this content: 2 of 2" in out
@@ -188,10 +134,10 @@ def test_reapproval_after_a_change_replaces_the_stale_entry(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert approve(repo, MEI, capsys)[0] == 0
-    repo.commit(MEI, "Approve")
+    repo.commit("Approve", MEI)
     path = repo.path(TIER3)
     path.write_text(message_edit(path.read_text(encoding="utf-8")), encoding="utf-8")
-    repo.commit(DANA, "Edit after approval")
+    repo.commit("Edit after approval", DANA)
     status, out, _ = approve(repo, MEI, capsys)
     assert status == 0 and "replacing your approval of earlier content" in out
     spec = load_prompt(path).spec
@@ -203,7 +149,7 @@ def test_signed_commits_are_asked_for_when_required(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo.edit_config("lint:\n", "require_signed: true\nlint:\n")
-    repo.commit(DANA, "Require signatures")
+    repo.commit("Require signatures", DANA)
     status, out, _ = approve(repo, MEI, capsys)
     assert status == 0
     assert "signed with your SSH key" in out and "commit -S -m" in out
@@ -227,7 +173,7 @@ def test_refuses_a_prompt_with_lint_errors(
         "      <clause>\n", "      {{ undeclared_thing }}\n      <clause>\n"
     )
     path.write_text(broken, encoding="utf-8")
-    repo.commit(DANA, "Use a variable that is not declared")
+    repo.commit("Use a variable that is not declared", DANA)
     status, _, err = approve(repo, MEI, capsys)
     assert status == 2
     assert "lint error" in err and "T002" in err and "cannot be approved" in err
@@ -243,7 +189,7 @@ def test_governance_findings_the_approval_resolves_do_not_block(
         path.read_text(encoding="utf-8").replace("status: review ", "status: approved "),
         encoding="utf-8",
     )
-    repo.commit(DANA, "Approved too early")
+    repo.commit("Approved too early", DANA)
     status, _, err = approve(repo, MEI, capsys)
     assert status == 0, err
 
@@ -268,7 +214,7 @@ def test_group_choice_among_the_reviewers_groups(
         "    - sofia@example.com\n", "    - sofia@example.com\n    - mei@example.com\n"
     )
     repo.edit_config("groups: [compliance]", "groups: [compliance, team-leads]")
-    repo.commit(DANA, "Mei leads a team too; tier 3 accepts either group")
+    repo.commit("Mei leads a team too; tier 3 accepts either group", DANA)
     status, _, err = approve(repo, MEI, capsys)
     assert status == 2 and "more than one group" in err and "--group" in err
     status, _, err = approve(repo, MEI, capsys, TIER2, "--group", "compliance")
@@ -283,7 +229,7 @@ def test_refuses_the_author_of_the_last_content_change(
 ) -> None:
     path = repo.path(TIER3)
     path.write_text(message_edit(path.read_text(encoding="utf-8")), encoding="utf-8")
-    change = repo.commit(MEI, "Mei edits the prompt")
+    change = repo.commit("Mei edits the prompt", MEI)
     before = path.read_bytes()
     status, _, err = approve(repo, MEI, capsys)
     assert status == 2
@@ -294,7 +240,7 @@ def test_refuses_the_author_of_the_last_content_change(
         path.read_text(encoding="utf-8").replace("title: First-pass", "title: A first-pass"),
         encoding="utf-8",
     )
-    repo.commit(JO, "Retitle")
+    repo.commit("Retitle", JO)
     assert approve(repo, MEI, capsys)[0] == 2
     assert approve(repo, JO, capsys)[0] == 0  # ... and Jo may approve Mei's change
 
@@ -315,7 +261,7 @@ def test_refuses_a_second_approval_by_the_same_person(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert approve(repo, MEI, capsys)[0] == 0
-    repo.commit(MEI, "Approve")
+    repo.commit("Approve", MEI)
     before = repo.path(TIER3).read_bytes()
     status, _, err = approve(repo, MEI, capsys)
     assert status == 2 and "already approved this content" in err

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +12,7 @@ import pytest
 
 from promptreg.cli.main import main
 from promptreg.governance.codeowners import BEGIN, END
+from tests.gitrepo import GitRepo
 
 REPO = Path(__file__).resolve().parents[2]
 TEAM_LEADS = "dana@example.com ravi@example.com sofia@example.com"
@@ -36,18 +37,10 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> Run:
     return Run(status, captured.out, captured.err)
 
 
-def _git_init(path: Path) -> None:
-    subprocess.run(["git", "init", "-q", str(path)], check=True, capture_output=True)
-
-
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def repo(git_repo: Callable[..., GitRepo], monkeypatch: pytest.MonkeyPatch) -> Path:
     """A git work tree holding the embedded registry, as the working directory."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    shutil.copy(REPO / "promptreg.yaml", root)
-    shutil.copytree(REPO / "registry", root / "registry")
-    _git_init(root)
+    root = git_repo(registry=True).root
     monkeypatch.chdir(root)
     return root
 
@@ -189,14 +182,15 @@ def test_path_option(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_paths_are_relative_to_the_repository_in_a_monorepo(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    git_repo: Callable[..., GitRepo],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    root = tmp_path / "mono"
+    root = git_repo("mono", config=False).root
     prompts = root / "services" / "my prompts"
     prompts.mkdir(parents=True)
     shutil.copy(REPO / "promptreg.yaml", prompts)
     shutil.copytree(REPO / "registry", prompts / "registry")
-    _git_init(root)
     monkeypatch.chdir(prompts)
 
     assert cli(capsys).status == 0
@@ -208,15 +202,16 @@ def test_paths_are_relative_to_the_repository_in_a_monorepo(
 
 
 def test_registries_sharing_one_file_keep_their_own_blocks(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    git_repo: Callable[..., GitRepo],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    root = tmp_path / "mono"
+    root = git_repo("mono", config=False).root
     for name in ("billing", "support"):
         (root / name).mkdir(parents=True)
         shutil.copy(REPO / "promptreg.yaml", root / name)
         shutil.copytree(REPO / "registry", root / name / "registry")
     shutil.copy(REPO / "promptreg.yaml", root)  # and one at the top, with no prompts
-    _git_init(root)
     monkeypatch.chdir(root)
 
     for config in ("billing/promptreg.yaml", "support/promptreg.yaml", "promptreg.yaml"):
@@ -288,3 +283,27 @@ def test_works_outside_git(
     monkeypatch.chdir(tmp_path)
     assert cli(capsys).status == 0
     assert f"/registry/{TIER2}.prompt.yaml" in (tmp_path / "CODEOWNERS").read_text()
+
+
+def test_plan_says_what_the_file_needs_and_writing_it_makes_it_current(repo: Path) -> None:
+    from promptreg.core.config import load_config
+    from promptreg.governance.codeowners import plan_codeowners, write_codeowners
+
+    settings = load_config(repo / "promptreg.yaml")
+    missing = plan_codeowners(settings)
+    assert (missing.path, missing.old, missing.state) == (repo / "CODEOWNERS", "", "missing")
+    assert not missing.path.exists()  # planning writes nothing
+    (repo / "CODEOWNERS").write_text("* @acme/everyone\n")
+    no_block = plan_codeowners(settings)
+    assert no_block.state == "no-block" and no_block.new.startswith("* @acme/everyone\n\n")
+    write_codeowners(no_block)
+    assert (repo / "CODEOWNERS").read_text() == no_block.new
+    assert plan_codeowners(settings).state == "current"
+    prompt = repo / "registry" / f"{TIER1}.prompt.yaml"
+    prompt.write_text(prompt.read_text().replace("tier: 1", "tier: 3"))
+    stale = plan_codeowners(settings)
+    assert stale.state == "stale" and f"/registry/{TIER1}.prompt.yaml {COMPLIANCE}" in stale.new
+    other = plan_codeowners(settings, repo / "docs" / "CODEOWNERS")
+    assert other.path == repo / "docs" / "CODEOWNERS" and other.state == "missing"
+    write_codeowners(other)  # the folder is made
+    assert (repo / "docs" / "CODEOWNERS").read_text() == other.new

@@ -17,7 +17,10 @@ from promptreg.lint.rule import Rule, RuleDoc
 
 
 def _issues(ctx: FileContext, *kinds: str) -> Iterator[ProvenanceIssue]:
-    return (i for i in provenance_issues(ctx.spec, ctx.settings) if i.kind in kinds)
+    # The run's repository; a run with a base has one in it. Without either, each call
+    # finds the file's repository afresh.
+    git = ctx.git if ctx.git is not None else ctx.base.repo if ctx.base is not None else None
+    return (i for i in provenance_issues(ctx.spec, ctx.settings, git) if i.kind in kinds)
 
 
 def _hit(ctx: FileContext, issue: ProvenanceIssue, field: str) -> Hit:
