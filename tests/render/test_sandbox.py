@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from promptreg.core.errors import TemplateError
-from promptreg.render.templating import CompiledTemplate, TemplateProblemError, render_all
+from promptreg.render.analysis import TemplateProblemError
+from promptreg.render.sandbox import CompiledTemplate, render_all
 
 SAFETY_BOUND_SECONDS = 2.0
 """How long a refused template may take; a bound against hangs, not a benchmark."""
