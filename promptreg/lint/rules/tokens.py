@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
-from promptreg.render.templating import TemplateProblemError, analyse
+from promptreg.render.analysis import TemplateProblemError, analyse
 
 if TYPE_CHECKING:
     from promptreg.core.config import ModelInfo

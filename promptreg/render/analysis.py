@@ -1,0 +1,204 @@
+"""What a message template reads and whether it can run, found without rendering it.
+
+The linter asks about thousands of templates and never renders one, so analysis needs
+only Jinja2's parser, not the sandbox: the parse environment is a plain one with the
+sandbox's syntax settings, made per parse (about 2 µs, against 80 µs for the parse
+itself) so nothing is shared between threads. The names below describe the language
+the sandbox runs; `promptreg.render.sandbox` builds its environment from them, and a
+test checks that the two agree.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import jinja2
+from jinja2 import meta, nodes
+from jinja2.defaults import DEFAULT_NAMESPACE
+
+from promptreg.core.suggest import did_you_mean
+
+BUDGET_GLOBAL = "__promptreg_budget"
+"""The global that rewritten loops call to draw each iteration from the budget."""
+CHARGE_GLOBAL = "__promptreg_charge"
+"""The global that loop and macro bodies call to charge their literal text."""
+CONCAT_GLOBAL = "__promptreg_concat"
+"""The global that `~` becomes, so concatenation is checked and charged."""
+
+RESERVED_GLOBALS = frozenset((BUDGET_GLOBAL, CHARGE_GLOBAL, CONCAT_GLOBAL))
+"""Globals the sandbox adds for its budget."""
+REMOVED_GLOBALS = frozenset(("lipsum",))
+"""Jinja2 globals the sandbox drops: lipsum makes text of any length."""
+GLOBAL_NAMES = (frozenset(DEFAULT_NAMESPACE) - REMOVED_GLOBALS) | RESERVED_GLOBALS
+"""Names every template sees without being given them: not variables of the prompt."""
+
+BLOCKED_STR_METHODS = frozenset(
+    (
+        "format",
+        "format_map",
+        "translate",
+        "maketrans",
+        "center",
+        "ljust",
+        "rjust",
+        "zfill",
+        "expandtabs",
+    )
+)
+"""String methods the sandbox refuses: they pad or format without a bound."""
+
+_FORBIDDEN_NODES: Mapping[type[nodes.Node], str] = MappingProxyType(
+    {
+        nodes.Include: "include",
+        nodes.Import: "import",
+        nodes.FromImport: "import",
+        nodes.Extends: "extends",
+    }
+)
+_WANTED_NODES: tuple[type[nodes.Node], ...] = (*_FORBIDDEN_NODES, nodes.Filter, nodes.Test)
+
+
+def syntax_environment() -> jinja2.Environment:
+    """A plain environment that parses as the sandbox does and has its globals, less
+    the reserved ones (Jinja2's variable finder skips names that are globals)."""
+    env = jinja2.Environment(keep_trailing_newline=True, cache_size=0, auto_reload=False)
+    for name in REMOVED_GLOBALS:
+        del env.globals[name]
+    return env
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateProblem:
+    """A compile-time problem, with the line inside the template (1-based)."""
+
+    message: str
+    line: int
+    kind: str = "syntax"
+    """syntax, forbidden (include/import/extends) or unknown-name (filter or test)."""
+
+
+class TemplateProblemError(Exception):
+    """Why a template cannot run; carries the problem with its template line."""
+
+    def __init__(self, problem: TemplateProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def parse(source: str, environment: jinja2.Environment | None = None) -> nodes.Template:
+    """Parse a template; TemplateProblemError with the template line if it cannot run.
+
+    `environment` is the one whose filters and tests the template may name (the
+    sandbox passes its own); by default, Jinja2's built-in ones, which the sandbox has.
+    """
+    env = environment if environment is not None else syntax_environment()
+    try:
+        ast = env.parse(source)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblemError(
+            TemplateProblem(f"template syntax error: {exc.message}", exc.lineno)
+        ) from None
+    node: nodes.Node
+    for node in ast.find_all(_WANTED_NODES):  # one walk over the tree
+        if isinstance(node, nodes.Filter | nodes.Test):
+            known = env.filters if isinstance(node, nodes.Filter) else env.tests
+            if node.name not in known:
+                what = "filter" if isinstance(node, nodes.Filter) else "test"
+                raise TemplateProblemError(
+                    TemplateProblem(
+                        f"unknown {what} {node.name!r}" + did_you_mean(node.name, known),
+                        node.lineno,
+                        "unknown-name",
+                    )
+                )
+        else:
+            word = _FORBIDDEN_NODES[type(node)]
+            raise TemplateProblemError(
+                TemplateProblem(
+                    f"templates cannot use {{% {word} %}}: a template may not read other "
+                    "templates or files; write the text into the message",
+                    node.lineno,
+                    "forbidden",
+                )
+            )
+    return ast
+
+
+def variables_of(ast: nodes.Template) -> frozenset[str]:
+    """Names a template reads from its context, found statically."""
+    return frozenset(meta.find_undeclared_variables(ast) - GLOBAL_NAMES)
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateFacts:
+    """What the linter needs to know about one template, computed once from its AST."""
+
+    variables: frozenset[str]
+    name_lines: Mapping[str, tuple[int, ...]]
+    """Template lines (1-based) where each context variable is read; read-only."""
+    private_access: tuple[tuple[str, int, str | None], ...]
+    """Attributes the sandbox may refuse: (name, line, what it is read from: "" for a
+    string literal, a variable's name, or None when unknown)."""
+    literal_text: str
+    """Everything outside `{{ }}`, `{% %}` and comments: what token budgets count."""
+
+
+def facts_of(ast: nodes.Template) -> TemplateFacts:
+    variables = variables_of(ast)
+    lines: dict[str, list[int]] = {}
+    for node in ast.find_all(nodes.Name):
+        if node.ctx == "load" and node.name in variables:
+            lines.setdefault(node.name, []).append(node.lineno)
+    private: list[tuple[str, int, str | None]] = []
+    for attr in ast.find_all(nodes.Getattr):
+        if attr.attr.startswith("_") or attr.attr in BLOCKED_STR_METHODS:
+            owner = attr.node
+            on = (
+                ""
+                if isinstance(owner, nodes.Const) and isinstance(owner.value, str)
+                else owner.name
+                if isinstance(owner, nodes.Name)
+                else None
+            )
+            private.append((attr.attr, attr.lineno, on))
+    private += [
+        (str(item.arg.value), item.lineno, None)
+        for item in ast.find_all(nodes.Getitem)
+        if isinstance(item.arg, nodes.Const) and str(item.arg.value).startswith("_")
+    ]
+    private += [
+        (str(f.args[0].value), f.lineno, None)
+        for f in ast.find_all(nodes.Filter)
+        if f.name == "attr"
+        and f.args
+        and isinstance(f.args[0], nodes.Const)
+        and str(f.args[0].value).startswith("_")
+    ]
+    literal = "".join(node.data for node in ast.find_all(nodes.TemplateData))
+    return TemplateFacts(
+        literal_text=literal,
+        variables=variables,
+        name_lines=MappingProxyType(
+            {name: tuple(sorted(set(found))) for name, found in lines.items()}
+        ),
+        private_access=tuple(private),
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def analyse(content: str) -> TemplateFacts | TemplateProblemError:
+    """Facts of one template, or why it cannot run.
+
+    Memoised, since lint rules of several families ask about the same templates and
+    registries repeat them. The memo is safe at module level: the answer is a pure
+    function of the text, the key is the whole text, the entries are frozen facts or
+    errors returned (never raised) without their traceback, at most 4,096 of them, and
+    lru_cache keeps itself consistent under threads.
+    """
+    try:
+        return facts_of(parse(content))
+    except TemplateProblemError as exc:
+        return exc.with_traceback(None)
