@@ -63,6 +63,8 @@ class Template:
     """Top-level names the source template reads, in order of first use."""
     notes: tuple[tuple[int, str], ...] = ()
     """(line within the source template, message) for what did not convert exactly."""
+    renamed: tuple[tuple[str, str], ...] = ()
+    """(source name, variable name) where the two differ."""
 
 
 @dataclass(frozen=True, slots=True)

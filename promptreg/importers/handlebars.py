@@ -130,8 +130,11 @@ class _Converter:
         )
         if length:
             self.notes.append(
-                (token.line, f"{{{{{text}}}}} became the list's length, as in Handlebars.js "
-                 "(the Python Dotprompt package prints nothing for it)")
+                (
+                    token.line,
+                    f"{{{{{text}}}}} became the list's length, as in Handlebars.js "
+                    "(the Python Dotprompt package prints nothing for it)",
+                )
             )
             return f"({expression} | length)"
         return expression

@@ -19,7 +19,48 @@ _TOKEN_RE = re.compile(
     r"""|(?P<other>\*\*|//|==|!=|<=|>=|[^\sA-Za-z_"'])"""
 )
 _KEYWORDS = frozenset(
-    ["and", "or", "not", "in", "is", "if", "else", "elif", "endif", "for", "endfor", "set", "endset", "with", "endwith", "block", "endblock", "macro", "endmacro", "call", "endcall", "filter", "endfilter", "raw", "endraw", "include", "import", "from", "as", "extends", "recursive", "true", "false", "none", "True", "False", "None", "loop", "super", "caller", "varargs", "kwargs", "self", "ignore", "missing", "context", "without", "scoped", "required"]
+    [
+        "and",
+        "or",
+        "not",
+        "in",
+        "is",
+        "if",
+        "else",
+        "elif",
+        "endif",
+        "for",
+        "endfor",
+        "set",
+        "endset",
+        "with",
+        "endwith",
+        "block",
+        "endblock",
+        "macro",
+        "endmacro",
+        "call",
+        "endcall",
+        "filter",
+        "endfilter",
+        "raw",
+        "endraw",
+        "include",
+        "import",
+        "from",
+        "as",
+        "extends",
+        "recursive",
+        "true",
+        "false",
+        "none",
+        "True",
+        "False",
+        "None",
+        "loop",
+        "super",
+        "caller",
+    ]
 )
 
 
@@ -51,7 +92,11 @@ def _bound_names(tokens: list[tuple[str, str, int, int]]) -> set[str]:
                 depth -= 1
             nxt = tokens[index + 1][1] if index + 1 < len(tokens) else ""
             prev = tokens[index - 1][1]
-            if (kind == "name" and nxt == "=" and (head != "macro" or depth > 0)) or (kind == "name" and head in ("set", "macro") and index == 1) or (kind == "name" and head == "macro" and depth > 0 and prev in ("(", ",")):
+            if (
+                (kind == "name" and nxt == "=" and (head != "macro" or depth > 0))
+                or (kind == "name" and head in ("set", "macro") and index == 1)
+                or (kind == "name" and head == "macro" and depth > 0 and prev in ("(", ","))
+            ):
                 bound.add(text)
     return bound
 

@@ -26,3 +26,26 @@ def jinja_literal(text: str) -> str:
     printed by an expression instead.
     """
     return _SPECIAL_RE.sub("{{ '{' }}", text)
+
+
+_SIMPLE_RE = re.compile(r"\{\{\s*([A-Za-z_][\w-]*)\s*\}\}")
+
+
+def simple_placeholders(text: str) -> tuple[str, list[str], dict[str, str]]:
+    """`{{name}}` placeholders (Langfuse, OpenAI prompt objects: plain substitution, no
+    escaping, no sections) as Jinja2: (template, variables in order, renames)."""
+    parts: list[str] = []
+    names: list[str] = []
+    renames: dict[str, str] = {}
+    position = 0
+    for match in _SIMPLE_RE.finditer(text):
+        parts.append(jinja_literal(text[position : match.start()]))
+        name = variable_name(match.group(1))
+        if name != match.group(1):
+            renames[match.group(1)] = name
+        if name not in names:
+            names.append(name)
+        parts.append("{{ " + name + " }}")
+        position = match.end()
+    parts.append(jinja_literal(text[position:]))
+    return "".join(parts), names, renames
