@@ -17,7 +17,13 @@ from promptreg.core.config import Settings
 from promptreg.core.errors import UsageError
 from promptreg.core.loader import ID_RE, PROMPT_SUFFIX
 from promptreg.importers.catalogue import AUTO, claims, detect, lookup
-from promptreg.importers.draft import Draft, Note, SourceError, source_error
+from promptreg.importers.draft import (
+    Draft,
+    Note,
+    SourceError,
+    UnknownFormatError,
+    source_error,
+)
 from promptreg.importers.mapping import draft_mapping
 from promptreg.importers.source import read_text
 from promptreg.importers.writing import DraftExistsError, draft_text, write_draft
@@ -65,22 +71,33 @@ class ImportOutcome:
         return tuple(f for f in self.findings if f.fix is not None)
 
 
-def source_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given; directories walked for files some importer claims (partials skipped)."""
+def source_files(paths: Iterable[Path], source_format: str = AUTO) -> Iterator[tuple[Path, bool]]:
+    """(file, named by the caller) for each file to read.
+
+    Directories are walked for files an importer claims by extension, leaving out
+    partials (`_name`), prompt files and, unless --from markdown says so, Markdown
+    (a folder's README is not a system prompt).
+    """
+    wanted = lookup(source_format).extensions if source_format != AUTO else None
     count = 0
     for path in paths:
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and claims(p))
-            files = [p for p in found if not p.name.startswith("_") and PROMPT_SUFFIX not in p.name]
+            files = [
+                p
+                for p in found
+                if not p.name.startswith("_")
+                and PROMPT_SUFFIX not in p.name
+                and (p.name.lower().endswith(wanted) if wanted else p.suffix.lower() != ".md")
+            ]
+            named = False
         else:
-            files = [path]
+            files, named = [path], True
         for file in files:
             count += 1
             if count > MAX_SOURCE_FILES:
-                raise UsageError(
-                    f"more than {MAX_SOURCE_FILES:,} source files; import fewer at once"
-                )
-            yield file
+                raise UsageError(f"more than {MAX_SOURCE_FILES:,} source files; import fewer")
+            yield file, named
 
 
 def _check(settings: Settings, options: ImportOptions) -> str:
@@ -124,9 +141,13 @@ def import_sources(
     planned: list[PlannedDraft] = []
     failures: list[SourceError] = []
     taken: set[str] = set()
-    for source in source_files(paths):
+    for source, named in source_files(paths, options.source_format):
         try:
             drafts = read_drafts(source, options.source_format)
+        except UnknownFormatError as exc:
+            if named:
+                failures.append(exc)
+            continue  # a file in a folder that no importer recognises is not a prompt
         except SourceError as exc:
             failures.append(exc)
             continue

@@ -14,7 +14,8 @@ from promptreg.importers import (
     prompty,
     python_source,
 )
-from promptreg.importers.draft import source_error
+from promptreg.core.location import Location, Span
+from promptreg.importers.draft import UnknownFormatError
 from promptreg.importers.importer import Importer
 
 IMPORTERS: dict[str, Importer] = {
@@ -53,8 +54,8 @@ def detect(path: Path, text: str) -> Importer:
     for importer in IMPORTERS.values():
         if name.endswith(importer.extensions) and importer.sniff(path, text):
             return importer
-    raise source_error(
-        path,
+    raise UnknownFormatError(
         "cannot tell which format this file is in",
+        location=Location(path, Span.at(1, 1)),
         hint=f"name the format with --from ({', '.join(IMPORTERS)})",
     )

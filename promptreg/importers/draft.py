@@ -22,6 +22,10 @@ class SourceError(PromptregError):
     exit_status = 1
 
 
+class UnknownFormatError(SourceError):
+    """No importer recognises the file: skipped in a folder, an error when named."""
+
+
 def source_error(
     path: Path, message: str, *, line: int = 1, hint: str | None = None
 ) -> SourceError:

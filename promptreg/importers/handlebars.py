@@ -264,7 +264,8 @@ class _Converter:
             if expression is None or not re.fullmatch(r"[a-z_][a-z0-9_]*", key):
                 self.leave(token, f"the partial argument {part!r} cannot be converted")
                 return
-            assigns.append((key, expression))
+            if expression != key or len(self.scopes) > 1:  # `x=x` at the top changes nothing
+                assigns.append((key, expression))
         if token.standalone and token.indent:
             lines = text.split("\n")
             text = "\n".join(
