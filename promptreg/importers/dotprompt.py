@@ -27,6 +27,7 @@ from promptreg.importers.names import variable_name
 from promptreg.importers.picoschema import PicoschemaError, to_json_schema
 from promptreg.importers.source import mapping, read_text, split_front_matter, text_of
 
+_EMPTY: dict[str, Any] = {"string": "", "array": [], "object": {}}
 _CONFIG = {
     "temperature": "temperature",
     "topP": "top_p",
@@ -76,15 +77,19 @@ def _variables(meta: dict[str, Any], path: Path) -> tuple[dict[str, DraftVariabl
             else "string"
         )
         types[name] = kind
-        has_default = name in defaults or (name not in required and kind == "string")
-        default = defaults.get(name, "" if has_default else None)
+        # A missing optional input renders as nothing in Handlebars and is false in a
+        # condition; these defaults do the same in Jinja2.
+        optional = name not in required
+        has_default = name in defaults or (optional and kind in _EMPTY)
+        enum = mapping(prop).get("enum")
         declared[new] = DraftVariable(
             new,
             kind,
             text_of(mapping(prop).get("description")),
-            default,
+            defaults.get(name, _EMPTY.get(kind)) if has_default else None,
             has_default,
-            tuple(prop["enum"]) if isinstance(mapping(prop).get("enum"), list) else None,
+            tuple(enum) if isinstance(enum, list) else None,
+            required=not optional and not has_default,
         )
     return declared, types
 
@@ -95,9 +100,11 @@ def read(path: Path, text: str) -> list[Draft]:
     declared, types = _variables(meta, path)
     leading = len(body) - len(body.lstrip())
     first_line = body_line + body[:leading].count("\n")
+    # Dotprompt strips the body only when the file has front matter.
+    template = body.strip() if meta or body != text else body
     try:
         converted = convert_template(
-            body.strip(), dialect="handlebars", types=types, partials=_partial_source(path)
+            template, dialect="handlebars", types=types, partials=_partial_source(path)
         )
     except TemplateSyntaxError as exc:
         raise source_error(path, exc.message, line=first_line + exc.line - 1) from None
@@ -117,6 +124,14 @@ def read(path: Path, text: str) -> list[Draft]:
                 "Dotprompt drops a message that renders to white space; the draft keeps it",
             )
         )
+    undeclared = [n for n in converted.variables if n not in declared]
+    for name in undeclared:
+        kind = converted.inferred.get(name, "string")
+        declared[name] = DraftVariable(name, kind, "", _EMPTY[kind], True)
+    if undeclared:
+        notes.append(Note(path, 1, "not in the input schema, so typed by their use (a list "
+                          "looped over, an object looked into, else a string) and empty by "
+                          f"default, as Handlebars renders a missing value: {', '.join(undeclared)}"))
     unused = [n for n in declared if n not in converted.variables]
     if unused:
         notes.append(Note(path, 1, f"inputs no message uses were left out: {', '.join(unused)}"))

@@ -56,6 +56,8 @@ class DraftVariable:
     default: Any = None
     has_default: bool = False
     enum: tuple[Any, ...] | None = None
+    required: bool = True
+    """False for an optional input without a default (it renders as nothing)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ class Conversion:
     variables: list[str]
     notes: list[tuple[int, str]]
     renamed: dict[str, str]
+    inferred: dict[str, str] = field(default_factory=dict)
 
 
 class _Converter:
@@ -67,6 +68,8 @@ class _Converter:
         self.renamed: dict[str, str] = {}
         self.scopes = [Scope("root")]
         self.loop_names: set[str] = set()
+        self.inferred: dict[str, str] = {}
+        """Types the template's use implies: looped over (array), looked into (object)."""
 
     # --- output ---------------------------------------------------------------------
 
@@ -125,6 +128,8 @@ class _Converter:
             )
             context = None
         base = f"{context}.{self.key(head)}" if context is not None else self.variable(head)
+        if context is None and (rest or length):
+            self.inferred.setdefault(base, "array" if length and not rest else "object")
         expression = base + "".join(
             f"[{s.strip('[]')}]" if s.strip("[]").isdigit() else f".{self.key(s)}" for s in rest
         )
@@ -298,4 +303,10 @@ def convert_template(
     """Convert; TemplateSyntaxError (with a line) when the source does not parse."""
     converter = _Converter(dialect, types or {}, partials or (lambda name: None), default_role)
     converter.convert(tokenize(source))
-    return Conversion(converter.segments, converter.variables, converter.notes, converter.renamed)
+    return Conversion(
+        converter.segments,
+        converter.variables,
+        converter.notes,
+        converter.renamed,
+        converter.inferred,
+    )

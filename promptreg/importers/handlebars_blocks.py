@@ -143,6 +143,8 @@ def _each(
     source_text = "".join(t.source for t in branches[0][1])
     head = parts[1].split(".")[0]
     is_object = converter.types.get(head) == "object" or "@key" in source_text
+    if collection in converter.variables:
+        converter.inferred[collection] = "object" if is_object else "array"
     scope = Scope("each", None if params else name, loop=True, key="key" if is_object else None)
     if params:
         scope.names = frozenset(p for p in params.groups() if p)

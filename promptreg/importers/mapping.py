@@ -86,6 +86,8 @@ def _variables(draft: Draft, notes: list[Note]) -> dict[str, Any]:
                         f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}; it was left out",
                     )
                 )
+        elif not var.required:
+            entry["required"] = False
         if var.enum:
             entry["enum"] = list(var.enum)
         entry["trusted"] = False
