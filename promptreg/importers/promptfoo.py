@@ -126,7 +126,7 @@ def _assertions(
                 Note(
                     path,
                     1,
-                    f"{where}: the assertion {kind or item!r} has no promptreg "
+                    f"{where}: the assertion {kind or repr(item)} has no promptreg "
                     "equivalent and was not carried over",
                 )
             )

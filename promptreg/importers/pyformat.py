@@ -27,6 +27,8 @@ class FormatResult:
     notes: list[tuple[int, str]] = field(default_factory=list)
     """(line offset within the template, counted from 0, message)."""
     renamed: dict[str, str] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
+    """Types a format spec implies: `d` an integer, `f` a number."""
 
 
 class _Builder:
@@ -76,6 +78,9 @@ class _Builder:
             flags = match.group(1).replace("-", "") + match.group(2) + match.group(3)
             width, precision, kind = match.group(4), match.group(5) or "", match.group(6)
             percent = f"%{flags}{width}{precision}{kind}"
+            if re.fullmatch(r"[a-z_]\w*", expression):
+                implied = "integer" if kind in "dxXo" else "number"
+                self.result.types.setdefault(expression, implied)
             self.parts.append("{{ " + repr(percent) + " | format(" + expression + ") }}")
             return
         self.result.notes.append(
@@ -99,7 +104,10 @@ def _lookup(builder: _Builder, field_name: str, line: int) -> str:
     if not first or first.isdigit():
         return builder.placeholder(line, f"the positional field {{{field_name}}}")
     expression = builder.name(first)
-    for index, attribute in _INDEX_RE.findall(field_name[len(first) :]):
+    lookups = _INDEX_RE.findall(field_name[len(first) :])
+    if lookups:
+        builder.result.types.setdefault(expression, "array" if lookups[0][0].isdigit() else "object")
+    for index, attribute in lookups:
         if attribute:
             expression += f".{attribute}"
         elif index.isdigit():
@@ -129,7 +137,10 @@ def _expression(builder: _Builder, node: ast.expr, line: int) -> str:
     if isinstance(node, ast.Name):
         return builder.name(node.id)
     if isinstance(node, ast.Attribute):
-        return f"{_expression(builder, node.value, line)}.{node.attr}"
+        inner = _expression(builder, node.value, line)
+        if isinstance(node.value, ast.Name):
+            builder.result.types.setdefault(inner, "object")
+        return f"{inner}.{node.attr}"
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
         inner = _expression(builder, node.value, line)
         return f"{inner}[{node.slice.value!r}]"

@@ -75,9 +75,11 @@ def _draft(
 ) -> Draft:
     used: list[str] = []
     renames: dict[str, str] = {}
+    types: dict[str, str] = {}
     for _, result in parts:
         used.extend(v for v in result.variables if v not in used)
         renames.update(result.renamed)
+        types.update(result.types)
     return Draft(
         source=path,
         line=line,
@@ -85,7 +87,7 @@ def _draft(
         title=title_of(name),
         description=f"Imported from {path.name}, line {line}.",
         messages=tuple((role, result.text) for role, result in parts),
-        variables=tuple(DraftVariable(v) for v in used),
+        variables=tuple(DraftVariable(v, types.get(v, "string")) for v in used),
         model=model,
         settings=settings,
         notes=tuple(notes + renamed_note(path, line, renames)),
