@@ -113,8 +113,8 @@ def _text(outcome: Any, dry_run: bool) -> None:
             out.write(
                 f"{f.path}:{f.span.line}:{f.span.column}: {f.code} [{f.severity}] {f.message}\n"
             )
-        if outcome.fixable:
-            paths = " ".join(sorted({f.path.as_posix() for f in outcome.fixable}))
-            out.write(
-                f"\n{len(outcome.fixable)} of them can be fixed with: promptreg lint --fix {paths}\n"
-            )
+        paths = " ".join(sorted({f.path.as_posix() for f in outcome.findings}))
+        out.write(
+            f"\n{len(outcome.fixable)} of them have an automatic fix; apply it with:\n"
+            f"  promptreg lint --fix {paths}\n"
+        )
