@@ -41,6 +41,8 @@ def to_prompty(spec: PromptSpec) -> str:
     for var in spec.variables.values():
         entry: dict[str, Any] = {"name": var.name, "kind": _KINDS[var.type],
                                  "description": var.description}
+        if var.type == "array":
+            entry["items"] = {"kind": "string"}  # promptreg does not type the items
         if var.has_default:
             entry["default"] = var.default
         entry["required"] = var.required and not var.has_default
