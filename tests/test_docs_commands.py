@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -29,7 +28,9 @@ def test_every_command_in_the_doc_runs(doc: str, git_repo: Callable[..., GitRepo
     commands = _commands(doc)
     assert commands, f"docs/{doc} shows no commands"
     repo = git_repo(registry=True)
-    shutil.copytree(REPO / "tests" / "fixtures" / "import", repo.root / "tests" / "fixtures" / "import")
+    shutil.copytree(
+        REPO / "tests" / "fixtures" / "import", repo.root / "tests" / "fixtures" / "import"
+    )
     repo.commit("first")
     (repo.root / "notes.txt").write_text("a second commit for --base HEAD~1\n", encoding="utf-8")
     repo.commit("second")
@@ -38,7 +39,11 @@ def test_every_command_in_the_doc_runs(doc: str, git_repo: Callable[..., GitRepo
         assert words[0] == "promptreg", command
         done = subprocess.run(
             [sys.executable, "-m", "promptreg", *words[1:]],
-            cwd=repo.root, capture_output=True, text=True, timeout=300, env=repo.env(),
+            cwd=repo.root,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=repo.env(),
         )
         assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
         assert "Traceback" not in done.stderr

@@ -27,8 +27,14 @@ def add_parser(subparsers: Any, name: str, summary: str) -> None:
         ),
         formatter_class=HelpFormatter,
     )
-    parser.add_argument("-o", "--output", type=Path, default=Path("promptreg-report"),
-                        metavar="DIR", help="directory for the two files (default: promptreg-report)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("promptreg-report"),
+        metavar="DIR",
+        help="directory for the two files (default: promptreg-report)",
+    )
     parser.add_argument("--base", metavar="REV", help="compare governance with this revision")
     parser.add_argument("--days", type=int, default=90, help="tier-3 history period (default: 90)")
     add_config_option(parser)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from promptreg.core.errors import UsageError
+from promptreg.core.location import Location, Span
 from promptreg.importers import (
     dotprompt,
     langfuse,
@@ -14,7 +15,6 @@ from promptreg.importers import (
     prompty,
     python_source,
 )
-from promptreg.core.location import Location, Span
 from promptreg.importers.draft import UnknownFormatError
 from promptreg.importers.importer import Importer
 

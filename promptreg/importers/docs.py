@@ -1,6 +1,6 @@
 """docs/import.md, generated from the importer catalogue (a test keeps it current).
 
-    python -m promptreg.importers.docs > docs/import.md
+python -m promptreg.importers.docs > docs/import.md
 """
 
 from __future__ import annotations
@@ -49,7 +49,9 @@ def render_import_markdown() -> str:
     lines = [INTRO]
     for name, importer in IMPORTERS.items():
         lines.append(f"### `--from {name}`\n")
-        lines.append(f"{importer.summary}. Files: {', '.join(f'`*{e}`' for e in importer.extensions)}.\n")
+        lines.append(
+            f"{importer.summary}. Files: {', '.join(f'`*{e}`' for e in importer.extensions)}.\n"
+        )
         lines.append(f"{importer.doc}\n")
     return "\n".join(lines)
 

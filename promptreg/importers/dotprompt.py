@@ -129,9 +129,15 @@ def read(path: Path, text: str) -> list[Draft]:
         kind = converted.inferred.get(name, "string")
         declared[name] = DraftVariable(name, kind, "", _EMPTY[kind], True)
     if undeclared:
-        notes.append(Note(path, 1, "not in the input schema, so typed by their use (a list "
-                          "looped over, an object looked into, else a string) and empty by "
-                          f"default, as Handlebars renders a missing value: {', '.join(undeclared)}"))
+        notes.append(
+            Note(
+                path,
+                1,
+                "not in the input schema, so typed by their use (a list "
+                "looped over, an object looked into, else a string) and empty by "
+                f"default, as Handlebars renders a missing value: {', '.join(undeclared)}",
+            )
+        )
     unused = [n for n in declared if n not in converted.variables]
     if unused:
         notes.append(Note(path, 1, f"inputs no message uses were left out: {', '.join(unused)}"))
@@ -141,9 +147,8 @@ def read(path: Path, text: str) -> list[Draft]:
     left = sorted(k for k in config if k not in _CONFIG)
     if left:
         notes.append(Note(path, 1, f"config not carried over: {', '.join(left)}"))
-    for key in ("tools", "toolDefs", "ext", "metadata", "variant"):
-        if meta.get(key):
-            notes.append(Note(path, 1, f"`{key}` was not carried over"))
+    left_out = ("tools", "toolDefs", "ext", "metadata", "variant")
+    notes.extend(Note(path, 1, f"`{k}` was not carried over") for k in left_out if meta.get(k))
     output = mapping(meta.get("output"))
     draft_output = None
     if output:

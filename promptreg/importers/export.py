@@ -18,29 +18,55 @@ from promptreg.core.model import PromptSpec
 from promptreg.importers.to_handlebars import ExportError, to_handlebars
 
 FORMATS = ("prompty", "dotprompt")
-_PROMPTY_ROLE_RE = re.compile(r"(?im)^\s*#?\s*(system|user|assistant|developer)(\[[^\]]*\])?\s*:\s*$")
-_KINDS = {"string": "string", "integer": "integer", "number": "float", "boolean": "boolean",
-          "array": "array", "object": "object"}
+_PROMPTY_ROLE_RE = re.compile(
+    r"(?im)^\s*#?\s*(system|user|assistant|developer)(\[[^\]]*\])?\s*:\s*$"
+)
+_KINDS = {
+    "string": "string",
+    "integer": "integer",
+    "number": "float",
+    "boolean": "boolean",
+    "array": "array",
+    "object": "object",
+}
 
 
 def _front_matter(data: dict[str, Any]) -> str:
-    return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000) + "---\n"
+    return (
+        "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000) + "---\n"
+    )
 
 
 def _metadata(spec: PromptSpec) -> dict[str, Any]:
-    return {"promptreg": {"id": spec.id, "version": spec.version, "tier": spec.tier,
-                          "owner": spec.owner, "status": spec.status}}
+    return {
+        "promptreg": {
+            "id": spec.id,
+            "version": spec.version,
+            "tier": spec.tier,
+            "owner": spec.owner,
+            "status": spec.status,
+        }
+    }
 
 
 def to_prompty(spec: PromptSpec) -> str:
-    options = {key: value for key, value in (
-        ("temperature", spec.model.temperature), ("topP", spec.model.top_p),
-        ("maxOutputTokens", spec.model.max_output_tokens), ("seed", spec.model.seed),
-    ) if value is not None}
+    options = {
+        key: value
+        for key, value in (
+            ("temperature", spec.model.temperature),
+            ("topP", spec.model.top_p),
+            ("maxOutputTokens", spec.model.max_output_tokens),
+            ("seed", spec.model.seed),
+        )
+        if value is not None
+    }
     inputs = []
     for var in spec.variables.values():
-        entry: dict[str, Any] = {"name": var.name, "kind": _KINDS[var.type],
-                                 "description": var.description}
+        entry: dict[str, Any] = {
+            "name": var.name,
+            "kind": _KINDS[var.type],
+            "description": var.description,
+        }
         if var.type == "array":
             entry["items"] = {"kind": "string"}  # promptreg does not type the items
         if var.has_default:
@@ -51,7 +77,11 @@ def to_prompty(spec: PromptSpec) -> str:
         "name": spec.id.rsplit("/", 1)[-1],
         "description": spec.description,
         "metadata": _metadata(spec),
-        "model": {"id": spec.model.name, "apiType": "chat", **({"options": options} if options else {})},
+        "model": {
+            "id": spec.model.name,
+            "apiType": "chat",
+            **({"options": options} if options else {}),
+        },
     }
     if inputs:
         data["inputs"] = inputs
@@ -81,10 +111,16 @@ def _picoschema(spec: PromptSpec) -> dict[str, Any]:
 
 
 def to_dotprompt(spec: PromptSpec) -> str:
-    config = {key: value for key, value in (
-        ("temperature", spec.model.temperature), ("topP", spec.model.top_p),
-        ("maxOutputTokens", spec.model.max_output_tokens), ("seed", spec.model.seed),
-    ) if value is not None}
+    config = {
+        key: value
+        for key, value in (
+            ("temperature", spec.model.temperature),
+            ("topP", spec.model.top_p),
+            ("maxOutputTokens", spec.model.max_output_tokens),
+            ("seed", spec.model.seed),
+        )
+        if value is not None
+    }
     data: dict[str, Any] = {"model": spec.model.name}
     if config:
         data["config"] = config
@@ -94,8 +130,10 @@ def to_dotprompt(spec: PromptSpec) -> str:
         if defaults:
             data["input"]["default"] = defaults
     if spec.output is not None:
-        data["output"] = {"format": spec.output.format,
-                          **({"schema": dict(spec.output.schema)} if spec.output.schema else {})}
+        data["output"] = {
+            "format": spec.output.format,
+            **({"schema": dict(spec.output.schema)} if spec.output.schema else {}),
+        }
     data["metadata"] = _metadata(spec)
     roles = {"system": "system", "developer": "system", "user": "user", "assistant": "model"}
     parts = []

@@ -8,12 +8,8 @@ map one to one; what differs (`{}` is true in Handlebars, false in Jinja2) is no
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-from promptreg.importers.mustache_tokens import Scope, Token, split_parts
-
-if TYPE_CHECKING:
-    from promptreg.importers.handlebars import _Converter
+from promptreg.importers.mustache_tokens import BlockHost, Scope, Token, split_parts
 
 _EQUALS = {"ifEquals": "==", "unlessEquals": "!="}
 
@@ -34,7 +30,7 @@ def _branches(body: list[Token]) -> list[tuple[Token | None, list[Token]]]:
     return branches
 
 
-def _loop_name(converter: _Converter, collection: str) -> str:
+def _loop_name(converter: BlockHost, collection: str) -> str:
     last = re.split(r"[.\[\]()| ]+", collection.strip("()"))
     word = next((w for w in reversed(last) if w.isidentifier()), "item")
     base = word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else "item"
@@ -46,7 +42,7 @@ def _loop_name(converter: _Converter, collection: str) -> str:
     return name
 
 
-def convert_block(converter: _Converter, token: Token, body: list[Token], depth: int) -> None:
+def convert_block(converter: BlockHost, token: Token, body: list[Token], depth: int) -> None:
     parts = split_parts(token.text)
     helper = parts[0] if parts else ""
     branches = _branches(body)
@@ -99,7 +95,7 @@ def convert_block(converter: _Converter, token: Token, body: list[Token], depth:
 
 
 def _if_block(
-    converter: _Converter,
+    converter: BlockHost,
     condition: str,
     branches: list[tuple[Token | None, list[Token]]],
     depth: int,
@@ -112,7 +108,7 @@ def _if_block(
 
 
 def _else_branches(
-    converter: _Converter, branches: list[tuple[Token | None, list[Token]]], depth: int
+    converter: BlockHost, branches: list[tuple[Token | None, list[Token]]], depth: int
 ) -> None:
     for tag, tokens in branches:
         assert tag is not None
@@ -131,7 +127,7 @@ def _else_branches(
 
 
 def _each(
-    converter: _Converter,
+    converter: BlockHost,
     token: Token,
     parts: list[str],
     collection: str,
@@ -163,7 +159,7 @@ def _each(
 
 
 def _section(
-    converter: _Converter,
+    converter: BlockHost,
     token: Token,
     parts: list[str],
     branches: list[tuple[Token | None, list[Token]]],
@@ -199,7 +195,7 @@ def _section(
 
 
 def _leave_block(
-    converter: _Converter, token: Token, body: list[Token], depth: int, why: str
+    converter: BlockHost, token: Token, body: list[Token], depth: int, why: str
 ) -> None:
     converter.leave(token, why)
     converter.convert([t for t in body if t.kind != "else"], depth)

@@ -9,7 +9,9 @@ and get the same output: Jinja2 keeps every character of the text it is given.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 _STANDALONE_KINDS = frozenset(("comment", "open", "close", "else", "inverse", "partial"))
 _PARTS_RE = re.compile(
@@ -189,3 +191,23 @@ def split_parts(body: str) -> list[str]:
         else:
             parts.append(part)
     return parts
+
+
+class BlockHost(Protocol):
+    """What block conversion needs from the converter (handlebars.py implements it)."""
+
+    mustache: bool
+    types: dict[str, str]
+    variables: list[str]
+    loop_names: set[str]
+    inferred: dict[str, str]
+    scopes: list[Scope]
+    notes: list[tuple[int, str]]
+    partials: Callable[[str], str | None]
+
+    def emit(self, text: str) -> None: ...
+    def leave(self, token: Token, why: str) -> None: ...
+    def path(self, token: Token, text: str) -> str | None: ...
+    def argument(self, token: Token, part: str) -> str | None: ...
+    def convert(self, tokens: list[Token], depth: int = 0) -> None: ...
+    def partial(self, token: Token, depth: int) -> None: ...

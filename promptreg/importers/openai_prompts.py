@@ -46,9 +46,10 @@ def read(path: Path, text: str) -> list[Draft]:
         raw: list[tuple[str, Any]] = []
         if item.get("instructions"):
             raw.append(("developer", item["instructions"]))
-        for message in item.get("messages") or item.get("input") or []:
-            if isinstance(message, dict):
-                raw.append((str(message.get("role", "user")), message.get("content")))
+        listed = item.get("messages") or item.get("input") or []
+        raw.extend(
+            (str(m.get("role", "user")), m.get("content")) for m in listed if isinstance(m, dict)
+        )
         if item.get("tools"):
             notes.append(Note(path, 1, "tools were not carried over"))
         versions = sorted(

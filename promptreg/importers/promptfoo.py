@@ -8,6 +8,7 @@ promptreg has; the others are reported.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from promptreg.importers.draft import (
     DraftEval,
     DraftVariable,
     Note,
+    SourceError,
     slug,
     source_error,
     title_of,
@@ -75,7 +77,8 @@ def _prompt_texts(entry: Any, base: Path, path: Path) -> list[tuple[str, Any]]:
     if suffix in (".yaml", ".yml"):
         return [(label or target.stem, load_yaml(text, target))]
     if suffix in (".txt", ".md", ""):
-        chunks, buffer = [], []
+        chunks: list[str] = []
+        buffer: list[str] = []
         for line in text.split("\n"):
             if line.strip() == "---":
                 chunks.append("\n".join(buffer).strip())
@@ -91,10 +94,8 @@ def _messages(prompt: Any, path: Path) -> list[tuple[str, str]]:
     if isinstance(prompt, str):
         stripped = prompt.strip()
         if stripped.startswith("[") and stripped.endswith("]"):
-            try:
+            with contextlib.suppress(SourceError):  # a prompt that merely looks like JSON
                 return _messages(load_json(stripped, path), path)
-            except Exception:
-                pass
         return [("user", prompt)]
     if isinstance(prompt, list) and all(isinstance(m, dict) for m in prompt):
         out = []

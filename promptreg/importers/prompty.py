@@ -116,7 +116,8 @@ def _format(meta: dict[str, Any]) -> str:
 
 def _sections(body: str, first_line: int) -> list[tuple[str, str, int]]:
     sections: list[tuple[str, str, int]] = []
-    role, lines, start = "system", [], first_line
+    role, start = "system", first_line
+    lines: list[str] = []
     for number, line in enumerate(body.split("\n"), start=first_line):
         match = _ROLE_RE.match(line)
         if match:
@@ -166,9 +167,8 @@ def read(path: Path, text: str) -> list[Draft]:
     unused = [v.name for v in declared if v.name not in used]
     if unused:
         notes.append(Note(path, 1, f"inputs no message uses were left out: {', '.join(unused)}"))
-    for key in ("tools", "outputs", "outputSchema"):
-        if meta.get(key):
-            notes.append(Note(path, 1, f"`{key}` was not carried over"))
+    left_out = ("tools", "outputs", "outputSchema")
+    notes.extend(Note(path, 1, f"`{k}` was not carried over") for k in left_out if meta.get(k))
     if any(content.rstrip().endswith("}}") for _, content in messages):
         notes.append(
             Note(
@@ -178,7 +178,7 @@ def read(path: Path, text: str) -> list[Draft]:
                 "rendering; a value that starts or ends with a newline keeps it here",
             )
         )
-    notes.extend(renamed_note(path, 1, {k: v for k, v in renames.items()}))
+    notes.extend(renamed_note(path, 1, renames))
     variables = variables_in_order(used, {v.name: v for v in declared})
     model, settings = _model(meta, notes, path)
     name = str(meta.get("name") or path.name.removesuffix(".prompty"))
@@ -186,7 +186,7 @@ def read(path: Path, text: str) -> list[Draft]:
         (DraftEval("sample", {k: v for k, v in samples.items() if k in used}),) if samples else ()
     )
     authors = mapping(meta.get("metadata")).get("authors") or meta.get("authors")
-    history = (f"version {meta['version']}",) if meta.get("version") else ()
+    history: tuple[str, ...] = (f"version {meta['version']}",) if meta.get("version") else ()
     if authors:
         history += (f"authors: {', '.join(map(str, authors))}",)
     return [

@@ -106,7 +106,9 @@ def _lookup(builder: _Builder, field_name: str, line: int) -> str:
     expression = builder.name(first)
     lookups = _INDEX_RE.findall(field_name[len(first) :])
     if lookups:
-        builder.result.types.setdefault(expression, "array" if lookups[0][0].isdigit() else "object")
+        builder.result.types.setdefault(
+            expression, "array" if lookups[0][0].isdigit() else "object"
+        )
     for index, attribute in lookups:
         if attribute:
             expression += f".{attribute}"

@@ -48,7 +48,11 @@ class _Exporter:
         expression = expression.strip()
         if expression.startswith("not "):
             raise self.fail(tag)
-        if not _NAME_RE.match(expression) and expression not in ("loop.index0", "loop.first", "loop.last"):
+        if not _NAME_RE.match(expression) and expression not in (
+            "loop.index0",
+            "loop.first",
+            "loop.last",
+        ):
             raise self.fail(tag)
         head, _, rest = expression.partition(".")
         if head == "loop":
@@ -111,9 +115,10 @@ def to_handlebars(template: str, where: str) -> str:
             line_start = template.rfind("\n", 0, match.start()) + 1
             line_end = template.find("\n", match.end())
             line_end = len(template) if line_end < 0 else line_end
-            alone = not template[line_start : match.start()].strip() and not template[
-                match.end() : line_end
-            ].strip()
+            alone = (
+                not template[line_start : match.start()].strip()
+                and not template[match.end() : line_end].strip()
+            )
             if alone and not left and not right:
                 out.append("{{!}}")
         position = match.end()

@@ -38,7 +38,9 @@ def install(base: Path) -> Path:
     staging.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
         [npm, "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(staging), NUNJUCKS],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if done.returncode != 0:
         pytest.fail(f"could not install {NUNJUCKS} with npm: {done.stderr.strip()[-500:]}")
@@ -54,7 +56,10 @@ def render(folder: Path, template: str, values: dict[str, Any]) -> str:
     done = subprocess.run(
         ["node", str(folder / "render.js")],
         input=json.dumps({"template": template, "vars": values}),
-        capture_output=True, text=True, timeout=60, cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=folder,
     )
     assert done.returncode == 0, done.stderr
     result: str = json.loads(done.stdout)

@@ -19,7 +19,9 @@ def test_every_entry_is_a_complete_importer(name: str) -> None:
     assert isinstance(importer, ImporterLike)
     checked: ImporterLike = importer  # mypy checks the record against the Protocol here
     assert checked.name == name
-    assert importer.extensions and all(e.startswith(".") and e == e.lower() for e in importer.extensions)
+    assert importer.extensions and all(
+        e.startswith(".") and e == e.lower() for e in importer.extensions
+    )
     assert importer.summary and not importer.summary.endswith(".")
     assert len(importer.doc) > 80 and importer.doc.endswith(".")
     assert callable(importer.sniff) and callable(importer.read)

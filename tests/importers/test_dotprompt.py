@@ -19,22 +19,41 @@ SPEC = FIXTURES / "dotprompt-spec"
 
 
 def _partials() -> dict[str, str]:
-    return {p.name[1:].removesuffix(".prompt"): p.read_text(encoding="utf-8")
-            for p in SOURCE.glob("_*.prompt")}
+    return {
+        p.name[1:].removesuffix(".prompt"): p.read_text(encoding="utf-8")
+        for p in SOURCE.glob("_*.prompt")
+    }
 
 
 CASES = [
-    ("story.prompt", "story", [{"subject": "a lighthouse", "personality": "a pirate"},
-                               {"subject": "a lighthouse"}],
-     {"subject", "personality"}),
-    ("hello.system.prompt", "hello-system", [{"name": "Ana"}, {"name": "Ana", "persona": "poet"}],
-     {"name", "persona"}),
+    (
+        "story.prompt",
+        "story",
+        [{"subject": "a lighthouse", "personality": "a pirate"}, {"subject": "a lighthouse"}],
+        {"subject", "personality"},
+    ),
+    (
+        "hello.system.prompt",
+        "hello-system",
+        [{"name": "Ana"}, {"name": "Ana", "persona": "poet"}],
+        {"name", "persona"},
+    ),
     ("recipe.prompt", "recipe", [{"food": "tofu"}], {"food"}),
-    ("travel-planner.prompt", "travel-planner",
-     [{"destination": "Lyon", "duration": 3, "budget": "low"},
-      {"destination": "Lyon", "duration": 3, "budget": "low", "interests": ["food", "art"],
-       "travelStyle": "slow"}],
-     {"destination", "duration", "budget", "interests", "travelStyle"}),
+    (
+        "travel-planner.prompt",
+        "travel-planner",
+        [
+            {"destination": "Lyon", "duration": 3, "budget": "low"},
+            {
+                "destination": "Lyon",
+                "duration": 3,
+                "budget": "low",
+                "interests": ["food", "art"],
+                "travelStyle": "slow",
+            },
+        ],
+        {"destination", "duration", "budget", "interests", "travelStyle"},
+    ),
 ]
 
 
@@ -42,7 +61,9 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", "_", name).lower()
 
 
-@pytest.mark.parametrize(("name", "draft", "inputs", "source_vars"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("name", "draft", "inputs", "source_vars"), CASES, ids=[c[0] for c in CASES]
+)
 def test_renders_like_the_dotprompt_package(
     tmp_path: Path, name: str, draft: str, inputs: list[dict[str, Any]], source_vars: set[str]
 ) -> None:
@@ -70,7 +91,10 @@ def test_output_schema_and_model_settings_carry_over(tmp_path: Path) -> None:
     assert recipe.output.schema["properties"]["steps"]["items"] == {"type": "string"}
     hello = spec_by_id(box.settings, "imported/hello-system")
     assert (hello.model.temperature, hello.model.top_p, hello.model.max_output_tokens) == (
-        0.6, 0.95, 2048)
+        0.6,
+        0.95,
+        2048,
+    )
     assert hello.variables["persona"].default == "Space Pirate"
 
 
@@ -91,8 +115,11 @@ def _spec_cases() -> list[Any]:
         for suite in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
             for number, test in enumerate(suite.get("tests") or []):
                 data = test.get("data") or {}
-                if set(data) - {"input"} or suite.get("resolverSchemas") or suite.get("schemas") or (
-                    test.get("options")
+                if (
+                    set(data) - {"input"}
+                    or suite.get("resolverSchemas")
+                    or suite.get("schemas")
+                    or (test.get("options"))
                 ):
                     continue  # context, history, named schemas, render options: not prompt inputs
                 cases.append(pytest.param(suite, test, id=f"{path.stem}:{suite['name']}:{number}"))
@@ -113,7 +140,10 @@ def test_spec_cases_render_as_the_spec_and_the_package_say(
     values = (test.get("data") or {}).get("input") or {}
     expected = dotprompt_engine.render(suite["template"], values, partials)
     wanted = [
-        (dotprompt_engine.ROLES.get(m["role"], m["role"]), "".join(p.get("text", "") for p in m["content"]))
+        (
+            dotprompt_engine.ROLES.get(m["role"], m["role"]),
+            "".join(p.get("text", "") for p in m["content"]),
+        )
         for m in (test.get("expect") or {}).get("messages") or []
     ]
     if wanted and expected != wanted:
@@ -130,8 +160,11 @@ def test_spec_cases_render_as_the_spec_and_the_package_say(
     assert outcome.ok, outcome.failures
     renamed = {_snake(k): v for k, v in values.items()}
     spec = spec_by_id(box.settings, "imported/case")
-    untyped = [k for k, v in renamed.items() if k in spec.variables
-               and spec.variables[k].type == "string" and not isinstance(v, str)]
+    untyped = [
+        k
+        for k, v in renamed.items()
+        if k in spec.variables and spec.variables[k].type == "string" and not isinstance(v, str)
+    ]
     if untyped and "not in the input schema" in notes:
         pytest.xfail(f"the source gives no type for {', '.join(untyped)}; the draft has strings")
     assert box.render("imported/case", renamed) == expected

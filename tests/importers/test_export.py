@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from promptreg.core.config import load_config
+from promptreg.core.loader import load_prompt
 from promptreg.core.model import PromptSpec, Variable
 from promptreg.core.tree import known_ids, spec_by_id
 from promptreg.importers.catalogue import IMPORTERS
@@ -18,7 +19,6 @@ from promptreg.importers.export import export_text
 from promptreg.importers.mapping import draft_mapping
 from promptreg.importers.to_handlebars import ExportError
 from promptreg.importers.writing import draft_text
-from promptreg.core.loader import load_prompt
 from promptreg.render.prompt import Prompt
 from tests.importers import dotprompt_engine
 from tests.importers.helpers import REPO
@@ -27,7 +27,10 @@ SETTINGS = load_config(REPO / "promptreg.yaml")
 IDS = known_ids(SETTINGS.registry_dir)
 # Plain text: Prompty splits a rendered line that reads like `user:` into a new message,
 # and normalises other line separators; neither is what this property is about.
-SAFE_TEXT = st.text(st.characters(codec="utf-8", categories=("L", "N", "Zs"), include_characters=".,-'\n"), max_size=40)
+SAFE_TEXT = st.text(
+    st.characters(codec="utf-8", categories=("L", "N", "Zs"), include_characters=".,-'\n"),
+    max_size=40,
+)
 
 
 def _value(var: Variable, text: st.SearchStrategy[str]) -> st.SearchStrategy[Any]:
@@ -43,7 +46,9 @@ def _value(var: Variable, text: st.SearchStrategy[str]) -> st.SearchStrategy[Any
     }[var.type]
 
 
-def _values(spec: PromptSpec, text: st.SearchStrategy[str] = SAFE_TEXT) -> st.SearchStrategy[dict[str, Any]]:
+def _values(
+    spec: PromptSpec, text: st.SearchStrategy[str] = SAFE_TEXT
+) -> st.SearchStrategy[dict[str, Any]]:
     required = {n: _value(v, text) for n, v in spec.variables.items() if v.required}
     optional = {n: _value(v, text) for n, v in spec.variables.items() if not v.required}
     return st.fixed_dictionaries(required, optional=optional)
@@ -57,7 +62,9 @@ def _reimport(spec: PromptSpec, target: str, folder: Path) -> Prompt:
     path = folder / "registry" / "x" / f"{draft.name}.prompt.yaml"
     data, notes = draft_mapping(draft, f"x/{draft.name}", SETTINGS, owner=spec.owner, tier=1)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(draft_text(data, notes, path=path, root=folder, source=source), encoding="utf-8")
+    path.write_text(
+        draft_text(data, notes, path=path, root=folder, source=source), encoding="utf-8"
+    )
     loaded = load_prompt(path)
     assert loaded.spec is not None, loaded.problems
     return Prompt(loaded.spec)
@@ -74,12 +81,16 @@ def test_dotprompt_round_trip_renders_the_same(prompt_id: str, tmp_path: Path) -
     again = _reimport(spec, "dotprompt", tmp_path)
     source = next(tmp_path.glob("*.prompt")).read_text(encoding="utf-8")
 
-    @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
     @given(_values(spec, st.text(max_size=40)))
     def check(values: dict[str, Any]) -> None:
         assert _messages(again.render(**values)) == _messages(original.render(**values))
 
-    @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
     @given(_values(spec))
     def engine_agrees(values: dict[str, Any]) -> None:
         bound = original.bind(values)
@@ -92,7 +103,9 @@ def test_dotprompt_round_trip_renders_the_same(prompt_id: str, tmp_path: Path) -
 
 
 @pytest.mark.parametrize("prompt_id", IDS)
-def test_prompty_round_trip_renders_the_same(prompt_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_prompty_round_trip_renders_the_same(
+    prompt_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     prompty = pytest.importorskip("prompty")
     spec = spec_by_id(SETTINGS, prompt_id)
     original = Prompt(spec)
@@ -100,12 +113,17 @@ def test_prompty_round_trip_renders_the_same(prompt_id: str, tmp_path: Path, mon
     exported = next(tmp_path.glob("*.prompty"))
     agent = prompty.load(exported)
 
-    @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
     @given(_values(spec))
     def check(values: dict[str, Any]) -> None:
         want = _messages(original.render(**values), strip=True)
         assert _messages(again.render(**values), strip=True) == want
-        runtime = [(m.role, "".join(p.value for p in m.parts)) for m in prompty.prepare(agent, original.bind(values))]
+        runtime = [
+            (m.role, "".join(p.value for p in m.parts))
+            for m in prompty.prepare(agent, original.bind(values))
+        ]
         assert runtime == want
 
     check()

@@ -9,25 +9,51 @@ from promptreg.core.tree import spec_by_id
 from tests.importers.helpers import blocking, sandbox
 
 LANGFUSE = [
-    {"name": "movie-critic", "version": 1, "type": "text", "labels": [],
-     "prompt": "As a {{criticLevel}} critic, rate {{movie}}.", "config": {}},
-    {"name": "movie-critic", "version": 2, "type": "text", "labels": ["production", "latest"],
-     "prompt": "As a {{criticLevel}} movie critic, do you like {{movie}}? {not a var}",
-     "config": {"model": "gpt-4o", "temperature": 0.5, "frequency_penalty": 1},
-     "tags": ["reviews"], "commitMessage": "Say movie critic"},
-    {"name": "support-chat", "version": 4, "type": "chat", "labels": ["production"],
-     "prompt": [{"role": "system", "content": "You help with {{product}}."},
-                {"type": "placeholder", "name": "history"},
-                {"role": "user", "content": "{{question}}"}], "config": {}},
+    {
+        "name": "movie-critic",
+        "version": 1,
+        "type": "text",
+        "labels": [],
+        "prompt": "As a {{criticLevel}} critic, rate {{movie}}.",
+        "config": {},
+    },
+    {
+        "name": "movie-critic",
+        "version": 2,
+        "type": "text",
+        "labels": ["production", "latest"],
+        "prompt": "As a {{criticLevel}} movie critic, do you like {{movie}}? {not a var}",
+        "config": {"model": "gpt-4o", "temperature": 0.5, "frequency_penalty": 1},
+        "tags": ["reviews"],
+        "commitMessage": "Say movie critic",
+    },
+    {
+        "name": "support-chat",
+        "version": 4,
+        "type": "chat",
+        "labels": ["production"],
+        "prompt": [
+            {"role": "system", "content": "You help with {{product}}."},
+            {"type": "placeholder", "name": "history"},
+            {"role": "user", "content": "{{question}}"},
+        ],
+        "config": {},
+    },
 ]
 OPENAI = {
-    "id": "pmpt_68a1b2c3", "object": "prompt", "name": "Weather brief", "version": "3",
+    "id": "pmpt_68a1b2c3",
+    "object": "prompt",
+    "name": "Weather brief",
+    "version": "3",
     "instructions": "You brief travellers on the weather in {{city}}.",
     "messages": [{"role": "user", "content": [{"type": "input_text", "text": "Trip on {{date}}"}]}],
     "variables": {"city": "Paris", "date": {"type": "string", "description": "Travel day"}},
-    "model": "gpt-4.1", "temperature": 0.3,
-    "versions": [{"version": "1", "created_at": "2025-06-01"},
-                 {"version": "3", "created_at": "2025-09-01", "description": "Shorter"}],
+    "model": "gpt-4.1",
+    "temperature": 0.3,
+    "versions": [
+        {"version": "1", "created_at": "2025-06-01"},
+        {"version": "3", "created_at": "2025-09-01", "description": "Shorter"},
+    ],
 }
 
 
@@ -47,7 +73,9 @@ def test_langfuse_export_takes_the_production_version_with_its_history(tmp_path:
     rendered = box.render("imported/movie-critic", {"critic_level": "harsh", "movie": "Heat"})
     assert rendered == [("user", "As a harsh movie critic, do you like Heat? {not a var}")]
     assert critic.model.temperature == 0.5 and critic.tags == ("reviews",)
-    assert "Langfuse version 2 [production, latest]: Say movie critic" in critic.changelog[0].summary
+    assert (
+        "Langfuse version 2 [production, latest]: Say movie critic" in critic.changelog[0].summary
+    )
     assert blocking(box.codes("imported/movie-critic")) == []
     chat = box.render("imported/support-chat", {"product": "ovens", "question": "Hot?"})
     assert chat == [("system", "You help with ovens."), ("user", "Hot?")]
@@ -64,10 +92,15 @@ def test_openai_prompt_object_keeps_instructions_variables_and_versions(tmp_path
     assert spec.variables["city"].default == "Paris"
     assert spec.variables["date"].description == "Travel day"
     assert box.render("imported/weather-brief", {"date": "Monday"}) == [
-        ("developer", "You brief travellers on the weather in Paris."), ("user", "Trip on Monday")]
+        ("developer", "You brief travellers on the weather in Paris."),
+        ("user", "Trip on Monday"),
+    ]
     assert spec.model.name == "gpt-4.1" and spec.model.temperature == 0.3
     summary = spec.changelog[0].summary
-    assert "OpenAI prompt version 1 (2025-06-01)" in summary and "version 3 (2025-09-01): Shorter" in summary
+    assert (
+        "OpenAI prompt version 1 (2025-06-01)" in summary
+        and "version 3 (2025-09-01): Shorter" in summary
+    )
 
 
 def test_markdown_is_one_system_message_word_for_word(tmp_path: Path) -> None:

@@ -16,7 +16,10 @@ from tests.importers.helpers import FIXTURES, sandbox
 def promptreg(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "promptreg", *args, "--config", str(root / "promptreg.yaml")],
-        cwd=root, capture_output=True, text=True, timeout=120,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -50,7 +53,9 @@ def test_a_second_import_overwrites_nothing(tmp_path: Path) -> None:
     first = promptreg(box.root, "import", str(source))
     assert first.returncode == 0, first.stderr
     draft = box.root / "registry" / "imported" / "basic-prompt.prompt.yaml"
-    draft.write_text(draft.read_text(encoding="utf-8") + "# edited by the author\n", encoding="utf-8")
+    draft.write_text(
+        draft.read_text(encoding="utf-8") + "# edited by the author\n", encoding="utf-8"
+    )
     before = draft.read_bytes()
     second = promptreg(box.root, "import", str(source))
     assert second.returncode == 1
@@ -61,7 +66,9 @@ def test_a_second_import_overwrites_nothing(tmp_path: Path) -> None:
 
 def test_dry_run_prints_the_files_and_writes_none(tmp_path: Path) -> None:
     box = sandbox(tmp_path)
-    done = promptreg(box.root, "import", str(FIXTURES / "dotprompt"), "--dry-run", "--namespace", "stories")
+    done = promptreg(
+        box.root, "import", str(FIXTURES / "dotprompt"), "--dry-run", "--namespace", "stories"
+    )
     assert done.returncode == 0, done.stderr
     assert "# would write" in done.stdout and "id: stories/story" in done.stdout
     assert not list((box.root / "registry").rglob("*.prompt.yaml"))
@@ -71,8 +78,9 @@ def test_written_drafts_are_linted_and_the_fix_command_printed(tmp_path: Path) -
     box = sandbox(tmp_path)
     source = tmp_path / "notes.md"
     source.write_text("You summarise notes.   \nBe brief.\n", encoding="utf-8")
-    done = promptreg(box.root, "import", str(source), "--from", "markdown", "--tier", "2",
-                     "--owner", "legal-ops")
+    done = promptreg(
+        box.root, "import", str(source), "--from", "markdown", "--tier", "2", "--owner", "legal-ops"
+    )
     assert done.returncode == 0, done.stderr
     assert "Q005 [warning]" in done.stdout  # trailing white space, which --fix removes
     assert "G001 [error]" in done.stdout  # tier 2 needs handoff and limitations
@@ -84,8 +92,9 @@ def test_written_drafts_are_linted_and_the_fix_command_printed(tmp_path: Path) -
 
 def test_json_output_lists_drafts_notes_and_findings(tmp_path: Path) -> None:
     box = sandbox(tmp_path)
-    done = promptreg(box.root, "import", str(FIXTURES / "prompty" / "summarize.prompty"),
-                     "--format", "json")
+    done = promptreg(
+        box.root, "import", str(FIXTURES / "prompty" / "summarize.prompty"), "--format", "json"
+    )
     data = json.loads(done.stdout)
     assert [d["id"] for d in data["drafts"]] == ["imported/summarize"]
     assert data["drafts"][0]["status"] == "written"

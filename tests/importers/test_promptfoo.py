@@ -33,12 +33,16 @@ def _prompts(config: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("example", ["getting-started", "simple-test"])
-def test_renders_like_nunjucks_on_the_test_vars(tmp_path: Path, nunjucks: Path, example: str) -> None:
+def test_renders_like_nunjucks_on_the_test_vars(
+    tmp_path: Path, nunjucks: Path, example: str
+) -> None:
     config = SOURCE / example / "promptfooconfig.yaml"
     box = sandbox(tmp_path)
     outcome = box.run(config)
     assert outcome.ok, outcome.failures
-    tests = yaml.load(config.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)["tests"]
+    # BaseLoader builds only strings, lists and dicts: the YAML 1.2 reading promptfoo has.
+    text = config.read_text(encoding="utf-8")
+    tests = yaml.load(text, Loader=yaml.BaseLoader)["tests"]  # noqa: S506
     prompts = _prompts(config)
     assert len(outcome.drafts) == len(prompts)
     for draft, source in zip(outcome.drafts, prompts, strict=True):
@@ -82,6 +86,10 @@ def test_default_test_merges_into_every_case(tmp_path: Path) -> None:
     outcome = box.run(config)
     spec = spec_by_id(box.settings, outcome.drafts[0].prompt_id)
     assert [dict(c.vars) for c in spec.evals] == [
-        {"audience": "lawyers", "topic": "tax"}, {"audience": "accountants", "topic": "VAT"}]
+        {"audience": "lawyers", "topic": "tax"},
+        {"audience": "accountants", "topic": "VAT"},
+    ]
     assert [[a.type for a in c.asserts] for c in spec.evals] == [
-        ["contains", "not-contains"], ["contains"]]
+        ["contains", "not-contains"],
+        ["contains"],
+    ]

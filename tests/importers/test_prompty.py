@@ -31,13 +31,22 @@ def runtime(path: Path, inputs: dict[str, Any]) -> Messages:
 
 CASES = [
     ("basic.prompty", "basic-prompt", [{}, {"firstName": "Ada", "question": "Why?"}]),
-    ("basic-examples.prompty", "basic-prompt", [{"firstName": "Jane", "lastName": "Doe",
-                                                  "question": "What is the meaning of life?"}]),
-    ("summarize.prompty", "summarize", [{"text": "Long text."},
-                                        {"text": "Long text.", "context": "For a lawyer."}]),
+    (
+        "basic-examples.prompty",
+        "basic-prompt",
+        [{"firstName": "Jane", "lastName": "Doe", "question": "What is the meaning of life?"}],
+    ),
+    (
+        "summarize.prompty",
+        "summarize",
+        [{"text": "Long text."}, {"text": "Long text.", "context": "For a lawyer."}],
+    ),
     ("chat-agent.prompty", "openai-agent", [{}, {"question": "Rain in Oslo?"}]),
-    ("basic-mustache.prompty", "basic-prompt",
-     [{}, {"firstName": 'A <b> & "quoted"', "question": "x > y"}]),
+    (
+        "basic-mustache.prompty",
+        "basic-prompt",
+        [{}, {"firstName": 'A <b> & "quoted"', "question": "x > y"}],
+    ),
 ]
 
 

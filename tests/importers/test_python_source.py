@@ -26,13 +26,15 @@ APP = textwrap.dedent(
             temperature=0.2,
             messages=[
                 {"role": "system", "content": SYSTEM_PROMPT},
-                {"role": "user", "content": f"{user.name} asks: {question}\\nScore {len(question)}"},
+                {"role": "user",
+                 "content": f"{user.name} asks: {question}\\nScore {len(question)}"},
             ],
         )
 
 
     def respond(topic):
-        return client.responses.create(model="gpt-4.1", instructions="Be kind.", input=f"Tell me about {topic:.10}")
+        return client.responses.create(
+            model="gpt-4.1", instructions="Be kind.", input=f"Tell me about {topic:.10}")
     '''
 )
 
@@ -50,19 +52,29 @@ def test_calls_and_constants_become_drafts_that_render_like_str_format(tmp_path:
     outcome = box.run(source)
     assert outcome.ok, outcome.failures
     ids = sorted(d.prompt_id for d in outcome.drafts)
-    assert ids == ["imported/app-call-14", "imported/app-call-25", "imported/repr-prompt",
-                   "imported/summary-template"]
+    assert ids == [
+        "imported/app-call-14",
+        "imported/app-call-26",
+        "imported/repr-prompt",
+        "imported/summary-template",
+    ]
     namespace: dict[str, object] = {}
-    exec(compile(APP.split("client = OpenAI()")[0].replace("from openai import OpenAI", ""),
-                 "app", "exec"), namespace)  # noqa: S102 -- the test's own constants
+    constants = APP.split("client = OpenAI()")[0].replace("from openai import OpenAI", "")
+    exec(compile(constants, "app", "exec"), namespace)  # noqa: S102 -- the test's own text
     values = {"audience": "lawyers", "text": "A long text.", "limit": 7}
     template = str(namespace["SUMMARY_TEMPLATE"])
-    assert box.render("imported/summary-template", values) == [("system", template.format(**values))]
+    assert box.render("imported/summary-template", values) == [
+        ("system", template.format(**values))
+    ]
     assert blocking(box.codes("imported/summary-template")) == []
-    call = box.render("imported/app-call-14", {"product": "ovens", "user": {"name": "Ana"},
-                                               "question": "Why?", "field_1": "4"})
-    assert call == [("system", "You answer questions about ovens. Be brief."),
-                    ("user", "Ana asks: Why?\nScore 4")]
+    call = box.render(
+        "imported/app-call-14",
+        {"product": "ovens", "user": {"name": "Ana"}, "question": "Why?", "field_1": "4"},
+    )
+    assert call == [
+        ("system", "You answer questions about ovens. Be brief."),
+        ("user", "Ana asks: Why?\nScore 4"),
+    ]
 
 
 def test_what_cannot_be_expressed_is_reported_with_its_line(tmp_path: Path) -> None:
@@ -74,10 +86,12 @@ def test_what_cannot_be_expressed_is_reported_with_its_line(tmp_path: Path) -> N
     assert f"{source}:8: the conversion !r on {{value}}" in text
     assert f"{source}:8: the format spec :>10 on {{price}} cannot be expressed" in text
     assert "the expression {len(question)} cannot be expressed" in text
-    assert f"{source}:25:" in text and ":.10 on {topic}" in text
-    responses = next(d for d in outcome.drafts if d.prompt_id == "imported/app-call-25")
+    assert f"{source}:27:" in text and ":.10 on {topic}" in text
+    responses = next(d for d in outcome.drafts if d.prompt_id == "imported/app-call-26")
     assert [role for role, _ in box.render(responses.prompt_id, {"topic": "tea"})] == [
-        "developer", "user"]
+        "developer",
+        "user",
+    ]
 
 
 def test_invalid_python_exits_with_its_line(tmp_path: Path) -> None:

@@ -41,8 +41,15 @@ def tier3_history(
         except PromptregError as exc:
             return (), f"no history: {exc.message}"
         changes.extend(
-            Change(fact.id, r.short, r.date[:10], f"{r.author_name} <{r.author_email}>",
-                   r.version, r.approvals, r.subject)
+            Change(
+                fact.id,
+                r.short,
+                r.date[:10],
+                f"{r.author_name} <{r.author_email}>",
+                r.version,
+                r.approvals,
+                r.subject,
+            )
             for r in revisions
             if _within(r.date, since)
         )
@@ -84,8 +91,12 @@ def deltas(settings: Settings, report: GovernanceReport, base: str) -> tuple[Gov
             revisions = []
         before = _state_at(revisions, ancestors)
         if before is None:
-            found.append(GovernanceDelta(fact.id, (f"new prompt, tier {fact.tier}, "
-                                                   f"{'served' if fact.served else 'not served'}",)))
+            found.append(
+                GovernanceDelta(
+                    fact.id,
+                    (f"new prompt, tier {fact.tier}, {'served' if fact.served else 'not served'}",),
+                )
+            )
             continue
         notes = []
         if before.tier != fact.tier:

@@ -19,8 +19,8 @@ from promptreg.core.model import PromptSpec
 from promptreg.core.tree import prompt_files
 from promptreg.governance.approval import approval_issues, serving_refusal
 from promptreg.governance.provenance import provenance_issues
-from promptreg.lint.runner import Linter
 from promptreg.lint.rule import FAMILIES
+from promptreg.lint.runner import Linter
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,16 +101,18 @@ class GovernanceReport:
 
 
 def _approvals(spec: PromptSpec, settings: Settings) -> tuple[ApprovalFact, ...]:
-    issues = {i.approval_index: i for i in approval_issues(spec, settings) if i.approval_index is not None}
+    issues = {
+        i.approval_index: i for i in approval_issues(spec, settings) if i.approval_index is not None
+    }
     verify = settings.tier(spec.tier).verify_approvals
     provenance: dict[int, str] = {}
     general: str | None = None
     if verify:
-        for issue in provenance_issues(spec, settings):
-            if issue.approval_index is None:
-                general = general or issue.message
+        for found in provenance_issues(spec, settings):
+            if found.approval_index is None:
+                general = general or found.message
             else:
-                provenance.setdefault(issue.approval_index, issue.message)
+                provenance.setdefault(found.approval_index, found.message)
     facts = []
     for index, approval in enumerate(spec.approvals):
         issue = issues.get(index)
@@ -118,8 +120,15 @@ def _approvals(spec: PromptSpec, settings: Settings) -> tuple[ApprovalFact, ...]
         problem = provenance.get(index) or general
         verified = "not checked" if not verify else ("not verified" if problem else "verified")
         facts.append(
-            ApprovalFact(approval.reviewer, approval.group, approval.date, state,
-                         issue.message if issue else None, verified, problem if verify else None)
+            ApprovalFact(
+                approval.reviewer,
+                approval.group,
+                approval.date,
+                state,
+                issue.message if issue else None,
+                verified,
+                problem if verify else None,
+            )
         )
     return tuple(facts)
 

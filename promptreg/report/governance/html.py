@@ -13,7 +13,8 @@ from promptreg.report.governance.facts import GovernanceReport, PromptFact
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _STYLE = """
-body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#1b1f24;padding:0 1rem}
+body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;color:#1b1f24;
+padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #d0d7de}
 .meta{color:#57606a}table{border-collapse:collapse;width:100%;margin:.6rem 0}
 th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #eaeef2;vertical-align:top}
@@ -35,9 +36,11 @@ def bars(
     """A horizontal bar chart as inline SVG, readable without colour (labels and counts)."""
     height = 26 * len(rows) + 8
     biggest = max((n for _, n in rows), default=0) or 1
-    parts = [f'<svg id="{esc(ident)}" role="img" aria-label="{esc(title)}" width="460" '
-             f'height="{height}" viewBox="0 0 460 {height}" xmlns="http://www.w3.org/2000/svg">',
-             f"<title>{esc(title)}</title>"]
+    parts = [
+        f'<svg id="{esc(ident)}" role="img" aria-label="{esc(title)}" width="460" '
+        f'height="{height}" viewBox="0 0 460 {height}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{esc(title)}</title>",
+    ]
     for index, (label, count) in enumerate(rows):
         y = 4 + 26 * index
         width = round(300 * count / biggest)
@@ -61,7 +64,8 @@ def _counts(report: GovernanceReport) -> str:
     blocks = []
     for key, values in report.counts.items():
         rows = [
-            f'<tr><td>{esc(name)}</td><td class="num" data-count="{esc(key)}-{esc(name)}">{n}</td></tr>'
+            f'<tr><td>{esc(name)}</td><td class="num" data-count="{esc(key)}-{esc(name)}">'
+            f"{n}</td></tr>"
             for name, n in values.items()
         ]
         blocks.append(_table([key, "prompts"], rows, f"count-{key}"))
@@ -69,7 +73,11 @@ def _counts(report: GovernanceReport) -> str:
 
 
 def _prompt_row(p: PromptFact) -> str:
-    state = '<span class="served">served</span>' if p.served else '<span class="refused">not served</span>'
+    state = (
+        '<span class="served">served</span>'
+        if p.served
+        else '<span class="refused">not served</span>'
+    )
     return (
         f'<tr data-prompt="{esc(p.id)}"><td><code>{esc(p.id)}</code></td><td>{esc(p.title)}</td>'
         f'<td class="num">{p.tier}</td><td>{esc(p.owner)}</td><td>{esc(p.status)}</td>'
@@ -81,7 +89,9 @@ def _approval_rows(report: GovernanceReport) -> list[str]:
     rows = []
     for p in report.prompts:
         for a in p.approvals:
-            verified_class = {"verified": "verified", "not verified": "unverified"}.get(a.verified, "muted")
+            verified_class = {"verified": "verified", "not verified": "unverified"}.get(
+                a.verified, "muted"
+            )
             why = "; ".join(x for x in (a.problem, a.verification_problem) if x)
             rows.append(
                 f'<tr data-prompt="{esc(p.id)}"><td><code>{esc(p.id)}</code></td>'
@@ -107,38 +117,57 @@ def render_html(report: GovernanceReport) -> str:
         for f, n in report.findings_by_family.items()
     ]
     history = [
-        f"<tr><td>{esc(c.date)}</td><td><code>{esc(c.prompt_id)}</code></td><td>{esc(c.version or '')}</td>"
-        f"<td>{esc(c.author)}</td><td>{esc(', '.join(c.approvals))}</td><td><code>{esc(c.commit)}</code> "
-        f"{esc(c.subject)}</td></tr>"
+        f"<tr><td>{esc(c.date)}</td><td><code>{esc(c.prompt_id)}</code></td>"
+        f"<td>{esc(c.version or '')}</td><td>{esc(c.author)}</td>"
+        f"<td>{esc(', '.join(c.approvals))}</td>"
+        f"<td><code>{esc(c.commit)}</code> {esc(c.subject)}</td></tr>"
         for c in report.history
     ]
     sections = [
-        f"<h1>Prompt governance report</h1><p class=\"meta\">Registry <code>{esc(report.registry)}"
-        f'</code>, generated {esc(report.generated)}: <span id="total">{len(report.prompts)}</span> '
-        f'prompts, <span id="served-total">{report.served}</span> served by the SDK.</p>',
+        f'<h1>Prompt governance report</h1><p class="meta">Registry <code>{esc(report.registry)}'
+        f"</code>, generated {esc(report.generated)}: "
+        f'<span id="total">{len(report.prompts)}</span> prompts, '
+        f'<span id="served-total">{report.served}</span> served by the SDK.</p>',
         "<h2>Inventory</h2>" + bars("Prompts by tier", tiers, "chart-tiers") + _counts(report),
-        "<h2>Serving</h2>" + bars("Served by the SDK", serve, "chart-serving", ("#1a7f37", "#cf222e"))
-        + _table(["id", "title", "tier", "owner", "status", "SDK", "why not"],
-                 [_prompt_row(p) for p in report.prompts], "prompts"),
-        "<h2>Approvals</h2>" + _table(["prompt", "reviewer", "group", "date", "state", "git",
-                                        "problem"], _approval_rows(report), "approvals"),
-        "<h2>Evaluations</h2>" + _table(["prompt", "tier", "state", "age (days)", "max age"],
-                                         evals, "evals"),
+        "<h2>Serving</h2>"
+        + bars("Served by the SDK", serve, "chart-serving", ("#1a7f37", "#cf222e"))
+        + _table(
+            ["id", "title", "tier", "owner", "status", "SDK", "why not"],
+            [_prompt_row(p) for p in report.prompts],
+            "prompts",
+        ),
+        "<h2>Approvals</h2>"
+        + _table(
+            ["prompt", "reviewer", "group", "date", "state", "git", "problem"],
+            _approval_rows(report),
+            "approvals",
+        ),
+        "<h2>Evaluations</h2>"
+        + _table(["prompt", "tier", "state", "age (days)", "max age"], evals, "evals"),
         "<h2>Open findings by family</h2>" + _table(["family", "findings"], findings, "findings"),
         f"<h2>Tier-3 changes, last {report.history_days} days</h2>"
         + (f'<p class="muted">{esc(report.history_note)}</p>' if report.history_note else "")
-        + _table(["date", "prompt", "version", "changed by", "approvals then", "commit"], history,
-                 "history"),
+        + _table(
+            ["date", "prompt", "version", "changed by", "approvals then", "commit"],
+            history,
+            "history",
+        ),
     ]
     if report.base is not None:
-        rows = [f"<tr><td><code>{esc(d.prompt_id)}</code></td><td>{esc('; '.join(d.changes))}</td></tr>"
-                for d in report.deltas]
-        sections.append(f"<h2>Governance changes since <code>{esc(report.base)}</code></h2>"
-                        + _table(["prompt", "change"], rows, "deltas"))
+        rows = [
+            f"<tr><td><code>{esc(d.prompt_id)}</code></td><td>{esc('; '.join(d.changes))}</td></tr>"
+            for d in report.deltas
+        ]
+        sections.append(
+            f"<h2>Governance changes since <code>{esc(report.base)}</code></h2>"
+            + _table(["prompt", "change"], rows, "deltas")
+        )
     if report.broken_files:
-        sections.append("<h2>Files that do not load</h2><ul>"
-                        + "".join(f"<li><code>{esc(b)}</code></li>" for b in report.broken_files)
-                        + "</ul>")
+        sections.append(
+            "<h2>Files that do not load</h2><ul>"
+            + "".join(f"<li><code>{esc(b)}</code></li>" for b in report.broken_files)
+            + "</ul>"
+        )
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

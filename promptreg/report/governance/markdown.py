@@ -44,20 +44,41 @@ def render_markdown(report: GovernanceReport) -> str:
     lines += ["## Serving", ""]
     lines += _table(
         ["id", "title", "tier", "owner", "status", "SDK", "why not"],
-        [[p.id, p.title, p.tier, p.owner, p.status, "served" if p.served else "not served",
-          p.refusal or ""] for p in report.prompts],
+        [
+            [
+                p.id,
+                p.title,
+                p.tier,
+                p.owner,
+                p.status,
+                "served" if p.served else "not served",
+                p.refusal or "",
+            ]
+            for p in report.prompts
+        ],
     )
     lines += ["## Approvals", ""]
     lines += _table(
         ["prompt", "reviewer", "group", "date", "state", "git"],
-        [[p.id, a.reviewer, a.group, a.date, a.state, a.verified]
-         for p in report.prompts for a in p.approvals],
+        [
+            [p.id, a.reviewer, a.group, a.date, a.state, a.verified]
+            for p in report.prompts
+            for a in p.approvals
+        ],
     )
     lines += ["## Evaluations", ""]
     lines += _table(
         ["prompt", "tier", "state", "age (days)", "max age"],
-        [[p.id, p.tier, p.evals.state, "" if p.evals.age_days is None else p.evals.age_days,
-          "" if p.evals.max_age_days is None else p.evals.max_age_days] for p in report.prompts],
+        [
+            [
+                p.id,
+                p.tier,
+                p.evals.state,
+                "" if p.evals.age_days is None else p.evals.age_days,
+                "" if p.evals.max_age_days is None else p.evals.max_age_days,
+            ]
+            for p in report.prompts
+        ],
     )
     lines += ["## Open findings by family", ""]
     lines += _table(["family", "findings"], [[f, n] for f, n in report.findings_by_family.items()])
@@ -66,12 +87,25 @@ def render_markdown(report: GovernanceReport) -> str:
         lines += [md(report.history_note), ""]
     lines += _table(
         ["date", "prompt", "version", "changed by", "approvals then", "commit"],
-        [[c.date, c.prompt_id, c.version or "", c.author, ", ".join(c.approvals),
-          f"{c.commit} {c.subject}"] for c in report.history],
+        [
+            [
+                c.date,
+                c.prompt_id,
+                c.version or "",
+                c.author,
+                ", ".join(c.approvals),
+                f"{c.commit} {c.subject}",
+            ]
+            for c in report.history
+        ],
     )
     if report.base is not None:
         lines += [f"## Governance changes since `{md(report.base)}`", ""]
-        lines += _table(["prompt", "change"], [[d.prompt_id, "; ".join(d.changes)] for d in report.deltas])
+        lines += _table(
+            ["prompt", "change"], [[d.prompt_id, "; ".join(d.changes)] for d in report.deltas]
+        )
     if report.broken_files:
-        lines += ["## Files that do not load", ""] + [f"- {md(b)}" for b in report.broken_files] + [""]
+        lines += (
+            ["## Files that do not load", ""] + [f"- {md(b)}" for b in report.broken_files] + [""]
+        )
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -17,8 +17,10 @@ def registry_with_stale_approval(git_repo: Callable[..., GitRepo]) -> GitRepo:
     path = repo.path(STALE_ID)
     text = path.read_text(encoding="utf-8")
     assert "You summarise customer support tickets" in text
-    path.write_text(text.replace("You summarise customer support tickets", "You summarise support tickets"),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("You summarise customer support tickets", "You summarise support tickets"),
+        encoding="utf-8",
+    )
     return repo
 
 

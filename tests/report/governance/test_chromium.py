@@ -21,8 +21,14 @@ from tests.gitrepo import GitRepo
 from tests.report.governance.helpers import STALE_ID, registry_with_stale_approval
 
 FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 )
 
 
@@ -69,7 +75,9 @@ def _run(browser: str, profile: Path, *args: str) -> subprocess.CompletedProcess
     profile.mkdir()
     return subprocess.run(
         [browser, *FLAGS, f"--user-data-dir={profile}", *args],
-        capture_output=True, text=True, timeout=180,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
 
 
@@ -82,8 +90,9 @@ def test_chromium_shows_counts_and_the_stale_approval(
     url = page.resolve().as_uri()
 
     shot = tmp_path / "report.png"
-    done = _run(browser, tmp_path / "profile-shot", "--window-size=1280,2000",
-                f"--screenshot={shot}", url)
+    done = _run(
+        browser, tmp_path / "profile-shot", "--window-size=1280,2000", f"--screenshot={shot}", url
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 20_000

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from promptreg.report.governance import build_report, render_html, render_markdown
-from tests.gitrepo import GitRepo, MEI
+from tests.gitrepo import MEI, GitRepo
 from tests.report.governance.helpers import (
     HOSTILE_ID,
     HOSTILE_TITLE,
@@ -48,7 +48,9 @@ def test_facts_come_from_the_rules_that_enforce_them(git_repo: Callable[..., Git
     tier3 = [p for p in report.prompts if p.tier == 3]
     # Committed by Dana, not by the reviewers: git does not back these approvals.
     assert {a.verified for p in tier3 for a in p.approvals} == {"not verified"}
-    assert {a.verified for p in report.prompts if p.tier == 2 for a in p.approvals} == {"not checked"}
+    assert {a.verified for p in report.prompts if p.tier == 2 for a in p.approvals} == {
+        "not checked"
+    }
     assert all(p.evals.state == "no results" for p in report.prompts)
     assert by_id["legal/dsar-triage"].evals.max_age_days == 30
     assert report.findings_by_family.get("G", 0) > 0  # the stale approval, among others
@@ -61,7 +63,9 @@ def test_base_shows_what_the_change_does_to_governance(git_repo: Callable[..., G
     repo.commit("edit the ticket summary")
     base = repo.git("rev-parse", "HEAD~1")
     path = repo.path("hr/meeting-action-items")
-    path.write_text(path.read_text(encoding="utf-8").replace("tier: 1", "tier: 2"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("tier: 1", "tier: 2"), encoding="utf-8"
+    )
     repo.commit("raise a tier", who=MEI)
     report = build_report(repo.settings, base=base, today=TODAY)
     deltas = {d.prompt_id: d.changes for d in report.deltas}
@@ -97,7 +101,10 @@ def test_the_command_writes_both_files_for_the_embedded_registry(tmp_path: Path)
     repo_root = Path(__file__).resolve().parents[3]
     done = subprocess.run(
         [sys.executable, "-m", "promptreg", "report", "-o", str(tmp_path / "out")],
-        cwd=repo_root, capture_output=True, text=True, timeout=300,
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "out" / "governance.html").read_text(encoding="utf-8")
