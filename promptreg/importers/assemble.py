@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from promptreg.importers.draft import DraftVariable, Note, Template
+from promptreg.importers.draft import Note, Template
 from promptreg.importers.jinja_names import free_names, rename
 from promptreg.importers.names import variable_name
 
@@ -64,16 +64,6 @@ def trimmed_like_prompty(text: str) -> str:
     if _DYNAMIC_EDGE_RE.search(text):
         return '{% filter trim("\\n") %}' + text + "{% endfilter %}"
     return text
-
-
-def notes_at(
-    path: Path, first_line: int, notes: tuple[tuple[int, str], ...] | list[Any]
-) -> list[Note]:
-    return [Note(path, first_line + offset, message) for offset, message in notes]
-
-
-def declared(variables: list[DraftVariable]) -> dict[str, DraftVariable]:
-    return {v.name: v for v in variables}
 
 
 def renamed_note(path: Path, line: int, renames: dict[str, str]) -> list[Note]:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import pytest
-
-dotpromptz = pytest.importorskip("dotpromptz", reason="the Dotprompt package is in the dev group")
+import dotpromptz  # the Dotprompt package, from the dev group
 
 ROLES = {"model": "assistant", "system": "system", "user": "user"}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import prompty
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -106,7 +107,6 @@ def test_dotprompt_round_trip_renders_the_same(prompt_id: str, tmp_path: Path) -
 def test_prompty_round_trip_renders_the_same(
     prompt_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    prompty = pytest.importorskip("prompty")
     spec = spec_by_id(SETTINGS, prompt_id)
     original = Prompt(spec)
     again = _reimport(spec, "prompty", tmp_path)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import prompty
 import pytest
 
 from tests.importers.helpers import FIXTURES, Messages, blocking, sandbox
-
-prompty = pytest.importorskip("prompty", reason="the Prompty runtime is in the dev group")
 
 SOURCE = FIXTURES / "prompty"
 RENAMES = {"firstName": "first_name", "lastName": "last_name"}
