@@ -32,6 +32,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "approve": ("promptreg.cli.approve", "record your approval of a prompt"),
     "codeowners": ("promptreg.cli.codeowners", "write the CODEOWNERS block for reviewed tiers"),
     "check": ("promptreg.cli.check", "registry-wide checks a single file cannot show"),
+    "import": ("promptreg.cli.importing", "bring prompts in from other formats as drafts"),
+    "export": ("promptreg.cli.export", "write a prompt as a Prompty or Dotprompt file"),
+    "report": ("promptreg.cli.report", "write the governance report (HTML and Markdown)"),
 }
 """Each command: the module with its `add_parser` and `run`, and its one-line summary."""
 
