@@ -6,13 +6,11 @@ from collections.abc import Iterator
 
 from promptreg.core.loader import ID_RE
 from promptreg.core.location import Span
+from promptreg.core.schema import MODELINE, schema_modeline
 from promptreg.core.suggest import did_you_mean
-from promptreg.edit.scaffold import schema_modeline
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Edit, Fix, Hit
 from promptreg.lint.rule import Rule, RuleDoc
-
-MODELINE = "# yaml-language-server: $schema="
 
 
 def check_id_matches_path(ctx: FileContext) -> Iterator[Hit]:
