@@ -38,6 +38,15 @@ REDIRECTS: dict[str, str] = {}
 """Retired or renamed codes and names → their current code, so old suppressions work."""
 
 
+def code_of(code_or_name: str) -> str | None:
+    """The current code of a rule named by code (any case) or name, redirects followed;
+    None when it names no rule."""
+    key = REDIRECTS.get(code_or_name, code_or_name)
+    if key in BY_NAME:
+        return BY_NAME[key].code
+    return key.upper() if key.upper() in RULES else None
+
+
 def lookup(code_or_name: str) -> Rule:
     """A rule by code or kebab-case name (redirects followed); UsageError if unknown."""
     key = REDIRECTS.get(code_or_name, code_or_name)

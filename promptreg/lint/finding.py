@@ -76,6 +76,16 @@ class Hit:
     fix: Fix | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RegistryHit:
+    """What a whole-registry check yields: a hit in the file it names (a prompt, a
+    prompt deleted since the base, CODEOWNERS)."""
+
+    path: Path
+    message: str
+    span: Span
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Finding:
     path: Path
