@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -10,7 +11,7 @@ from promptreg.core.location import Position, Span
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
-SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+SEVERITY_RANK: Mapping[str, int] = {"info": 0, "warning": 1, "error": 2}
 Applicability = Literal["safe", "unsafe"]
 
 

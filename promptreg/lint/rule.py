@@ -17,7 +17,7 @@ A check has a scope, which says what it sees and when it runs:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -34,7 +34,7 @@ SCOPES: tuple[Scope, ...] = ("file", "suppression", "registry", "loader")
 FileCheck = Callable[["FileContext"], Iterator[Hit]]
 Check = FileCheck  # the name rule modules have always used for a per-file check
 
-FAMILIES: dict[str, str] = {
+FAMILIES: Mapping[str, str] = {
     "F": "file: YAML syntax, encoding, size, anchors, aliases and tags",
     "S": "schema and metadata: schema violations, id vs path, semver, owner, model",
     "T": "templates: syntax, variables, unsafe constructs, untrusted input",
