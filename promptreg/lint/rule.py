@@ -32,7 +32,6 @@ Scope = Literal["file", "suppression", "registry", "loader"]
 SCOPES: tuple[Scope, ...] = ("file", "suppression", "registry", "loader")
 
 FileCheck = Callable[["FileContext"], Iterator[Hit]]
-Check = FileCheck  # the name rule modules have always used for a per-file check
 
 FAMILIES: Mapping[str, str] = {
     "F": "file: YAML syntax, encoding, size, anchors, aliases and tags",

@@ -70,6 +70,8 @@ class Linter:
 
     def _from_problems(self, problems: Sequence[Problem]) -> Iterator[Finding]:
         """The loader's problems as findings of the selected loader-scope rules."""
+        if not problems:
+            return
         for code, check in self.ruleset.loader_checks:
             for problem in check.select(code, problems):
                 span = problem.location.span or Span.at(1, 1)

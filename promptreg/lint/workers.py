@@ -11,18 +11,18 @@ only the single-threaded CLI asks for this; a TUI lints in its own process.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import pickle
 import sys
 from collections.abc import Callable, Sequence
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from promptreg.core.errors import PromptregError
 from promptreg.lint.finding import Finding
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 LintFile = Callable[[Path, bytes | None], list[Finding]]
 Contents = Sequence[tuple[Path, bytes | None]]
@@ -53,6 +53,9 @@ def lint_in_processes(lint: LintFile, contents: Contents, workers: int) -> list[
     Worker k takes files k, k + workers, ...: neighbouring files (one directory, one
     template) cost about the same, so the shares come out even without a work queue.
     """
+    import multiprocessing  # ~50 ms with its connections: only once there are workers
+    from multiprocessing.connection import Connection, wait
+
     context = multiprocessing.get_context("fork")  # workers inherit the loaded modules
     sys.stdout.flush()  # a child flushes its copy of unwritten output as it exits
     sys.stderr.flush()
@@ -113,6 +116,8 @@ def _work(lint: LintFile, contents: Contents, first: int, step: int, sender: Con
 
 def _portable(exc: BaseException) -> BaseException:
     """The exception itself when it survives pickling, else a bug report of it."""
+    import pickle
+
     try:
         pickle.loads(pickle.dumps(exc))  # noqa: S301 (our own bytes, this process)
     except Exception:  # any failure to round-trip: send a plain copy
