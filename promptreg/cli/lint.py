@@ -17,9 +17,8 @@ from promptreg.cli.common import (
     use_color,
 )
 from promptreg.core.errors import EXIT_FINDINGS, EXIT_OK
-from promptreg.lint.cache import LintCache
-from promptreg.lint.runner import Linter, LintResult
-from promptreg.lint.select import Selection
+from promptreg.lint.runner import LintResult
+from promptreg.lint.session import LintSession
 from promptreg.report import REPORTERS
 from promptreg.report.statistics import report_statistics
 
@@ -91,11 +90,9 @@ def add_parser(subparsers: Any, name: str, summary: str) -> None:
     add_config_option(parser)
 
 
-def _fix(linter: Linter, paths: list[Path], unsafe: bool) -> None:
-    from promptreg.lint.fix import fix_paths  # writes files: only with --fix
-
+def _fix(session: LintSession, paths: list[Path], unsafe: bool) -> None:
     fixed = 0
-    for outcome in fix_paths(linter, paths, unsafe=unsafe):
+    for outcome in session.fix_paths(paths, unsafe=unsafe):
         if outcome.error and not outcome.changed:
             sys.stderr.write(f"{outcome.path}: not fixed: {outcome.error}\n")
             continue
@@ -113,47 +110,25 @@ def _fix(linter: Linter, paths: list[Path], unsafe: bool) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    lint = settings.lint
-    selection = Selection.build(
-        args.select if args.select is not None else lint.select,
-        [*lint.ignore, *args.ignore],
-        [*lint.extend_select, *args.extend_select],
-    )
-    base = None
-    if args.base:
-        from promptreg.git.baseline import Baseline  # git only when asked for
-
-        base = Baseline(settings, args.base)
-    elif any(c.upper().startswith("V") for c in [*(args.select or ()), *args.extend_select]):
-        sys.stderr.write("note: V rules skipped: they compare with a git base (--base REF)\n")
-    paths = args.paths or [settings.registry_dir]
-    cache = None
-    counter = None
-    if not args.no_cache and lint.options.get("cache", True):
-        config_bytes = settings.path.read_bytes()
-        if selection.enabled & {"G011", "G012", "G013", "G014"}:
-            from promptreg.governance.provenance import cache_token  # they read git history
-
-            config_bytes += cache_token(settings).encode()
-        fingerprint = LintCache.fingerprint_of(
-            config_bytes, selection.enabled, base.commit if base else None
-        )
-        cache = LintCache(settings.root / ".promptreg" / "cache", fingerprint)
-        from promptreg.render.tokens import TokenCounter  # light; tiktoken loads only to count
-
-        counter = TokenCounter(cache.directory / "tokens.json")
-    linter = Linter(settings, selection, base, counter)
-    if args.fix:
-        _fix(linter, paths, args.unsafe_fixes)
-    try:
-        result = linter.lint_paths(paths, cache=cache, jobs=args.jobs)
-    finally:
-        if counter is not None:
-            counter.save()
+    with LintSession.open(
+        settings,
+        select=args.select,
+        ignore=args.ignore,
+        extend_select=args.extend_select,
+        base=args.base,
+        cache=not args.no_cache,
+    ) as session:
+        explicit = [*(args.select or ()), *args.extend_select]
+        if not args.base and any(c.upper().startswith("V") for c in explicit):
+            sys.stderr.write("note: V rules skipped: they compare with a git base (--base REF)\n")
+        paths = args.paths or [settings.registry_dir]
+        if args.fix:
+            _fix(session, paths, args.unsafe_fixes)
+        result = session.lint_paths(paths, jobs="auto" if args.jobs is None else args.jobs)
     _report(args, result)
     if args.exit_zero:
         return EXIT_OK
-    return EXIT_FINDINGS if result.failing(lint.fail_on) else EXIT_OK  # type: ignore[arg-type]
+    return EXIT_FINDINGS if result.failing(settings.lint.fail_on) else EXIT_OK  # type: ignore[arg-type]
 
 
 def _report(args: argparse.Namespace, result: LintResult) -> None:

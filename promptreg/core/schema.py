@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 
 PROMPT_SCHEMA = "prompt.schema.json"
 CONFIG_SCHEMA = "promptreg.schema.json"
+MODELINE = "# yaml-language-server: $schema="
+"""How the first line of a prompt file starts when it points editors at the schema."""
 
 
 def schema_dir() -> Path:
@@ -32,6 +35,17 @@ def schema_dir() -> Path:
     here = Path(__file__).resolve().parents[1]  # the promptreg package
     packaged = here / "schemas"
     return packaged if packaged.is_dir() else here.parent / "schemas"
+
+
+def schema_modeline(prompt_path: Path, root: Path) -> str:
+    """The modeline pointing at the nearest copy of the prompt schema, relative to the file."""
+    candidates = (
+        root / "schemas" / PROMPT_SCHEMA,
+        root / ".promptreg" / "schemas" / PROMPT_SCHEMA,
+    )
+    target = next((c for c in candidates if c.is_file()), candidates[1])
+    relative = os.path.relpath(target, prompt_path.parent)
+    return f"{MODELINE}{Path(relative).as_posix()}"
 
 
 @functools.cache

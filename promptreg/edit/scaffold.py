@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 from promptreg.core.config import Settings
-
-
-def schema_modeline(prompt_path: Path, root: Path) -> str:
-    """The modeline pointing at the nearest copy of the prompt schema, relative to the file."""
-    candidates = (
-        root / "schemas" / "prompt.schema.json",
-        root / ".promptreg" / "schemas" / "prompt.schema.json",
-    )
-    target = next((c for c in candidates if c.is_file()), candidates[1])
-    relative = os.path.relpath(target, prompt_path.parent)
-    return f"# yaml-language-server: $schema={Path(relative).as_posix()}"
+from promptreg.core.schema import schema_modeline as schema_modeline  # init imports it here
 
 
 def title_from_id(prompt_id: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from promptreg.core.errors import UsageError
 from promptreg.core.suggest import closest
 from promptreg.lint.rule import Rule
@@ -35,11 +37,20 @@ _FAMILY_MODULES = (
     registry,
 )
 
-RULES: dict[str, Rule] = {rule.code: rule for module in _FAMILY_MODULES for rule in module.RULES}
-BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES.values()}
+RULES: Mapping[str, Rule] = {rule.code: rule for module in _FAMILY_MODULES for rule in module.RULES}
+BY_NAME: Mapping[str, Rule] = {rule.name: rule for rule in RULES.values()}
 
-REDIRECTS: dict[str, str] = {}
+REDIRECTS: Mapping[str, str] = {}
 """Retired or renamed codes and names → their current code, so old suppressions work."""
+
+
+def code_of(code_or_name: str) -> str | None:
+    """The current code of a rule named by code (any case) or name, redirects followed;
+    None when it names no rule."""
+    key = REDIRECTS.get(code_or_name, code_or_name)
+    if key in BY_NAME:
+        return BY_NAME[key].code
+    return key.upper() if key.upper() in RULES else None
 
 
 def lookup(code_or_name: str) -> Rule:

@@ -1,7 +1,10 @@
-"""What a check sees about one file: its spec, its document, and the settings."""
+"""What a check sees: one file (FileContext), the file's suppressions once applied
+(SuppressionContext), or the registry as a whole (RegistryContext)."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,10 +13,12 @@ from promptreg.core.config import Settings
 from promptreg.core.document import Document, PathKey
 from promptreg.core.model import PromptSpec
 from promptreg.lint.finding import Hit
+from promptreg.lint.suppress import Suppression
 
 if TYPE_CHECKING:
     from promptreg.git.baseline import Baseline
     from promptreg.git.repo import Repository
+    from promptreg.governance.codeowners import Head
     from promptreg.render.tokens import TokenCounter
 
 
@@ -43,3 +48,59 @@ class FileContext:
 
     def hit(self, message: str, path: PathKey = (), *, key: bool = False) -> Hit:
         return Hit(message, self.document.span(path, key=key))
+
+
+@dataclass(frozen=True, slots=True)
+class SuppressionContext:
+    file: FileContext
+    suppressions: tuple[Suppression, ...]
+    """The file's inline comments and `lint.ignore` entries, each marked with the codes
+    it suppressed in this run."""
+    selected: frozenset[str]
+    """The codes selected in this run: a suppression of a rule that did not run is not
+    unused."""
+
+
+class RegistryContext:
+    """What a whole-registry check sees. Each part is read on first use: the V005 check of
+    a lint run needs only the base and must not make it parse every prompt file."""
+
+    def __init__(self, settings: Settings, base: Baseline | None = None) -> None:
+        self.settings = settings
+        self.base = base
+        """The registry at the base revision (`--base`); None without one."""
+
+    @functools.cached_property
+    def heads(self) -> Mapping[Path, Head]:
+        """Every prompt file's id and tier, sorted by path: one parse per file."""
+        from promptreg.governance.codeowners import read_heads
+
+        return read_heads(self.settings)
+
+    @property
+    def paths(self) -> list[Path]:
+        """Every prompt file of the registry in the work tree, sorted."""
+        return list(self.heads)
+
+    @functools.cached_property
+    def project_root(self) -> Path:
+        """The repository's top (CODEOWNERS paths are relative to it); without git, the
+        directory of promptreg.yaml."""
+        from promptreg.governance.codeowners import project_root
+
+        return project_root(self.settings)
+
+    @functools.cached_property
+    def codeowners(self) -> Path | None:
+        """The CODEOWNERS file the forge reads, None when the repository has none."""
+        from promptreg.governance.codeowners import default_path
+
+        path = default_path(self.project_root)
+        return path if path.is_file() else None
+
+    def relative(self, path: Path) -> str:
+        """`path` as a message names it: relative to promptreg.yaml's directory."""
+        try:
+            return path.resolve().relative_to(self.settings.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -10,7 +11,7 @@ from promptreg.core.location import Position, Span
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
-SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+SEVERITY_RANK: Mapping[str, int] = {"info": 0, "warning": 1, "error": 2}
 Applicability = Literal["safe", "unsafe"]
 
 
@@ -74,6 +75,16 @@ class Hit:
     message: str
     span: Span
     fix: Fix | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryHit:
+    """What a whole-registry check yields: a hit in the file it names (a prompt, a
+    prompt deleted since the base, CODEOWNERS)."""
+
+    path: Path
+    message: str
+    span: Span
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -2,23 +2,38 @@
 
 `promptreg rules`, `promptreg explain`, docs/rules.md and SARIF's rule table are all
 generated from these records, so a rule is described in exactly one place.
+
+A check has a scope, which says what it sees and when it runs:
+
+- `file` (a plain function): one prompt file that loaded, as a FileContext;
+- `suppression` (SuppressionCheck): the file's suppressions after they were applied to
+  its findings, for rules about the suppressions themselves;
+- `registry` (RegistryCheck): the registry as a whole (every file's id and tier, the
+  base revision, CODEOWNERS), for what no single file shows;
+- `loader` (LoaderCheck): problems the loader reports while reading a file. They are
+  found before any value exists (a duplicate key, an alias bomb), so the detection
+  stays in the loader; the record selects them by its code and names the module.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from promptreg.lint.finding import Hit, Severity
+from promptreg.lint.finding import Hit, RegistryHit, Severity
 
 if TYPE_CHECKING:
-    from promptreg.lint.context import FileContext
+    from promptreg.core.errors import Problem
+    from promptreg.lint.context import FileContext, RegistryContext, SuppressionContext
 
-Check = Callable[["FileContext"], Iterator[Hit]]
 FixAvailability = Literal["none", "safe", "unsafe"]
+Scope = Literal["file", "suppression", "registry", "loader"]
+SCOPES: tuple[Scope, ...] = ("file", "suppression", "registry", "loader")
 
-FAMILIES: dict[str, str] = {
+FileCheck = Callable[["FileContext"], Iterator[Hit]]
+
+FAMILIES: Mapping[str, str] = {
     "F": "file: YAML syntax, encoding, size, anchors, aliases and tags",
     "S": "schema and metadata: schema violations, id vs path, semver, owner, model",
     "T": "templates: syntax, variables, unsafe constructs, untrusted input",
@@ -29,6 +44,36 @@ FAMILIES: dict[str, str] = {
     "Q": "quality and trust: uncertainty, schemas, assertions, whitespace",
     "R": "registry: whole-registry checks (`promptreg check`): ids, paths, CODEOWNERS",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class SuppressionCheck:
+    """Runs once a file's suppressions have been applied, so it can see which were used.
+    Its own findings cannot be suppressed: they are about the suppressions."""
+
+    run: Callable[[SuppressionContext], Iterator[Hit]]
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryCheck:
+    """Runs over the whole registry, once per `promptreg check` run."""
+
+    run: Callable[[RegistryContext], Iterator[RegistryHit]]
+    in_lint: bool = False
+    """`promptreg lint` reports it too. True for checks that need only the base revision
+    (a deleted approved prompt must not slip through a lint run with `--base`); the
+    others read every file of the registry, which a lint of some paths does not."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoaderCheck:
+    """Problems the loader reports with the rule's code; `detected_in` is the module
+    that finds them (a test checks that the code is there)."""
+
+    detected_in: str
+
+    def select(self, code: str, problems: Iterable[Problem]) -> Iterator[Problem]:
+        return (problem for problem in problems if problem.code == code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +96,21 @@ class Rule:
     doc: RuleDoc
     severity: Severity = "error"
     fix: FixAvailability = "none"
-    check: Check | None = None
-    """None for rules the loader itself reports (the F family and S001)."""
+    check: FileCheck | SuppressionCheck | RegistryCheck | LoaderCheck | None = None
+    """Every rule has one (a catalogue test says so); its type gives the scope."""
     options: tuple[str, ...] = field(default=())
 
     @property
     def family(self) -> str:
         return self.code[0]
+
+    @property
+    def scope(self) -> Scope:
+        check = self.check
+        if isinstance(check, SuppressionCheck):
+            return "suppression"
+        if isinstance(check, RegistryCheck):
+            return "registry"
+        if isinstance(check, LoaderCheck):
+            return "loader"
+        return "file"

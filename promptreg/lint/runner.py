@@ -1,19 +1,19 @@
 """Run the selected rules over files and collect findings into one result.
 
 The result is plain data (findings sorted by place), shared by every reporter, the
-pre-commit hooks and the TUI.
+pre-commit hooks and the TUI. A Linter lints in the calling process; worker processes
+(promptreg.lint.workers) start only when a caller asks for them with `jobs`, which the
+CLI does and library callers, a long-lived threaded TUI above all, should not.
 """
 
 from __future__ import annotations
 
-import fnmatch
-import os
-import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-from promptreg.core.config import CONFIG_NAME, Settings, load_config
+from promptreg.core.config import CONFIG_NAME, Settings
 from promptreg.core.errors import Problem
 from promptreg.core.loader import load_prompt
 from promptreg.core.location import Span
@@ -21,16 +21,22 @@ from promptreg.core.schema import CONFIG_SCHEMA, check_document
 from promptreg.core.tree import prompt_files, prompt_id_for
 from promptreg.core.yamlio import read_document
 from promptreg.lint import suppress
-from promptreg.lint.catalogue import RULES
-from promptreg.lint.context import FileContext
-from promptreg.lint.finding import SEVERITY_RANK, Finding, Fix, Severity
-from promptreg.lint.select import Selection, code_prefix
+from promptreg.lint.catalogue import code_of
+from promptreg.lint.context import FileContext, RegistryContext, SuppressionContext
+from promptreg.lint.finding import SEVERITY_RANK, Finding, Severity
+from promptreg.lint.rule import RegistryCheck
+from promptreg.lint.ruleset import Ruleset
+from promptreg.lint.select import Selection
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from promptreg.git.baseline import Baseline
+    from promptreg.git.repo import Repository
     from promptreg.lint.cache import LintCache
     from promptreg.render.tokens import TokenCounter
+
+Jobs = int | Literal["auto"]
+"""Processes to lint in: a number, or "auto" (one per core when there are many files)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,32 +62,24 @@ class Linter:
         selection: Selection | None = None,
         base: Baseline | None = None,
         tokens: TokenCounter | None = None,
+        git: Repository | None = None,
     ) -> None:
         self.settings = settings
         self.base = base
         self.tokens = tokens
-        lint = settings.lint
-        self.selection = selection or Selection.build(lint.select, lint.ignore, lint.extend_select)
-        self._checks = [
-            rule for rule in RULES.values() if rule.check and rule.code in self.selection
-        ]
+        self.git = git if git is not None else (base.repo if base is not None else None)
+        """The run's repository, shared by every file's history rules (None: found per use)."""
+        self.ruleset = Ruleset(settings, selection)
+        self.selection = self.ruleset.selection
 
-    def _severity(self, code: str) -> Severity:
-        override = self.settings.lint.severity.get(code)
-        if override in ("error", "warning", "info"):
-            return override  # type: ignore[return-value]
-        return RULES[code].severity
-
-    def _finding(
-        self, code: str, message: str, path: Path, span: Span, fix: Fix | None = None
-    ) -> Finding:
-        return Finding(path, span, code, message, RULES[code].name, self._severity(code), fix)
-
-    def _from_problems(self, problems: Iterable[Problem]) -> Iterator[Finding]:
-        for problem in problems:
-            if problem.code in self.selection:
+    def _from_problems(self, problems: Sequence[Problem]) -> Iterator[Finding]:
+        """The loader's problems as findings of the selected loader-scope rules."""
+        if not problems:
+            return
+        for code, check in self.ruleset.loader_checks:
+            for problem in check.select(code, problems):
                 span = problem.location.span or Span.at(1, 1)
-                yield self._finding(problem.code, problem.message, problem.location.path, span)
+                yield self.ruleset.finding(code, problem.message, problem.location.path, span)
 
     def lint_file(self, path: Path, data: bytes | None = None) -> list[Finding]:
         if path.name == CONFIG_NAME:
@@ -98,89 +96,51 @@ class Linter:
                 expected_id=prompt_id_for(path, self.settings.registry_dir),
                 base=self.base,
                 tokens=self.tokens,
+                git=self.git,
             )
-            for rule in self._checks:
-                assert rule.check is not None
+            finding = self.ruleset.finding
+            for code, check in self.ruleset.file_checks:
                 findings.extend(
-                    self._finding(rule.code, hit.message, path, hit.span, hit.fix)
-                    for hit in rule.check(ctx)
+                    finding(code, hit.message, path, hit.span, hit.fix) for hit in check(ctx)
                 )
             findings = self._suppress(ctx, findings)
-        return sorted(self._drop_per_file_ignores(path, findings))
+        return sorted(self.ruleset.drop_ignored(path, findings))
 
     def _suppress(self, ctx: FileContext, findings: list[Finding]) -> list[Finding]:
-        suppressions = [
-            *suppress.inline_suppressions(ctx.document),
-            *suppress.file_suppressions(ctx.spec, ctx.document),
-        ]
+        """Drop what the file's suppressions cover, then run the rules about them."""
+        suppressions = (
+            *suppress.inline_suppressions(ctx.document, code_of),
+            *suppress.file_suppressions(ctx.spec, ctx.document, code_of),
+        )
         if not suppressions:
             return findings
-        kept = list(suppress.apply(findings, suppressions))
-        needs_reason = self.settings.tier(ctx.spec.tier).suppression_reason
-        for item in suppressions:
-            if needs_reason and not item.reason and "G009" in self.selection:
-                kept.append(
-                    self._finding(
-                        "G009",
-                        f"suppression of {', '.join(item.rules)} gives no reason; tier "
-                        f"{ctx.spec.tier} requires one (write it after the brackets, or as "
-                        "`reason:` of the lint.ignore entry)",
-                        ctx.path,
-                        item.span,
-                    )
-                )
-            unknown = [r for r in item.rules if r not in RULES]
-            unused = [r for r in item.rules if r in self.selection and r not in item.used]
-            if (unknown or unused) and "G010" in self.selection:
-                what = (
-                    f"names no known rule ({', '.join(unknown)})"
-                    if unknown
-                    else f"suppresses no {', '.join(unused)} finding"
-                )
-                kept.append(
-                    self._finding(
-                        "G010",
-                        f"suppression {what}; remove it",
-                        ctx.path,
-                        item.span,
-                        suppress.removal_fix(item, ctx.document),
-                    )
-                )
+        kept = list(suppress.apply(findings, list(suppressions)))
+        applied = SuppressionContext(ctx, suppressions, self.selection.enabled)
+        finding = self.ruleset.finding
+        for code, check in self.ruleset.suppression_checks:
+            kept.extend(
+                finding(code, hit.message, ctx.path, hit.span, hit.fix)
+                for hit in check.run(applied)
+            )
         return kept
-
-    def _drop_per_file_ignores(self, path: Path, findings: list[Finding]) -> list[Finding]:
-        table = self.settings.lint.per_file_ignores
-        if not table:
-            return findings
-        try:
-            relative = path.resolve().relative_to(self.settings.root).as_posix()
-        except ValueError:
-            relative = path.as_posix()
-        prefixes = tuple(
-            code_prefix(selector)
-            for pattern, selectors in table.items()
-            if fnmatch.fnmatchcase(relative, pattern)
-            for selector in selectors
-        )
-        if not prefixes:
-            return findings
-        return [f for f in findings if not f.code.startswith(prefixes)]
 
     def lint_paths(
         self,
         paths: Iterable[Path],
         *,
         cache: LintCache | None = None,
-        jobs: int | None = None,
+        jobs: Jobs = 1,
     ) -> LintResult:
-        """Lint files (directories expand to their prompt files).
+        """Lint files (directories expand to their prompt files), then the whole-registry
+        rules a lint run reports (V005).
 
-        Files whose cache key is unchanged keep their cached findings; the rest are linted
-        here, or by worker processes when there are many and more than one core.
+        Files whose cache key is unchanged keep their cached findings; the caller saves
+        the cache. The rest are linted here, or in worker processes when `jobs` asks.
         """
         files = list(expand_paths(paths))
         results: list[list[Finding]] = [[] for _ in files]
-        todo: list[tuple[int, Path, bytes | None, str | None]] = []
+        todo: list[tuple[int, str | None]] = []
+        contents: list[tuple[Path, bytes | None]] = []
         for index, path in enumerate(files):
             data = _read(path)
             key = None
@@ -190,72 +150,51 @@ class Linter:
                 if cached is not None:
                     results[index] = cached
                     continue
-            todo.append((index, path, data, key))
-        workers = _worker_count(len(todo), jobs)
-        done = (
-            self._lint_parallel(todo, workers)
-            if workers > 1
-            else ((index, self.lint_file(path, data)) for index, path, data, _ in todo)
-        )
-        keys = {index: key for index, _, _, key in todo}
-        for index, found in done:
+            todo.append((index, key))
+            contents.append((path, data))
+        for (index, key), found in zip(todo, self._lint_each(contents, jobs), strict=True):
             results[index] = found
-            key = keys[index]
             if cache is not None and key is not None:
                 cache.put(files[index], key, found)
-        if cache is not None:
-            cache.save()
         findings = [finding for found in results for finding in found]
         findings.extend(self.registry_findings())
         return LintResult(tuple(findings), len(files))
 
-    def _lint_parallel(
-        self, todo: list[tuple[int, Path, bytes | None, str | None]], workers: int
-    ) -> Iterator[tuple[int, list[Finding]]]:
-        import concurrent.futures
-        import multiprocessing
+    def _lint_each(
+        self, contents: Sequence[tuple[Path, bytes | None]], jobs: Jobs
+    ) -> Iterable[list[Finding]]:
+        if jobs != 1:
+            from promptreg.lint.workers import lint_in_processes, worker_count  # opted in
 
-        size = max(1, min(64, len(todo) // (workers * 4) or 1))
-        chunks = [
-            [(index, path, data) for index, path, data, _ in todo[start : start + size]]
-            for start in range(0, len(todo), size)
-        ]
-        context = multiprocessing.get_context("fork")  # workers inherit the loaded modules
-        with concurrent.futures.ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=_start_worker,
-            initargs=(
-                self.settings.path,
-                self.selection.enabled,
-                self.base.rev if self.base else None,
-            ),
-        ) as pool:
-            for chunk in pool.map(_lint_chunk, chunks):
-                yield from chunk
+            workers = worker_count(len(contents), jobs)
+            if workers > 1:
+                return lint_in_processes(self.lint_file, contents, workers)
+        return (self.lint_file(path, data) for path, data in contents)
 
-    def registry_findings(self) -> list[Finding]:
-        """What no single file shows: approved prompts deleted since the base (V005)."""
-        if self.base is None or "V005" not in self.selection:
+    def registry_findings(self, registry: RegistryContext | None = None) -> list[Finding]:
+        """What no single file shows that a lint run reports too: approved prompts
+        deleted since the base (V005)."""
+        checks = [(code, check) for code, check in self.ruleset.registry_checks if check.in_lint]
+        if not checks:
             return []
-        found = []
-        for path in self.base.paths():
-            if path.exists():
-                continue  # only deleted files matter; do not parse the rest
-            spec = self.base.spec(path)
-            if spec is None or spec.status != "approved":
-                continue
-            found.append(
-                self._finding(
-                    "V005",
-                    f"approved prompt {spec.id!r} {spec.version} was deleted without being "
-                    f"deprecated first; restore it and set status: deprecated, release that, "
-                    "then delete it",
-                    path,
-                    Span.at(1, 1),
-                )
-            )
-        return found
+        return self._run_registry(registry or RegistryContext(self.settings, self.base), checks)
+
+    def check_registry(self) -> LintResult:
+        """Every selected whole-registry rule (what `promptreg check` reports), over all
+        the registry's prompt files; findings sorted by place."""
+        registry = RegistryContext(self.settings, self.base)
+        findings = self._run_registry(registry, self.ruleset.registry_checks)
+        return LintResult(tuple(sorted(findings)), len(registry.heads))
+
+    def _run_registry(
+        self, registry: RegistryContext, checks: Iterable[tuple[str, RegistryCheck]]
+    ) -> list[Finding]:
+        finding = self.ruleset.finding
+        return [
+            finding(code, hit.message, hit.path, hit.span)
+            for code, check in checks
+            for hit in check.run(registry)
+        ]
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
@@ -267,38 +206,8 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-PARALLEL_MIN_FILES = 100
-"""Below this, starting worker processes costs more than it saves."""
-
-
-def _worker_count(files: int, jobs: int | None) -> int:
-    if jobs is not None:
-        return max(1, jobs)
-    if files < PARALLEL_MIN_FILES or sys.platform == "win32":
-        return 1
-    return max(1, min(os.cpu_count() or 1, 8, files // (PARALLEL_MIN_FILES // 2)))
-
-
 def _read(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
     except OSError:
         return None  # lint_file reports it (F012)
-
-
-_WORKER: Linter | None = None
-
-
-def _start_worker(config: Path, enabled: frozenset[str], base: str | None) -> None:
-    global _WORKER
-    from promptreg.git.baseline import Baseline  # git only with a base
-
-    settings = load_config(config)
-    _WORKER = Linter(settings, Selection(enabled), Baseline(settings, base) if base else None)
-
-
-def _lint_chunk(
-    chunk: list[tuple[int, Path, bytes | None]],
-) -> list[tuple[int, list[Finding]]]:
-    assert _WORKER is not None
-    return [(index, _WORKER.lint_file(path, data)) for index, path, data in chunk]

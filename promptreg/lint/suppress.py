@@ -9,16 +9,20 @@ cannot sit inside one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from promptreg.core.document import Document
 from promptreg.core.location import Position, Span
 from promptreg.core.model import PromptSpec
-from promptreg.lint.catalogue import BY_NAME, REDIRECTS, RULES
 from promptreg.lint.finding import Edit, Finding, Fix
 
 INLINE_RE = re.compile(r"#\s*promptreg:\s*ignore\[(?P<rules>[^\]]*)\](?P<reason>[^#]*)")
+
+Resolve = Callable[[str], str | None]
+"""A rule code or name as written → its current code, None for no known rule. The
+catalogue's `code_of`; passed in, so that the rules (which read suppressions) and the
+catalogue (which imports the rules) do not import each other through this module."""
 
 
 @dataclass(slots=True)
@@ -30,6 +34,8 @@ class Suppression:
     lines: frozenset[int] | None
     """Lines it covers; None for a file-level entry, which covers the whole file."""
     comment_start: Position | None = None
+    unknown: tuple[str, ...] = ()
+    """Entries that name no known rule, as written."""
     used: set[str] = field(default_factory=set)
 
     def covers(self, finding: Finding) -> bool:
@@ -38,11 +44,11 @@ class Suppression:
         return self.lines is None or finding.span.line in self.lines
 
 
-def _resolve(rule: str) -> str:
-    rule = REDIRECTS.get(rule, rule)
-    if rule in BY_NAME:
-        return BY_NAME[rule].code
-    return rule.upper() if rule.upper() in RULES else rule
+def _codes(entries: Iterable[str], resolve: Resolve) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(codes, entries naming no rule); an unknown entry stays in the codes as written."""
+    resolved = [(entry, resolve(entry)) for entry in entries]
+    codes = tuple(code or entry for entry, code in resolved)
+    return codes, tuple(entry for entry, code in resolved if code is None)
 
 
 def _scalar_lines(
@@ -72,7 +78,7 @@ def _scalar_lines(
     return frozenset(inside), covered, values
 
 
-def inline_suppressions(document: Document) -> list[Suppression]:
+def inline_suppressions(document: Document, resolve: Resolve) -> list[Suppression]:
     if "promptreg:" not in document.text:
         return []
     inside, covered, values = _scalar_lines(document)
@@ -86,7 +92,8 @@ def inline_suppressions(document: Document) -> list[Suppression]:
         column = match.start() + 1
         if any(first <= column < last for first, last in values.get(number, ())):
             continue  # inside a string value: prompt text, not a comment
-        rules = tuple(_resolve(r.strip()) for r in match.group("rules").split(",") if r.strip())
+        entries = [r.strip() for r in match.group("rules").split(",") if r.strip()]
+        rules, unknown = _codes(entries, resolve)
         start = Position(number, match.start() + 1)
         found.append(
             Suppression(
@@ -95,21 +102,26 @@ def inline_suppressions(document: Document) -> list[Suppression]:
                 span=Span(start, Position(number, match.end() + 1)),
                 lines=frozenset({number}) | covered.get(number, frozenset()),
                 comment_start=Position(number, len(line[: match.start()].rstrip()) + 1),
+                unknown=unknown,
             )
         )
     return found
 
 
-def file_suppressions(spec: PromptSpec, document: Document) -> list[Suppression]:
-    return [
-        Suppression(
-            rules=(_resolve(entry.rule),),
-            reason=(entry.reason or "").strip(),
-            span=document.span(("lint", "ignore", index)),
-            lines=None,
+def file_suppressions(spec: PromptSpec, document: Document, resolve: Resolve) -> list[Suppression]:
+    found = []
+    for index, entry in enumerate(spec.suppressions):
+        rules, unknown = _codes([entry.rule], resolve)
+        found.append(
+            Suppression(
+                rules=rules,
+                reason=(entry.reason or "").strip(),
+                span=document.span(("lint", "ignore", index)),
+                lines=None,
+                unknown=unknown,
+            )
         )
-        for index, entry in enumerate(spec.suppressions)
-    ]
+    return found
 
 
 def apply(findings: Iterable[Finding], suppressions: list[Suppression]) -> Iterator[Finding]:

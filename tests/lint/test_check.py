@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from promptreg.cli.main import main
+from tests.gitrepo import REPO, GitRepo
 
-REPO = Path(__file__).resolve().parents[2]
 TIER1 = "registry/engineering/incident-timeline.prompt.yaml"
 TIER2 = "registry/support/summarize-ticket.prompt.yaml"
 DRAFT = "registry/research/literature-digest.prompt.yaml"
@@ -42,36 +42,13 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> Run:
     return Run(status, captured.out, captured.err)
 
 
-def git(root: Path, *args: str) -> None:
-    subprocess.run(
-        [
-            "git",
-            "-c",
-            "user.name=Check Test",
-            "-c",
-            "user.email=check-test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            *args,
-        ],
-        cwd=root,
-        check=True,
-        capture_output=True,
-    )
-
-
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def repo(git_repo: Callable[..., GitRepo], monkeypatch: pytest.MonkeyPatch) -> GitRepo:
     """The embedded registry, committed once, as the working directory."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    shutil.copy(REPO / "promptreg.yaml", root)
-    shutil.copytree(REPO / "registry", root / "registry")
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "registry")
-    monkeypatch.chdir(root)
-    return root
+    made = git_repo(registry=True)
+    made.commit("registry")
+    monkeypatch.chdir(made.root)
+    return made
 
 
 def _set(path: Path, old: str, new: str) -> None:
@@ -80,7 +57,7 @@ def _set(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-def test_a_clean_registry_passes(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_clean_registry_passes(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     run = cli(capsys, "--base", "HEAD")
     assert run.status == 0, run.out
     assert run.out == "All checks passed (19 files).\n"
@@ -88,9 +65,9 @@ def test_a_clean_registry_passes(repo: Path, capsys: pytest.CaptureFixture[str])
 
 
 def test_deleting_an_approved_prompt_needs_deprecation_first(
-    repo: Path, capsys: pytest.CaptureFixture[str]
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    git(repo, "rm", "-q", TIER2, DRAFT)
+    repo.git("rm", "-q", TIER2, DRAFT)
 
     run = cli(capsys, "--base", "HEAD")
 
@@ -100,33 +77,35 @@ def test_deleting_an_approved_prompt_needs_deprecation_first(
     assert run.out.endswith("Found 1 finding (1 error) in 17 files.\n")
 
 
-def test_a_deprecated_prompt_may_be_deleted(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _set(repo / TIER2, "status: approved", "status: deprecated")
-    git(repo, "commit", "-q", "-am", "deprecate")
-    git(repo, "rm", "-q", TIER2)
+def test_a_deprecated_prompt_may_be_deleted(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _set(repo.root / TIER2, "status: approved", "status: deprecated")
+    repo.commit("deprecate")
+    repo.git("rm", "-q", TIER2)
     assert cli(capsys, "--base", "HEAD").status == 0
 
 
 def test_without_a_base_deletions_are_not_checked(
-    repo: Path, capsys: pytest.CaptureFixture[str]
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (repo / TIER2).unlink()
+    (repo.root / TIER2).unlink()
     run = cli(capsys)
     assert run.status == 0
     assert "V005" in run.err and "--base REF" in run.err
     assert cli(capsys, "-q").err == ""
 
 
-def test_against_an_older_base(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    git(repo, "rm", "-q", TIER2)
-    git(repo, "commit", "-q", "-m", "delete")
+def test_against_an_older_base(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.git("rm", "-q", TIER2)
+    repo.commit("delete")
     assert cli(capsys, "--base", "HEAD").status == 0  # as HEAD has it: already gone
     assert cli(capsys, "--base", "HEAD~1").findings() == [(TIER2, 1, 1, "V005")]
 
 
-def test_two_files_declaring_one_id(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_two_files_declaring_one_id(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     copy = "registry/support/summarize-ticket-v2.prompt.yaml"
-    shutil.copy(repo / TIER2, repo / copy)
+    shutil.copy(repo.root / TIER2, repo.root / copy)
 
     run = cli(capsys)
 
@@ -135,12 +114,12 @@ def test_two_files_declaring_one_id(repo: Path, capsys: pytest.CaptureFixture[st
     assert f"id 'support/summarize-ticket' is also declared by {copy};" in run.out
 
 
-def test_paths_that_differ_only_in_case(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_paths_that_differ_only_in_case(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     other = "registry/Support/summarize-ticket.prompt.yaml"
-    (repo / other).parent.mkdir()
-    (repo / TIER2).rename(repo / other)
-    shutil.copy(repo / TIER1, repo / TIER2)
-    _set(repo / TIER2, "id: engineering/incident-timeline", "id: support/summarize-ticket")
+    (repo.root / other).parent.mkdir()
+    (repo.root / TIER2).rename(repo.root / other)
+    shutil.copy(repo.root / TIER1, repo.root / TIER2)
+    _set(repo.root / TIER2, "id: engineering/incident-timeline", "id: support/summarize-ticket")
 
     run = cli(capsys)
 
@@ -150,14 +129,14 @@ def test_paths_that_differ_only_in_case(repo: Path, capsys: pytest.CaptureFixtur
     assert f"differs from {TIER2} only in case" in run.out
 
 
-def test_stale_codeowners_block(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (repo / "CODEOWNERS").write_text("* @acme/everyone\n")
+def test_stale_codeowners_block(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo.root / "CODEOWNERS").write_text("* @acme/everyone\n")
     assert cli(capsys).status == 0  # no block: the team has not opted in
 
     assert main(["codeowners"]) == 0
     assert cli(capsys).status == 0
 
-    _set(repo / TIER1, "tier: 1", "tier: 2")
+    _set(repo.root / TIER1, "tier: 1", "tier: 2")
     run = cli(capsys)
 
     assert run.status == 1
@@ -166,11 +145,15 @@ def test_stale_codeowners_block(repo: Path, capsys: pytest.CaptureFixture[str]) 
 
 
 def test_configured_selection_and_severity_apply(
-    repo: Path, capsys: pytest.CaptureFixture[str]
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    git(repo, "rm", "-q", TIER2)
-    shutil.copy(repo / TIER1, repo / "registry/engineering/copy.prompt.yaml")
-    _set(repo / "promptreg.yaml", "  ignore: []", "  ignore: [V005]\n  severity: {R001: warning}")
+    repo.git("rm", "-q", TIER2)
+    shutil.copy(repo.root / TIER1, repo.root / "registry/engineering/copy.prompt.yaml")
+    _set(
+        repo.root / "promptreg.yaml",
+        "  ignore: []",
+        "  ignore: [V005]\n  severity: {R001: warning}",
+    )
 
     run = cli(capsys, "--base", "HEAD")
 
@@ -179,8 +162,8 @@ def test_configured_selection_and_severity_apply(
     assert "R001 [warning]" in run.out
 
 
-def test_json_format(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    git(repo, "rm", "-q", TIER2)
+def test_json_format(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.git("rm", "-q", TIER2)
     run = cli(capsys, "--base", "HEAD", "--format", "json")
     data = json.loads(run.out)
     assert data["files_checked"] == 18
@@ -190,25 +173,24 @@ def test_json_format(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert finding["path"] == TIER2
 
 
-def test_exit_zero(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    git(repo, "rm", "-q", TIER2)
+def test_exit_zero(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.git("rm", "-q", TIER2)
     run = cli(capsys, "--base", "HEAD", "--exit-zero")
     assert run.status == 0
     assert "V005" in run.out
 
 
 def test_first_commit_of_a_new_repository(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    git_repo: Callable[..., GitRepo],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    shutil.copy(REPO / "promptreg.yaml", tmp_path)
-    shutil.copytree(REPO / "registry", tmp_path / "registry")
-    git(tmp_path, "init", "-q")
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.chdir(git_repo(registry=True).root)  # nothing committed: HEAD is unborn
     run = cli(capsys, "--base", "HEAD")
     assert run.status == 0, run.err
 
 
-def test_a_base_that_names_no_commit(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_base_that_names_no_commit(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     run = cli(capsys, "--base", "no-such-branch")
     assert run.status == 2
     assert "'no-such-branch' is not a commit" in run.err
@@ -226,10 +208,10 @@ def test_outside_git_with_a_base(
     assert "not inside a git repository" in run.err
 
 
-def test_run_from_a_subdirectory(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    git(repo, "rm", "-q", TIER2)
-    (repo / "registry" / "support").mkdir(exist_ok=True)
+def test_run_from_a_subdirectory(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.git("rm", "-q", TIER2)
+    (repo.root / "registry" / "support").mkdir(exist_ok=True)
     with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(repo / "registry")
+        patch.chdir(repo.root / "registry")
         run = cli(capsys, "--base", "HEAD")
     assert run.findings() == [("support/summarize-ticket.prompt.yaml", 1, 1, "V005")]

@@ -18,6 +18,15 @@ Approval provenance rules (G011 to G014) need a history: a folder with a `histor
 subfolder holds, per fixture, `history/<fixture name>/NN-EMAIL[.signed|.signed-unlisted]
 .prompt.yaml`, the file's states committed in order by EMAIL (signed with a key that is,
 or is not, in the allowed-signers file); see tests/test_provenance.py's history_repo.
+
+Whole-registry rules (R) need a registry, not a file: each `<CODE>/bad*/` and
+`<CODE>/good*/` directory is a project (a `registry/` and maybe a CODEOWNERS) that
+`promptreg check` sees in a fresh git repository, with tests/fixtures/rules/
+promptreg.yaml pointed at its registry. Its prompt files end in `.prompt.yaml.in`, so
+that linting this folder does not read them as fixtures of their own; the `.in` is
+dropped when the project is built. Marks work as above, in every file of the project.
+R002 (paths that differ only in case) cannot be a fixture: such a pair breaks checkouts
+on macOS and Windows. tests/lint/test_check.py builds its registries.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,6 +45,8 @@ from promptreg.git.baseline import Baseline
 from promptreg.lint.catalogue import RULES
 from promptreg.lint.runner import Linter
 from promptreg.lint.select import Selection
+from promptreg.lint.session import LintSession
+from tests.gitrepo import GitRepo
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
 EXPECT_RE = re.compile(
@@ -120,6 +132,60 @@ def _id(item: tuple[str, Path]) -> str:
     return item[1].relative_to(FIXTURES).as_posix()
 
 
+def _registry_cases(kind: str) -> list[tuple[str, Path]]:
+    return [
+        (folder.name, case)
+        for folder in sorted(FIXTURES.iterdir())
+        if folder.is_dir() and folder.name in RULES and RULES[folder.name].family == "R"
+        for case in sorted(folder.glob(f"{kind}*"))
+        if case.is_dir()
+    ]
+
+
+def _project_files(case: Path) -> list[tuple[str, Path]]:
+    """(path in the built project, fixture file) for every file of a registry case."""
+    return [
+        (file.relative_to(case).as_posix().removesuffix(".in"), file)
+        for file in sorted(case.rglob("*"))
+        if file.is_file()
+    ]
+
+
+def _check_registry(code: str, case: Path, repo: GitRepo) -> set[tuple[str, int, str]]:
+    for relative, file in _project_files(case):
+        repo.write(relative, file.read_text(encoding="utf-8"))
+    config = (FIXTURES / "promptreg.yaml").read_text(encoding="utf-8")
+    repo.write("promptreg.yaml", config.replace("registry: no-registry-here", "registry: registry"))
+    with LintSession.open(repo.settings, select=[code], cache=False) as session:
+        result = session.check_registry()
+    assert result.files_checked == len(list((repo.root / "registry").rglob("*.prompt.yaml")))
+    root = repo.root.resolve()
+    return {
+        (f.path.resolve().relative_to(root).as_posix(), f.span.line, f.code)
+        for f in result.findings
+    }
+
+
+@pytest.mark.parametrize("item", _registry_cases("bad"), ids=_id)
+def test_bad_registry_yields_exactly_the_marked_findings(
+    item: tuple[str, Path], git_repo: Callable[..., GitRepo]
+) -> None:
+    code, case = item
+    expected = {
+        (relative, line, marked)
+        for relative, file in _project_files(case)
+        for line, marked in _expected(file, code)
+    }
+    assert any(marked == code for *_, marked in expected), f"{case} marks no {code}"
+    assert _check_registry(code, case, git_repo(config=False)) == expected
+
+
+@pytest.mark.parametrize("item", _registry_cases("good"), ids=_id)
+def test_good_registry_is_clean(item: tuple[str, Path], git_repo: Callable[..., GitRepo]) -> None:
+    code, case = item
+    assert _check_registry(code, case, git_repo(config=False)) == set()
+
+
 @pytest.mark.parametrize("item", _fixture_files("bad"), ids=_id)
 def test_bad_fixture_yields_exactly_the_marked_findings(
     item: tuple[str, Path], tmp_path: Path
@@ -139,12 +205,15 @@ def test_good_fixture_is_clean(item: tuple[str, Path], tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("code", sorted(RULES))
 def test_every_rule_has_bad_and_good_fixtures(code: str) -> None:
-    if RULES[code].family == "R":
-        # Whole-registry rules need a registry, not a file: tests/test_check.py builds
-        # bad and good registries for each of them.
-        check_tests = (Path(__file__).parent / "test_check.py").read_text(encoding="utf-8")
-        assert code in check_tests, f"{code} has no bad and good registry in test_check.py"
-        return
     folder = FIXTURES / code
+    if RULES[code].family == "R":
+        if not folder.is_dir():
+            # A registry no repository can hold: tests/lint/test_check.py builds it.
+            check_tests = (Path(__file__).parent / "test_check.py").read_text(encoding="utf-8")
+            assert code in check_tests, f"{code} has no bad and good registry in test_check.py"
+            return
+        for kind in ("bad", "good"):
+            assert any(c.is_dir() for c in folder.glob(f"{kind}*")), f"no {kind}*/ in {folder}"
+        return
     assert any(folder.rglob("bad*.prompt.yaml")), f"no bad fixture for {code} in {folder}"
     assert any(folder.rglob("good*.prompt.yaml")), f"no good fixture for {code} in {folder}"

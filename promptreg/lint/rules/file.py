@@ -1,10 +1,15 @@
-"""F: the file itself. The loader reports these; they stop every other check."""
+"""F: the file itself. They stop every other check, so the loader finds them while it
+reads: promptreg/core/yamlio.py the bytes and libyaml's events (before any value exists,
+so an alias bomb never expands), core/schema.py a top level that is not a mapping. Each
+record's LoaderCheck selects the loader's problems with its code."""
 
 from __future__ import annotations
 
-from promptreg.lint.rule import Rule, RuleDoc
+from promptreg.lint.rule import LoaderCheck, Rule, RuleDoc
 
 _REFUSED = "The file is not checked further until this is fixed."
+_READER = LoaderCheck("promptreg/core/yamlio.py")
+_TOP_LEVEL = LoaderCheck("promptreg/core/schema.py")
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -18,6 +23,7 @@ RULES: tuple[Rule, ...] = (
             example="messages:\n  - role: user\n    content: [unclosed\n",
             use_instead='messages:\n  - role: user\n    content: "[unclosed"\n',
         ),
+        check=_READER,
     ),
     Rule(
         "F002",
@@ -30,6 +36,7 @@ RULES: tuple[Rule, ...] = (
             example="model:\n  name: gpt-4o-mini\n  name: gpt-4o\n",
             use_instead="model:\n  name: gpt-4o\n",
         ),
+        check=_READER,
     ),
     Rule(
         "F003",
@@ -43,6 +50,7 @@ RULES: tuple[Rule, ...] = (
             example="defaults: &d {temperature: 0}\nmodel: *d\n",
             use_instead="model: {name: gpt-4o-mini, temperature: 0}\n",
         ),
+        check=_READER,
     ),
     Rule(
         "F004",
@@ -55,6 +63,7 @@ RULES: tuple[Rule, ...] = (
             example='title: !!python/object/apply:os.system ["id"]\n',
             use_instead="title: Summarise a ticket\n",
         ),
+        check=_READER,
     ),
     Rule(
         "F005",
@@ -67,6 +76,7 @@ RULES: tuple[Rule, ...] = (
             example="(a 5 MB prompt file with a pasted document in an eval case)",
             use_instead="Keep eval inputs short; move large fixtures out of the registry.",
         ),
+        check=_READER,
     ),
     Rule(
         "F006",
@@ -79,6 +89,7 @@ RULES: tuple[Rule, ...] = (
             example="title: Caf\\xe9 menu   (Latin-1 byte 0xE9)\n",
             use_instead="title: Café menu   (saved as UTF-8)\n",
         ),
+        check=_READER,
     ),
     Rule(
         "F007",
@@ -91,6 +102,7 @@ RULES: tuple[Rule, ...] = (
             example="\\ufeff# yaml-language-server: ...\n",
             use_instead="# yaml-language-server: ...   (saved as UTF-8 without BOM)\n",
         ),
+        check=_READER,
     ),
     Rule(
         "F008",
@@ -103,6 +115,7 @@ RULES: tuple[Rule, ...] = (
             example="a: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
             use_instead="Flatten the structure.",
         ),
+        check=_READER,
     ),
     Rule(
         "F009",
@@ -114,6 +127,7 @@ RULES: tuple[Rule, ...] = (
             example="- just\n- a list\n",
             use_instead="id: support/summarize-ticket\nversion: 1.0.0\n...\n",
         ),
+        check=_TOP_LEVEL,
     ),
     Rule(
         "F010",
@@ -126,6 +140,7 @@ RULES: tuple[Rule, ...] = (
             example="id: a/one\n---\nid: a/two\n",
             use_instead="Put each prompt in its own file.",
         ),
+        check=_READER,
     ),
     Rule(
         "F011",
@@ -137,6 +152,7 @@ RULES: tuple[Rule, ...] = (
             example="? [a, b]\n: value\n",
             use_instead="a_b: value\n",
         ),
+        check=_READER,
     ),
     Rule(
         "F012",
@@ -148,5 +164,6 @@ RULES: tuple[Rule, ...] = (
             example="promptreg lint registry/missing.prompt.yaml",
             use_instead="Check the path and its permissions.",
         ),
+        check=_READER,
     ),
 )

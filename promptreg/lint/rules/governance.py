@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from promptreg.governance.approval import ApprovalIssue, approval_issues
-from promptreg.lint.context import FileContext
+from promptreg.lint.context import FileContext, SuppressionContext
 from promptreg.lint.finding import Hit
-from promptreg.lint.rule import Rule, RuleDoc
+from promptreg.lint.rule import Rule, RuleDoc, SuppressionCheck
+from promptreg.lint.suppress import removal_fix
 
 LOGGING_ORDER = {"none": 0, "metadata": 1, "full": 2}
 _FIELD_PRESENT = {
@@ -101,6 +102,37 @@ def check_logging_level(ctx: FileContext) -> Iterator[Hit]:
         yield ctx.hit(
             f"logging is {level!r}; tier {ctx.spec.tier} requires at least {minimum!r}",
             where,
+        )
+
+
+def check_suppression_reasons(ctx: SuppressionContext) -> Iterator[Hit]:
+    tier = ctx.file.spec.tier
+    if not ctx.file.settings.tier(tier).suppression_reason:
+        return
+    for item in ctx.suppressions:
+        if not item.reason:
+            yield Hit(
+                f"suppression of {', '.join(item.rules)} gives no reason; tier {tier} "
+                "requires one (write it after the brackets, or as `reason:` of the "
+                "lint.ignore entry)",
+                item.span,
+            )
+
+
+def check_unused_suppressions(ctx: SuppressionContext) -> Iterator[Hit]:
+    for item in ctx.suppressions:
+        unused = [r for r in item.rules if r in ctx.selected and r not in item.used]
+        if not item.unknown and not unused:
+            continue
+        what = (
+            f"names no known rule ({', '.join(item.unknown)})"
+            if item.unknown
+            else f"suppresses no {', '.join(unused)} finding"
+        )
+        yield Hit(
+            f"suppression {what}; remove it",
+            item.span,
+            removal_fix(item, ctx.file.document),
         )
 
 
@@ -242,6 +274,7 @@ RULES: tuple[Rule, ...] = (
             "a pharmacist to confirm every answer.}\n",
             options="`tiers.<n>.suppression_reason` in promptreg.yaml.",
         ),
+        check=SuppressionCheck(check_suppression_reasons),
     ),
     Rule(
         "G010",
@@ -259,5 +292,6 @@ RULES: tuple[Rule, ...] = (
         ),
         severity="warning",
         fix="safe",
+        check=SuppressionCheck(check_unused_suppressions),
     ),
 )

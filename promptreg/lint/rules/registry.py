@@ -1,9 +1,77 @@
 """R: whole-registry checks, for what no single file shows. `promptreg check` (and the
-promptreg-check pre-commit hook) reports them; they have no per-file check."""
+promptreg-check pre-commit hook) reports them: a lint of some paths does not read the
+whole registry."""
 
 from __future__ import annotations
 
-from promptreg.lint.rule import Rule, RuleDoc
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+from promptreg.core.location import Span
+from promptreg.core.yamlio import read_document
+from promptreg.lint.context import RegistryContext
+from promptreg.lint.finding import RegistryHit
+from promptreg.lint.rule import RegistryCheck, Rule, RuleDoc
+
+
+def _sharing(
+    registry: RegistryContext, groups: dict[str, list[Path]]
+) -> Iterator[tuple[str, Path, str]]:
+    """(key, path, the other paths) for each path whose key another path has too."""
+    for key, paths in groups.items():
+        if len(paths) < 2:
+            continue
+        for path in paths:
+            yield key, path, ", ".join(registry.relative(p) for p in paths if p != path)
+
+
+def check_duplicate_ids(registry: RegistryContext) -> Iterator[RegistryHit]:
+    declared: dict[str, list[Path]] = defaultdict(list)
+    for path, head in registry.heads.items():
+        if head.id is not None:
+            declared[head.id].append(path)
+    for prompt_id, path, others in _sharing(registry, declared):
+        yield RegistryHit(
+            path,
+            f"id {prompt_id!r} is also declared by {others}; an id names one prompt, "
+            "so give each file the id of its own path",
+            read_document(path).span(("id",)),  # parsed again only when reported
+        )
+
+
+def check_case_collisions(registry: RegistryContext) -> Iterator[RegistryHit]:
+    folded: dict[str, list[Path]] = defaultdict(list)
+    for path in registry.paths:
+        folded[registry.relative(path).casefold()].append(path)
+    for _, path, others in _sharing(registry, folded):
+        yield RegistryHit(
+            path,
+            f"the path differs from {others} only in case; on macOS and Windows "
+            "checkouts one file replaces the other. Rename one of them",
+            Span.at(1, 1),
+        )
+
+
+def check_codeowners_current(registry: RegistryContext) -> Iterator[RegistryHit]:
+    from promptreg.governance import codeowners  # difflib and git: only `check` needs them
+
+    path = registry.codeowners
+    if path is None:
+        return
+    settings, root = registry.settings, registry.project_root
+    text = codeowners.read_text(path)
+    block = codeowners.find_block(text, path, codeowners.markers(settings, root))
+    if block is None:
+        return  # the team has not opted in
+    if codeowners.updated_text(text, settings, root, path, registry.heads) != text:
+        yield RegistryHit(
+            path,
+            "the promptreg block no longer matches the tiers of the prompts and the "
+            "reviewers in promptreg.yaml; run `promptreg codeowners` and commit the result",
+            Span.at(block.start + 1, 1),
+        )
+
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -18,6 +86,7 @@ RULES: tuple[Rule, ...] = (
             "id: support/a   # in both files\n",
             use_instead="Give each file the id its path demands (S002 checks that).",
         ),
+        check=RegistryCheck(check_duplicate_ids),
     ),
     Rule(
         "R002",
@@ -31,6 +100,7 @@ RULES: tuple[Rule, ...] = (
             example="registry/Support/triage.prompt.yaml\nregistry/support/triage.prompt.yaml\n",
             use_instead="Keep one of them; ids and paths are lower case.",
         ),
+        check=RegistryCheck(check_case_collisions),
     ),
     Rule(
         "R003",
@@ -45,5 +115,6 @@ RULES: tuple[Rule, ...] = (
             example="(a tier-3 prompt added since the block was written)",
             use_instead="Run `promptreg codeowners` and commit the result.",
         ),
+        check=RegistryCheck(check_codeowners_current),
     ),
 )

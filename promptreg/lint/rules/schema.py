@@ -6,13 +6,15 @@ from collections.abc import Iterator
 
 from promptreg.core.loader import ID_RE
 from promptreg.core.location import Span
+from promptreg.core.schema import MODELINE, schema_modeline
 from promptreg.core.suggest import did_you_mean
-from promptreg.edit.scaffold import schema_modeline
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Edit, Fix, Hit
-from promptreg.lint.rule import Rule, RuleDoc
+from promptreg.lint.rule import LoaderCheck, Rule, RuleDoc
 
-MODELINE = "# yaml-language-server: $schema="
+_SCHEMA = LoaderCheck("promptreg/core/schema.py")
+"""S001 and S003 are what the loader's schema validation reports (S003 for a version
+that fails the semver pattern); the loader needs them to refuse a file anyway."""
 
 
 def check_id_matches_path(ctx: FileContext) -> Iterator[Hit]:
@@ -77,6 +79,7 @@ RULES: tuple[Rule, ...] = (
             example="model:\n  name: gpt-4o-mini\n  temprature: 0.2\n",
             use_instead="model:\n  name: gpt-4o-mini\n  temperature: 0.2\n",
         ),
+        check=_SCHEMA,
     ),
     Rule(
         "S002",
@@ -106,6 +109,7 @@ RULES: tuple[Rule, ...] = (
             example="version: 1.2\n",
             use_instead="version: 1.2.0\n",
         ),
+        check=_SCHEMA,
     ),
     Rule(
         "S004",

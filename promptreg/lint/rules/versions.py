@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from promptreg.core.location import Span
 from promptreg.core.model import PromptSpec
 from promptreg.core.versions import classify, level_between, parse_version, required_level
-from promptreg.lint.context import FileContext
-from promptreg.lint.finding import Edit, Fix, Hit
-from promptreg.lint.rule import Rule, RuleDoc
+from promptreg.lint.context import FileContext, RegistryContext
+from promptreg.lint.finding import Edit, Fix, Hit, RegistryHit
+from promptreg.lint.rule import RegistryCheck, Rule, RuleDoc
 
 
 def _pair(ctx: FileContext) -> tuple[PromptSpec, PromptSpec] | None:
@@ -99,6 +100,24 @@ def check_changelog_entry(ctx: FileContext) -> Iterator[Hit]:
         )
 
 
+def check_deleted_approved(registry: RegistryContext) -> Iterator[RegistryHit]:
+    if registry.base is None:
+        return
+    for path in registry.base.paths():
+        if path.exists():
+            continue  # only deleted files matter; do not parse the rest
+        spec = registry.base.spec(path)
+        if spec is None or spec.status != "approved":
+            continue
+        yield RegistryHit(
+            path,
+            f"approved prompt {spec.id!r} {spec.version} was deleted without being "
+            "deprecated first; restore it and set status: deprecated, release that, "
+            "then delete it",
+            Span.at(1, 1),
+        )
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "V001",
@@ -181,5 +200,6 @@ RULES: tuple[Rule, ...] = (
             use_instead="status: deprecated   # released first; delete in a later change",
             options="`--base REF`.",
         ),
+        check=RegistryCheck(check_deleted_approved, in_lint=True),
     ),
 )

@@ -1,0 +1,150 @@
+"""A lint session: one run's settings, selection, base revision, result cache and token
+counts, owned by its caller. `promptreg lint`, `check`, `--fix`, approve, the TUI and
+the bundle builder all lint through one, so they agree on what is reported and how.
+
+    with LintSession.open(settings, base="HEAD") as session:
+        result = session.lint_paths([settings.registry_dir])
+
+The session decides the cache policy: whether to cache at all (`cache=`, and
+`lint.cache: false` in promptreg.yaml), what a cached result depends on (the
+configuration, the selection, the base commit and, for the rules that read approval
+history, HEAD and the signers file) and where the token counts are kept. `close()`
+(or leaving the `with` block) writes both back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from types import TracebackType
+
+from promptreg.core.config import Settings
+from promptreg.lint.cache import LintCache
+from promptreg.lint.finding import Finding
+from promptreg.lint.rules import provenance
+from promptreg.lint.ruleset import Ruleset
+from promptreg.lint.runner import Jobs, Linter, LintResult
+from promptreg.lint.select import Selection
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from promptreg.git.baseline import Baseline
+    from promptreg.git.repo import Repository
+    from promptreg.lint.fix import FixOutcome
+    from promptreg.render.tokens import TokenCounter
+
+HISTORY_RULES = frozenset(rule.code for rule in provenance.RULES)
+"""Rules whose findings depend on git history beyond the file (who committed an
+approval): committing changes them without changing the file's bytes."""
+
+
+class LintSession:
+    def __init__(
+        self,
+        settings: Settings,
+        selection: Selection,
+        base: Baseline | None,
+        cache: LintCache | None,
+        tokens: TokenCounter,
+        git: Repository | None = None,
+    ) -> None:
+        self.settings = settings
+        self.base = base
+        self.cache = cache
+        self.tokens = tokens
+        self.git = git
+        self.linter = Linter(settings, selection, base, tokens, git)
+        self.ruleset = self.linter.ruleset
+        self.selection = selection
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings,
+        *,
+        select: Sequence[str] | None = None,
+        ignore: Iterable[str] = (),
+        extend_select: Iterable[str] = (),
+        base: str | None = None,
+        cache: bool = True,
+    ) -> LintSession:
+        """A session for `settings`. `select` replaces the configured selection; `ignore`
+        and `extend_select` add to it. `base` is a git revision for the V rules (a
+        GitError when it names no commit). `cache=False` neither reads nor writes the
+        result cache or the stored token counts."""
+        selection = Ruleset.build(
+            settings, select=select, ignore=ignore, extend_select=extend_select
+        ).selection
+        baseline = None
+        repo = None
+        if base or selection.enabled & HISTORY_RULES:
+            from promptreg.git.repo import Repository  # git only when a rule needs it
+
+            repo = Repository.at(settings.root)
+        if base:
+            from promptreg.git.baseline import Baseline
+
+            baseline = Baseline(settings, base, repo)
+        from promptreg.render.tokens import TokenCounter  # light; tiktoken loads only to count
+
+        results = None
+        if cache and settings.lint.options.get("cache", True):
+            results = open_cache(settings, selection, baseline, repo)
+        tokens = TokenCounter(results.directory / "tokens.json" if results else None)
+        return cls(settings, selection, baseline, results, tokens, repo)
+
+    def lint_paths(self, paths: Iterable[Path], *, jobs: Jobs = 1) -> LintResult:
+        """Lint files and directories, then the whole-registry rules a lint run reports.
+        One process unless `jobs` asks for more (a number, or "auto" as the CLI does)."""
+        return self.linter.lint_paths(paths, cache=self.cache, jobs=jobs)
+
+    def lint_file(self, path: Path, data: bytes | None = None) -> list[Finding]:
+        """One file's findings, fresh (`data` stands in for its bytes when given)."""
+        return self.linter.lint_file(path, data)
+
+    def fix_paths(self, paths: Iterable[Path], *, unsafe: bool = False) -> list[FixOutcome]:
+        """Apply the fixes of the files' findings (safe ones unless `unsafe`), writing
+        each file once; see promptreg.lint.fix."""
+        from promptreg.lint.fix import fix_paths  # writes files: only when fixing
+
+        return fix_paths(self.linter, paths, unsafe=unsafe)
+
+    def check_registry(self) -> LintResult:
+        """What `promptreg check` reports: every selected whole-registry rule."""
+        return self.linter.check_registry()
+
+    def close(self) -> None:
+        """Write the result cache and new token counts back (each only if it changed)."""
+        if self.cache is not None:
+            self.cache.save()
+        self.tokens.save()
+
+    def __enter__(self) -> LintSession:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_cache(
+    settings: Settings,
+    selection: Selection,
+    base: Baseline | None,
+    repo: Repository | None = None,
+) -> LintCache:
+    """The result cache under `.promptreg/cache/` for this configuration, selection and
+    base; results recorded under any other are not used."""
+    config_bytes = settings.path.read_bytes()
+    if selection.enabled & HISTORY_RULES:
+        from promptreg.governance.provenance import cache_token  # it reads git history
+
+        config_bytes += cache_token(settings, repo).encode()
+    fingerprint = LintCache.fingerprint_of(
+        config_bytes, selection.enabled, base.commit if base else None
+    )
+    return LintCache(settings.root / ".promptreg" / "cache", fingerprint)
