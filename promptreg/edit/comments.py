@@ -39,10 +39,10 @@ def inventory(
     """
     found: list[Comment] = []
     previous = 0
-    line, line_start, counted = 1, 0, 0  # newlines are counted once, left to right
+    line, counted = 1, 0  # newlines are counted once, left to right
 
     def gap(start: int, end: int) -> None:
-        nonlocal line, line_start, counted
+        nonlocal line, counted
         for match in _COMMENT_RE.finditer(text, start, end):
             offset = match.start()
             line += text.count("\n", counted, offset)

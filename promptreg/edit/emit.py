@@ -20,7 +20,7 @@ from typing import Any
 
 from promptreg.core.errors import PromptregError
 from promptreg.core.location import Location, Span
-from promptreg.core.yamlio import MAX_DEPTH, read_document, resolve_plain
+from promptreg.core.yamlio import MAX_DEPTH, MAX_FILE_BYTES, read_document, resolve_plain
 from promptreg.edit.fmt import FormatError, comparable, format_text
 from promptreg.edit.layout import SEQUENCE_INDENT, SEQUENCE_OFFSET
 from promptreg.edit.roundtrip import (
@@ -76,9 +76,17 @@ def emit_prompt(
     header = [] if modeline is None else [_modeline(modeline, where)]
     header += [_comment(line) for note in notes for line in (note.splitlines() or [""])]
     rt = round_trip_yaml(sequence=SEQUENCE_INDENT, offset=SEQUENCE_OFFSET)
-    body = dump(rt, _node(plain, "", 0))
+    text = "".join(line + "\n" for line in header) + dump(rt, _node(plain, "", 0))
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise EmitError(
+            f"the prompt would be {size:,} bytes, over the limit of a prompt file "
+            f"({MAX_FILE_BYTES:,} bytes)",
+            location=_at(where),
+            hint="move large data (long eval inputs, big schemas) out of the prompt",
+        )
     try:
-        text = format_text("".join(line + "\n" for line in header) + body, path=where)
+        text = format_text(text, path=where)
     except FormatError as exc:
         raise EmitError(exc.message, location=exc.location, hint=exc.hint) from None
     document = read_document(where, text.encode("utf-8"))

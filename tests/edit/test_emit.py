@@ -367,6 +367,12 @@ def test_data_that_cannot_be_carried_is_refused(data: dict[str, Any], message: s
         emit_prompt(data, modeline=None)
 
 
+def test_a_prompt_over_the_size_limit_is_refused() -> None:
+    data = {"id": "a/b", "x-big": ["x" * 1000] * 1100}
+    with pytest.raises(EmitError, match=r"would be 1,1\d\d,\d\d\d bytes, over the limit"):
+        emit_prompt(data, modeline=None)
+
+
 def test_a_prompt_is_a_mapping() -> None:
     with pytest.raises(EmitError, match="a prompt is a mapping of keys to values"):
         emit_prompt(["id", "a/b"], modeline=None)  # type: ignore[arg-type]
