@@ -13,9 +13,7 @@ from promptreg.cli.common import (
     example,
     settings_from,
 )
-from promptreg.core.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from promptreg.edit.fmt import format_file
-from promptreg.lint.runner import expand_paths
+from promptreg.edit.fmt import FormatTally, format_paths
 
 
 def add_parser(subparsers: Any, name: str, summary: str) -> None:
@@ -48,36 +46,15 @@ def add_parser(subparsers: Any, name: str, summary: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     paths = args.paths or [settings_from(args).registry_dir]
-    dry = args.check or args.diff
-    changed = unchanged = failed = 0
-    for path in expand_paths(paths):
-        outcome = format_file(path, check=dry, diff=args.diff)
+    tally = FormatTally(dry=args.check or args.diff)
+    for outcome in format_paths(paths, check=tally.dry, diff=args.diff):
+        tally.add(outcome)
         if outcome.error is not None:
-            failed += 1
             sys.stderr.write(f"error: {outcome.error}\n")
+        elif outcome.changed and args.diff:
+            sys.stdout.write(outcome.diff)
         elif outcome.changed:
-            changed += 1
-            if args.diff:
-                sys.stdout.write(outcome.diff)
-            else:
-                sys.stdout.write(f"{'would reformat' if dry else 'reformatted'} {path}\n")
-        else:
-            unchanged += 1
-    sys.stderr.write(_summary(changed, unchanged, failed, dry=dry) + "\n")
-    if failed:
-        return EXIT_USAGE
-    return EXIT_FINDINGS if dry and changed else EXIT_OK
-
-
-def _summary(changed: int, unchanged: int, failed: int, *, dry: bool) -> str:
-    def files(count: int) -> str:
-        return f"{count} file{'' if count == 1 else 's'}"
-
-    parts = []
-    if changed:
-        parts.append(f"{files(changed)} {'would be reformatted' if dry else 'reformatted'}")
-    if unchanged or not parts:
-        parts.append(f"{files(unchanged)} {'already formatted' if dry else 'left unchanged'}")
-    if failed:
-        parts.append(f"{files(failed)} could not be formatted")
-    return ", ".join(parts)
+            verb = "would reformat" if tally.dry else "reformatted"
+            sys.stdout.write(f"{verb} {outcome.path}\n")
+    sys.stderr.write(tally.summary() + "\n")
+    return tally.exit_status

@@ -7,10 +7,8 @@ import sys
 from typing import Any
 
 from promptreg.cli.common import HelpFormatter, add_config_option, example, settings_from
-from promptreg.core.errors import EXIT_OK, UsageError
-from promptreg.core.fs import atomic_write
-from promptreg.core.loader import ID_RE
-from promptreg.edit.scaffold import prompt_text
+from promptreg.core.errors import EXIT_OK
+from promptreg.edit.scaffold import create_prompt
 
 
 def add_parser(subparsers: Any, name: str, summary: str) -> None:
@@ -41,26 +39,6 @@ def add_parser(subparsers: Any, name: str, summary: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    if not ID_RE.match(args.id):
-        raise UsageError(
-            f"{args.id!r} is not a valid prompt id",
-            hint="use namespace/name in lower case with '-' between words, "
-            "e.g. support/refund-reply",
-        )
-    owner = args.owner or settings.owners[0]
-    if owner not in settings.owners:
-        raise UsageError(f"owner {owner!r} is not listed under owners: in {settings.path}")
-    models = list(settings.models)
-    model = args.model or (models[0] if models else None)
-    if model is None or model not in settings.models:
-        raise UsageError(
-            f"model {model!r} is not listed under models: in {settings.path}",
-            hint="add it there, or pass --model with a listed name",
-        )
-    path = settings.registry_dir / f"{args.id}.prompt.yaml"
-    if path.exists():
-        raise UsageError(f"{path} already exists", hint="pick another id, or edit that file")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, prompt_text(args.id, args.tier, settings, path, owner, model))
+    path = create_prompt(settings, args.id, tier=args.tier, owner=args.owner, model=args.model)
     sys.stdout.write(f"created {path}\n")
     return EXIT_OK

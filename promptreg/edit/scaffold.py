@@ -1,12 +1,21 @@
-"""Text of the files `init` and `new` write: valid, commented, lint-clean from the start."""
+"""The files `init` and `new` write: valid, commented, lint-clean from the start, and
+never over a file that exists."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from promptreg.core.config import Settings
-from promptreg.core.schema import schema_modeline as schema_modeline  # init imports it here
+from promptreg.core.about import VERSION
+from promptreg.core.config import CONFIG_NAME, Settings
+from promptreg.core.errors import UsageError
+from promptreg.core.fs import atomic_write
+from promptreg.core.loader import ID_RE, PROMPT_SUFFIX
+from promptreg.core.schema import CONFIG_SCHEMA, PROMPT_SCHEMA, schema_dir, schema_modeline
+
+_NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
 
 def title_from_id(prompt_id: str) -> str:
@@ -86,6 +95,93 @@ def prompt_text(
     if needs_changelog:
         lines += ["changelog:", f"  - {{version: 0.1.0, date: {day}, summary: First draft.}}"]
     return "\n".join(lines) + "\n"
+
+
+def create_prompt(
+    settings: Settings,
+    prompt_id: str,
+    *,
+    tier: int,
+    owner: str | None = None,
+    model: str | None = None,
+    today: dt.date | None = None,
+) -> Path:
+    """Write the draft of a new prompt (see prompt_text) where its id says; its path.
+
+    `owner` and `model` default to the first listed in promptreg.yaml; one that is not
+    listed there, a malformed id or an existing file raises UsageError, and nothing is
+    written.
+    """
+    if not ID_RE.match(prompt_id):
+        raise UsageError(
+            f"{prompt_id!r} is not a valid prompt id",
+            hint="use namespace/name in lower case with '-' between words, "
+            "e.g. support/refund-reply",
+        )
+    owner = owner or settings.owners[0]
+    if owner not in settings.owners:
+        raise UsageError(f"owner {owner!r} is not listed under owners: in {settings.path}")
+    models = list(settings.models)
+    model = model or (models[0] if models else None)
+    if model is None or model not in settings.models:
+        raise UsageError(
+            f"model {model!r} is not listed under models: in {settings.path}",
+            hint="add it there, or pass --model with a listed name",
+        )
+    path = settings.registry_dir / f"{prompt_id}{PROMPT_SUFFIX}"
+    if path.exists():
+        raise UsageError(f"{path} already exists", hint="pick another id, or edit that file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, prompt_text(prompt_id, tier, settings, path, owner, model, today))
+    return path
+
+
+@dataclass(frozen=True, slots=True)
+class Initialised:
+    created: tuple[Path, ...]
+    """The files written, in the order they were written."""
+    pre_commit_entry: str | None
+    """The hooks to add under `repos:` of the .pre-commit-config.yaml that already
+    existed and was left alone; None when init wrote that file."""
+
+
+def init_registry(root: Path, *, owner: str, registry: str) -> Initialised:
+    """Write a registry's starting files into `root`: promptreg.yaml, an example prompt
+    in `registry`, the editor schemas and a .pre-commit-config.yaml.
+
+    If any of them exists nothing is written (UsageError); an existing
+    .pre-commit-config.yaml is the exception: it is kept, and the entry to add is
+    returned instead.
+    """
+    if not _NAME_RE.match(owner):
+        raise UsageError(f"--owner {owner!r} must be lower-case words joined by '-'")
+    example_path = root / registry / "examples" / "summarize-notes.prompt.yaml"
+    schemas = root / ".promptreg" / "schemas"
+    pre_commit = root / ".pre-commit-config.yaml"
+    hooks_block = PRE_COMMIT_TEMPLATE.format(version=VERSION)
+    files: dict[Path, str] = {
+        root / CONFIG_NAME: CONFIG_TEMPLATE.format(registry=registry, owner=owner),
+        schemas / PROMPT_SCHEMA: (schema_dir() / PROMPT_SCHEMA).read_text(encoding="utf-8"),
+        schemas / CONFIG_SCHEMA: (schema_dir() / CONFIG_SCHEMA).read_text(encoding="utf-8"),
+    }
+    files[example_path] = EXAMPLE_PROMPT.format(
+        modeline=schema_modeline(example_path, root), owner=owner
+    )
+    existing = [path for path in files if path.exists()]
+    if existing:
+        names = ", ".join(str(p.relative_to(root)) for p in existing)
+        raise UsageError(
+            f"refusing to overwrite existing files: {names}",
+            hint="move them aside, or run init in an empty directory",
+        )
+    keep_pre_commit = pre_commit.exists()
+    if not keep_pre_commit:
+        files[pre_commit] = hooks_block
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, text)
+    entry = hooks_block.split("repos:\n", 1)[1] if keep_pre_commit else None
+    return Initialised(tuple(files), entry)
 
 
 CONFIG_TEMPLATE = """\

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
 import re
 import shutil
-import subprocess
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,8 +24,8 @@ from promptreg.edit.rewrite import EditError, approval_text, bump_text
 from promptreg.git.baseline import Baseline
 from promptreg.lint.runner import Linter
 from promptreg.lint.select import Selection
+from tests.gitrepo import REPO, GitRepo
 
-REPO = Path(__file__).resolve().parents[2]
 PROMPT_ID = "support/summarize-ticket"
 RELATIVE = f"registry/{PROMPT_ID}.prompt.yaml"
 TODAY = dt.date.today().isoformat()
@@ -72,47 +70,7 @@ def variable_removed(text: str) -> str:
     return TIER_VARIABLE.sub("", text.replace(TIER_LINE, ""))
 
 
-@dataclass
-class GitRepo:
-    root: Path
-
-    def git(self, *args: str) -> str:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-        env.update(
-            HOME=str(self.root.parent),
-            GIT_CONFIG_NOSYSTEM="1",
-            GIT_AUTHOR_NAME="Dana Author",
-            GIT_AUTHOR_EMAIL="dana@example.com",
-            GIT_COMMITTER_NAME="Dana Author",
-            GIT_COMMITTER_EMAIL="dana@example.com",
-        )
-        process = subprocess.run(
-            ["git", "-c", "user.email=dana@example.com", "-c", "user.name=Dana Author", *args],
-            cwd=self.root,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        assert process.returncode == 0, process.stderr
-        return process.stdout.strip()
-
-    def commit(self, message: str = "change") -> None:
-        self.git("add", "-A")
-        self.git("commit", "-q", "-m", message)
-
-    @property
-    def file(self) -> Path:
-        return self.root / RELATIVE
-
-    @property
-    def config(self) -> Path:
-        return self.root / "promptreg.yaml"
-
-
-@pytest.fixture(autouse=True)
-def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+pytestmark = pytest.mark.usefixtures("isolated_home")  # git reads no user configuration
 
 
 def registry_at(root: Path, text: str = COMMENTED) -> Path:
@@ -123,10 +81,10 @@ def registry_at(root: Path, text: str = COMMENTED) -> Path:
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> GitRepo:
+def repo(git_repo: Callable[..., GitRepo]) -> GitRepo:
     """The commented prompt, committed at 1.3.0."""
-    repo = GitRepo(registry_at(tmp_path / "repo"))
-    repo.git("init", "-q", "-b", "main")
+    repo = git_repo()
+    repo.write(RELATIVE, COMMENTED)
     repo.commit("Add summarize-ticket")
     return repo
 
@@ -161,11 +119,11 @@ def test_message_edit_is_a_patch_and_every_comment_stays(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     edited = message_edit(COMMENTED)
-    repo.file.write_text(edited, encoding="utf-8")
+    repo.path(PROMPT_ID).write_text(edited, encoding="utf-8")
     status, out, err = bump(capsys, repo.config)
     assert status == 0, err
     assert "1.3.0 → 1.3.1 (patch; patch needed: message text changed)" in out
-    after = repo.file.read_text(encoding="utf-8")
+    after = repo.path(PROMPT_ID).read_text(encoding="utf-8")
     removed, added = changed_lines(edited, after)
     assert removed == ["version: 1.3.0            # semver; `promptreg bump` sets it"]
     assert added == [
@@ -179,11 +137,11 @@ def test_message_edit_is_a_patch_and_every_comment_stays(
 def test_optional_variable_suggests_minor(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo.file.write_text(optional_added(COMMENTED), encoding="utf-8")
+    repo.path(PROMPT_ID).write_text(optional_added(COMMENTED), encoding="utf-8")
     status, out, _ = bump(capsys, repo.config)
     assert status == 0
     assert "→ 1.4.0 (minor; minor needed: optional variable 'language' was added)" in out
-    spec = load_prompt(repo.file).spec
+    spec = load_prompt(repo.path(PROMPT_ID)).spec
     assert spec is not None and spec.version == "1.4.0"
     assert spec.changelog[0].summary == "Optional variable 'language' was added."
 
@@ -192,7 +150,7 @@ def test_breaking_change_suggests_major_and_refuses_less(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     broken = variable_removed(COMMENTED)
-    repo.file.write_text(broken, encoding="utf-8")
+    repo.path(PROMPT_ID).write_text(broken, encoding="utf-8")
     for level in ("minor", "patch"):
         status, out, err = bump(capsys, repo.config, level)
         assert status == 2
@@ -200,34 +158,34 @@ def test_breaking_change_suggests_major_and_refuses_less(
             f"breaking change (variable 'customer_tier' was removed) needs a major bump, "
             f"not {level}" in err
         )
-        assert repo.file.read_text(encoding="utf-8") == broken
+        assert repo.path(PROMPT_ID).read_text(encoding="utf-8") == broken
     status, out, _ = bump(capsys, repo.config)
     assert status == 0
     assert "1.3.0 → 2.0.0 (major" in out
-    spec = load_prompt(repo.file).spec
+    spec = load_prompt(repo.path(PROMPT_ID)).spec
     assert spec is not None and spec.version == "2.0.0"
 
 
 def test_higher_level_than_needed_and_message(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo.file.write_text(message_edit(COMMENTED), encoding="utf-8")
+    repo.path(PROMPT_ID).write_text(message_edit(COMMENTED), encoding="utf-8")
     status, _, _ = bump(capsys, repo.config, "minor", "-m", "Ask the model not to invent, too.")
     assert status == 0
-    text = repo.file.read_text(encoding="utf-8")
+    text = repo.path(PROMPT_ID).read_text(encoding="utf-8")
     assert "\n".join(entry_lines("1.4.0", "Ask the model not to invent, too.")) in text
 
 
 def test_bumped_result_passes_the_version_rules(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo.file.write_text(variable_removed(COMMENTED), encoding="utf-8")
+    repo.path(PROMPT_ID).write_text(variable_removed(COMMENTED), encoding="utf-8")
     settings = load_config(repo.config)
     selection = Selection.build(select=["V"])
-    before = Linter(settings, selection, Baseline(settings, "HEAD")).lint_file(repo.file)
+    before = Linter(settings, selection, Baseline(settings, "HEAD")).lint_file(repo.path(PROMPT_ID))
     assert {f.code for f in before} == {"V001"}
     assert bump(capsys, repo.config)[0] == 0
-    after = Linter(settings, selection, Baseline(settings, "HEAD")).lint_file(repo.file)
+    after = Linter(settings, selection, Baseline(settings, "HEAD")).lint_file(repo.path(PROMPT_ID))
     assert after == []
 
 
@@ -237,7 +195,7 @@ def test_bumped_result_passes_the_version_rules(
 def test_no_content_change_needs_no_bump(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = bump(capsys, repo.config)
     assert status == 0 and "no bump is needed" in err and out == ""
-    assert repo.file.read_text(encoding="utf-8") == COMMENTED
+    assert repo.path(PROMPT_ID).read_text(encoding="utf-8") == COMMENTED
     status, out, _ = bump(capsys, repo.config, "patch", "-m", "Re-release for the new model.")
     assert status == 0 and "1.3.0 → 1.3.1 (patch; no content change since HEAD)" in out
 
@@ -245,12 +203,13 @@ def test_no_content_change_needs_no_bump(repo: GitRepo, capsys: pytest.CaptureFi
 def test_bumping_again_moves_the_unreleased_version(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo.file.write_text(message_edit(COMMENTED), encoding="utf-8")
+    repo.path(PROMPT_ID).write_text(message_edit(COMMENTED), encoding="utf-8")
     assert bump(capsys, repo.config)[0] == 0
-    repo.file.write_text(variable_removed(repo.file.read_text(encoding="utf-8")), encoding="utf-8")
+    path = repo.path(PROMPT_ID)
+    path.write_text(variable_removed(path.read_text(encoding="utf-8")), encoding="utf-8")
     status, out, _ = bump(capsys, repo.config)
     assert status == 0 and "1.3.1 → 2.0.0" in out
-    spec = load_prompt(repo.file).spec
+    spec = load_prompt(repo.path(PROMPT_ID)).spec
     assert spec is not None
     assert [e.version for e in spec.changelog] == ["2.0.0", "1.3.0", "1.2.0", "1.0.0"]
     assert spec.changelog[0].summary == "Message text changed."  # kept: it was written for it
@@ -262,16 +221,16 @@ def test_version_bumped_by_hand_gets_its_changelog_entry(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     edited = message_edit(COMMENTED).replace("version: 1.3.0 ", "version: 1.4.0 ", 1)
-    repo.file.write_text(edited, encoding="utf-8")
+    repo.path(PROMPT_ID).write_text(edited, encoding="utf-8")
     status, out, _ = bump(capsys, repo.config)
     assert status == 0 and "→ 1.4.0 (minor" in out
-    removed, added = changed_lines(edited, repo.file.read_text(encoding="utf-8"))
+    removed, added = changed_lines(edited, repo.path(PROMPT_ID).read_text(encoding="utf-8"))
     assert removed == [] and added == entry_lines("1.4.0", "Message text changed.")
 
 
 def test_against_another_base(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     repo.git("tag", "v1.3.0")
-    repo.file.write_text(message_edit(COMMENTED), encoding="utf-8")
+    repo.path(PROMPT_ID).write_text(message_edit(COMMENTED), encoding="utf-8")
     repo.commit("edit, committed without a bump")
     status, out, _ = bump(capsys, repo.config, "--base", "v1.3.0")
     assert status == 0 and "1.3.0 → 1.3.1" in out
@@ -294,10 +253,10 @@ def test_new_file_at_the_base_bumps_its_own_version(
 
 
 def test_a_repository_without_commits_counts_as_new(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    git_repo: Callable[..., GitRepo], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = GitRepo(registry_at(tmp_path / "fresh"))
-    repo.git("init", "-q", "-b", "main")
+    repo = git_repo("fresh")
+    repo.write(RELATIVE, COMMENTED)
     status, out, _ = bump(capsys, repo.config)
     assert status == 0 and "1.3.0 → 1.3.1 (patch; new since HEAD)" in out
 
@@ -348,11 +307,11 @@ def test_a_file_bump_cannot_edit_safely_is_left_alone(
     odd = message_edit(COMMENTED).replace("  - version: 1.2.0\n", "  -   version: 1.2.0\n")
     odd = odd.replace("    date: 2026-06-03\n", "      date: 2026-06-03\n")
     odd = odd.replace("    summary: Add the urgent", "      summary: Add the urgent")
-    repo.file.write_text(odd, encoding="utf-8")
-    assert load_prompt(repo.file).spec is not None
+    repo.path(PROMPT_ID).write_text(odd, encoding="utf-8")
+    assert load_prompt(repo.path(PROMPT_ID)).spec is not None
     status, _, err = bump(capsys, repo.config)
     assert status == 2 and "nothing was written" in err
-    assert repo.file.read_text(encoding="utf-8") == odd
+    assert repo.path(PROMPT_ID).read_text(encoding="utf-8") == odd
 
 
 # --- the edit functions directly -----------------------------------------------------------------
