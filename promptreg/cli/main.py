@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "approve": ("promptreg.cli.approve", "record your approval of a prompt"),
     "codeowners": ("promptreg.cli.codeowners", "write the CODEOWNERS block for reviewed tiers"),
     "check": ("promptreg.cli.check", "registry-wide checks a single file cannot show"),
+    "test": ("promptreg.cli.test", "run eval cases against a model and record the results"),
 }
 """Each command: the module with its `add_parser` and `run`, and its one-line summary."""
 

@@ -6,6 +6,7 @@ from promptreg.core.errors import UsageError
 from promptreg.core.suggest import closest
 from promptreg.lint.rule import Rule
 from promptreg.lint.rules import (
+    evals,
     file,
     governance,
     provenance,
@@ -24,6 +25,7 @@ _FAMILY_MODULES = (
     template,
     governance,
     provenance,
+    evals,
     versions,
     security,
     tokens,

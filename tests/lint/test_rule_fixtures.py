@@ -18,6 +18,10 @@ Approval provenance rules (G011 to G014) need a history: a folder with a `histor
 subfolder holds, per fixture, `history/<fixture name>/NN-EMAIL[.signed|.signed-unlisted]
 .prompt.yaml`, the file's states committed in order by EMAIL (signed with a key that is,
 or is not, in the allowed-signers file); see tests/test_provenance.py's history_repo.
+
+Eval result rules (G015 to G017) read `.promptreg/evals/`: a folder with a `results/`
+subfolder describes, per fixture, the recorded results in `results/<fixture name>.yaml`;
+see tests/evals/fixture_results.py.
 """
 
 from __future__ import annotations
@@ -75,6 +79,11 @@ def _lint(code: str, path: Path, tmp_path: Path) -> set[tuple[int, str]]:
         from tests.governance.test_provenance import history_repo
 
         settings, target = history_repo(folder, path, tmp_path)
+        return {(f.span.line, f.code) for f in Linter(settings, selection).lint_file(target)}
+    if (folder / "results").is_dir():
+        from tests.evals.fixture_results import results_registry
+
+        settings, target = results_registry(folder, path, FIXTURES / "promptreg.yaml", tmp_path)
         return {(f.span.line, f.code) for f in Linter(settings, selection).lint_file(target)}
     settings = load_config(config if config.is_file() else FIXTURES / "promptreg.yaml")
     findings = Linter(settings, selection).lint_file(path)
