@@ -260,5 +260,6 @@ TYPES: tuple[AssertionType, ...] = (
         ),
         needs_count,
         _max_length,
+        negatable=False,
     ),
 )
