@@ -153,14 +153,15 @@ def _run(
         settings, caller, cache, progress, options.run, judge=judge, count_tokens=counter.count
     )
     kept: dict[tuple[str, bool], list[CaseResult]] = {}
-    failed = 0
+    cases = passed = 0
 
     def done(outcome: PromptOutcome) -> None:
-        nonlocal failed
+        nonlocal cases, passed
         planned = outcome.planned
         path = None
         if planned.record:
-            failed += sum(not r.passed for r in outcome.results)
+            cases += len(outcome.results)
+            passed += sum(r.passed for r in outcome.results)
             if outcome.results:
                 path = write_results(
                     settings,
@@ -192,10 +193,18 @@ def _run(
     comparison = _comparison(commit, heads, sides, kept) if options.compare else None
     size = cache.size() if options.use_cache else None
     reporter.finish(
-        Summary(runner.stats, len(plans), time.perf_counter() - started, size, comparison)
+        Summary(
+            runner.stats,
+            len(heads),
+            cases,
+            passed,
+            time.perf_counter() - started,
+            size,
+            comparison,
+        )
     )
     regressed = comparison.regressions if comparison else 0
-    return EXIT_FINDINGS if failed or regressed else EXIT_OK
+    return EXIT_FINDINGS if passed < cases or regressed else EXIT_OK
 
 
 def _comparison(

@@ -29,7 +29,11 @@ MARKDOWN_ROWS = 50
 @dataclass(frozen=True, slots=True)
 class Summary:
     stats: RunStats
+    """Of every request, the base side's of --compare included."""
     prompts: int
+    cases: int
+    passed: int
+    """Prompts, cases and passes of the working tree (the side that is recorded)."""
     seconds: float
     cache_bytes: int | None
     comparison: Comparison | None = None
@@ -78,10 +82,10 @@ class TextReporter:
 
     def finish(self, summary: Summary) -> None:
         stats = summary.stats
-        failed = stats.cases - stats.passed
+        failed = summary.cases - summary.passed
         text = (
-            f"{stats.cases} case{'s' if stats.cases != 1 else ''} in {summary.prompts} "
-            f"prompt{'s' if summary.prompts != 1 else ''}: {stats.passed} passed, "
+            f"{summary.cases} case{'s' if summary.cases != 1 else ''} in {summary.prompts} "
+            f"prompt{'s' if summary.prompts != 1 else ''}: {summary.passed} passed, "
             f"{failed} failed ({stats.errors} errors); {stats.requests} requests, "
             f"{stats.cached} from cache, {stats.retries} retried; {summary.seconds:.1f} s"
         )
@@ -126,9 +130,9 @@ class JsonReporter:
     def finish(self, summary: Summary) -> None:
         stats = summary.stats
         data = {
-            "cases": stats.cases,
-            "passed": stats.passed,
-            "failed": stats.cases - stats.passed,
+            "cases": summary.cases,
+            "passed": summary.passed,
+            "failed": summary.cases - summary.passed,
             "errors": stats.errors,
             "requests": stats.requests,
             "cached": stats.cached,
@@ -207,7 +211,7 @@ class MarkdownReporter:
         out = [
             "## promptreg test",
             "",
-            f"**{stats.passed} of {stats.cases} cases passed** in {summary.prompts} prompts "
+            f"**{summary.passed} of {summary.cases} cases passed** in {summary.prompts} prompts "
             f"({stats.cached} answers from cache, {summary.seconds:.1f} s).",
             "",
         ]

@@ -30,7 +30,8 @@ def test_records_every_case_with_what_the_endpoint_said(repo: EvalRepo) -> None:
     assert first.usage == {"input_tokens": 5, "output_tokens": 2}
     assert first.output == "ok, done"  # logging: full keeps the answer
     assert first.latency_ms is not None and first.latency_ms > 0
-    sent = repo.server.requests_to("/chat/completions")[0]["body"]
+    bodies = [c["body"] for c in repo.server.requests_to("/chat/completions")]
+    sent = next(b for b in bodies if "hello" in b["messages"][1]["content"])
     assert sent["messages"][1] == {"role": "user", "content": "<text>hello</text>"}
     assert sent["temperature"] == 0 and sent["max_completion_tokens"] == 50
     assert "PASS demo/greet 1.0.0: 2/2 passed" in out
