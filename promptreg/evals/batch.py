@@ -104,7 +104,11 @@ async def _retrying(what: str, call: Callable[[], Awaitable[T]]) -> T:
 
 
 async def submit(
-    caller: Caller, cache: ResponseCache, plans: Sequence[PlannedPrompt], progress: Progress
+    caller: Caller,
+    cache: ResponseCache,
+    plans: Sequence[PlannedPrompt],
+    progress: Progress,
+    max_requests: int = MAX_REQUESTS,
 ) -> dict[str, Any]:
     lines = _lines(caller, cache, plans)
     state: dict[str, Any] = {"endpoint": caller.connection.base_url, "batches": []}
@@ -113,7 +117,7 @@ async def submit(
     api = caller.connection.endpoint.api
     endpoint = "/v1/responses" if api == "responses" else "/v1/chat/completions"
     client = caller.client
-    for number, chunk in enumerate(split(list(lines.values())), 1):
+    for number, chunk in enumerate(split(list(lines.values()), max_requests), 1):
         ids = [json.loads(line)["custom_id"] for _, line in chunk]
         data = b"".join(line for _, line in chunk)
         name = f"promptreg-batch-{number}.jsonl"
@@ -234,6 +238,7 @@ async def run_batch(
     progress: Progress,
     *,
     resume: bool,
+    max_requests: int = MAX_REQUESTS,
 ) -> None:
     pending = load_state(cache)
     if resume:
@@ -258,7 +263,7 @@ async def run_batch(
                 hint="`promptreg test --resume` collects it; delete "
                 ".promptreg/cache/batch.json to abandon it",
             )
-        state = await submit(caller, cache, plans, progress)
+        state = await submit(caller, cache, plans, progress, max_requests)
     if state["batches"]:
         stored = await collect(caller, cache, state, progress, settings.evals.batch_poll_seconds)
         progress.note(f"{stored:,} answers from the batch")

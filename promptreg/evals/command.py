@@ -50,6 +50,8 @@ class TestOptions:
     resume: bool = False
     compare: str | None = None
     progress: bool = True
+    batch_max_requests: int = 50_000
+    """Requests per batch file (the OpenAI Batch API's limit)."""
 
 
 def cache_directory(settings: Settings) -> Path:
@@ -179,7 +181,15 @@ def _run(
             if options.batch or options.resume:
                 from promptreg.evals.batch import run_batch
 
-                await run_batch(settings, caller, cache, plans, progress, resume=options.resume)
+                await run_batch(
+                    settings,
+                    caller,
+                    cache,
+                    plans,
+                    progress,
+                    resume=options.resume,
+                    max_requests=options.batch_max_requests,
+                )
             await runner.run(plans, done)
         finally:
             await caller.close()
