@@ -10,6 +10,7 @@ from typing import Any
 from promptreg.cli.common import HelpFormatter, add_config_option, example, registry_from
 from promptreg.core.errors import EXIT_OK
 from promptreg.core.model import STATUSES, PromptSpec
+from promptreg.governance.evidence import eval_label
 from promptreg.sdk.registry import matching
 
 
@@ -71,12 +72,18 @@ def run(args: argparse.Namespace) -> int:
     everything = registry.specs()  # each file is read once
     specs = matching(everything, tier=args.tier, status=args.status, owner=args.owner, tag=args.tag)
     loaded = len(everything)
+    settings = registry.settings
     if args.format == "json":
-        json.dump([summary_json(s) for s in specs], sys.stdout, indent=2, ensure_ascii=False)
+        rows_json = [{**summary_json(s), "evals": eval_label(s, settings)} for s in specs]
+        json.dump(rows_json, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        rows = [[s.id, s.version, str(s.tier), s.status, s.owner, s.title] for s in specs]
-        sys.stdout.write(table(rows, ["ID", "VERSION", "TIER", "STATUS", "OWNER", "TITLE"]) + "\n")
+        rows = [
+            [s.id, s.version, str(s.tier), s.status, s.owner, eval_label(s, settings), s.title]
+            for s in specs
+        ]
+        headers = ["ID", "VERSION", "TIER", "STATUS", "OWNER", "EVALS", "TITLE"]
+        sys.stdout.write(table(rows, headers) + "\n")
         sys.stderr.write(f"{len(specs)} of {total} prompts\n")
     if loaded < total:
         sys.stderr.write(

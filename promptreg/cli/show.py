@@ -12,6 +12,7 @@ from promptreg.cli.listing import summary_json
 from promptreg.core.errors import EXIT_OK
 from promptreg.core.model import PromptSpec
 from promptreg.governance.approval import serving_refusal
+from promptreg.governance.evidence import eval_report
 
 
 def add_parser(subparsers: Any, name: str, summary: str) -> None:
@@ -73,15 +74,19 @@ def run(args: argparse.Namespace) -> int:
     registry = registry_from(args)
     spec = registry.spec(args.id)
     refusal = serving_refusal(spec, registry.settings)
+    evals = eval_report(spec, registry.settings)
     if args.format == "json":
         payload = {
             **summary_json(spec),
             "served": refusal is None,
             "refusal": refusal,
+            "evals": evals,
             "data": dict(spec.data),
         }
         json.dump(payload, sys.stdout, indent=2, ensure_ascii=False, default=str)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(_text(spec, refusal) + "\n")
+        sys.stdout.write(
+            _text(spec, refusal) + f"\n\nevals: {evals['label']} ({evals['results_file']})\n"
+        )
     return EXIT_OK

@@ -300,7 +300,7 @@ class EvalState:
         if self.problem:
             return "unreadable"
         if not self.recorded:
-            return "none"
+            return "not run"
         text = f"{self.passed}/{self.recorded} passed"
         if self.missing:
             text += f", {len(self.missing)} missing"
@@ -332,6 +332,28 @@ def eval_state(spec: PromptSpec, settings: Settings) -> EvalState:
         others = tuple(r for r in named if r not in mine)
         cases.append(CaseState(key, mine, others))
     return EvalState(spec.id, path, tuple(cases), problem)
+
+
+def eval_label(spec: PromptSpec, settings: Settings) -> str:
+    """The EVALS column of `promptreg list`: `3/3 passed, 2d ago`, `none`, `-`."""
+    return eval_state(spec, settings).label() if spec.evals else "-"
+
+
+def eval_report(spec: PromptSpec, settings: Settings) -> dict[str, Any]:
+    """What `promptreg show` says about a prompt's recorded results (JSON-ready)."""
+    state = eval_state(spec, settings)
+    newest = state.newest()
+    return {
+        "label": state.label() if spec.evals else "-",
+        "cases": len(spec.evals),
+        "recorded": state.recorded,
+        "passed": state.passed,
+        "missing": [c.key.name for c in state.missing],
+        "newest": format_time(newest) if newest else None,
+        "results_file": _shown(state.path, settings),
+        "checked_by_lint": governs(spec, settings),
+        "problem": state.problem,
+    }
 
 
 def _shown(path: Path, settings: Settings) -> str:
