@@ -79,10 +79,10 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         rows = [
-            [s.id, s.version, str(s.tier), s.status, s.owner, eval_label(s, settings), s.title]
+            [s.id, s.version, str(s.tier), s.status, s.owner, s.title, eval_label(s, settings)]
             for s in specs
         ]
-        headers = ["ID", "VERSION", "TIER", "STATUS", "OWNER", "EVALS", "TITLE"]
+        headers = ["ID", "VERSION", "TIER", "STATUS", "OWNER", "TITLE", "EVALS"]
         sys.stdout.write(table(rows, headers) + "\n")
         sys.stderr.write(f"{len(specs)} of {total} prompts\n")
     if loaded < total:

@@ -745,7 +745,7 @@ def test_config_option_naming_a_missing_file(
 
 def table_ids(out: str) -> list[str]:
     lines = out.splitlines()
-    assert lines[0].split() == ["ID", "VERSION", "TIER", "STATUS", "OWNER", "TITLE"]
+    assert lines[0].split() == ["ID", "VERSION", "TIER", "STATUS", "OWNER", "TITLE", "EVALS"]
     return [line.split()[0] for line in lines[1:]]
 
 
