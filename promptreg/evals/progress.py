@@ -94,7 +94,12 @@ class RichProgress:
         self._bar.stop()
 
 
-class NoProgress:
+class NotesOnly:
+    """--no-progress: no bar and no counts, but long waits and batch states still show."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
     def start(self, total: int) -> None:
         pass
 
@@ -102,7 +107,8 @@ class NoProgress:
         pass
 
     def note(self, text: str) -> None:
-        pass
+        self.stream.write(f"promptreg test: {text}\n")
+        self.stream.flush()
 
     def close(self) -> None:
         pass
@@ -110,7 +116,7 @@ class NoProgress:
 
 def progress_for(stream: TextIO, *, quiet: bool = False) -> Progress:
     if quiet:
-        return NoProgress()
+        return NotesOnly(stream)
     if stream.isatty() and not os.environ.get("CI") and os.environ.get("TERM") != "dumb":
         return RichProgress(stream)
     return PlainProgress(stream)

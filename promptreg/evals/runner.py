@@ -247,13 +247,14 @@ class Runner:
             )
         asked = server_wait(failure.headers)
         delay = asked if asked is not None else self.backoff.delay(attempt)
+        loud = delay >= LOUD_WAIT
         if failure.kind == "throttle":
             self.limit.throttled()
             self.limit.pause(delay)
             delay = self.limit.wait_left()
-        if delay >= LOUD_WAIT:
+        if loud:
             what = "rate limited" if failure.kind == "throttle" else failure.message[:80]
-            self.progress.note(f"waiting {delay:.0f} s before retrying ({what})")
+            self.progress.note(f"waiting {max(delay, LOUD_WAIT):.0f} s before retrying ({what})")
         await asyncio.sleep(delay)
 
     def _after_reply(self, reply: Reply) -> None:
