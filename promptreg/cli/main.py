@@ -40,8 +40,9 @@ DESCRIPTION = """\
 promptreg keeps an organisation's LLM prompts in git as reviewed, versioned files,
 with a risk tier each, and checks them against the organisation's standards.
 
-Exit status: 0 success, 1 lint findings, 2 usage or configuration error,
-3 internal error (a bug), 130 interrupted."""
+Exit status: 0 success, 1 lint findings (or failing eval cases), 2 usage or
+configuration error, 3 internal error (a bug; for `test`, also an endpoint that
+cannot be used), 130 interrupted."""
 
 EPILOG = """\
 getting started:
