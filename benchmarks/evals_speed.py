@@ -70,7 +70,8 @@ SYSTEM = "Answer in one word."
 MEASURE = """
 import json, resource, subprocess, sys, time
 started = time.perf_counter()
-done = subprocess.run(sys.argv[2:], cwd=sys.argv[1], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+done = subprocess.run(sys.argv[2:], cwd=sys.argv[1], stdout=subprocess.DEVNULL,
+                      stderr=subprocess.PIPE)
 wall = time.perf_counter() - started
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
@@ -98,14 +99,14 @@ def registry(root: Path, url: str, prompts: int, cases: int) -> Path:
     folder.mkdir(parents=True)
     for number in range(prompts):
         lines = [PROMPT_HEAD.format(number=number)]
-        for index in range(cases):
-            lines.append(
-                f"  - name: case {index}\n"
-                f"    vars: {{text: 'question {number}-{index}'}}\n"
-                "    assert:\n"
-                "      - {type: contains, value: ok}\n"
-                "      - {type: regex, value: '^ok'}\n"
-            )
+        lines.extend(
+            f"  - name: case {index}\n"
+            f"    vars: {{text: 'question {number}-{index}'}}\n"
+            "    assert:\n"
+            "      - {type: contains, value: ok}\n"
+            "      - {type: regex, value: '^ok'}\n"
+            for index in range(cases)
+        )
         (folder / f"p{number:04d}.prompt.yaml").write_text("".join(lines), encoding="utf-8")
     return root
 
@@ -113,10 +114,8 @@ def registry(root: Path, url: str, prompts: int, cases: int) -> Path:
 class Server:
     def __init__(self, latency: float, directory: Path) -> None:
         port_file = directory / f"port-{latency}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.evals.server", "--latency", str(latency), "--port-file", str(port_file)],
-            cwd=REPO,
-        )
+        command = [sys.executable, "-m", "tests.evals.server", "--latency", str(latency)]
+        self.process = subprocess.Popen([*command, "--port-file", str(port_file)], cwd=REPO)
         deadline = time.monotonic() + 20
         while not port_file.exists() or not port_file.read_text():
             if time.monotonic() > deadline:
@@ -137,12 +136,20 @@ def promptreg(root: Path, env: dict[str, str], *args: str) -> dict[str, float]:
 
 
 def promptfoo_config(root: Path, url: str, prompts: int, cases: int) -> Path:
-    chat = json.dumps([{"role": "system", "content": SYSTEM}, {"role": "user", "content": "<text>{{text}}</text>"}])
+    chat = json.dumps(
+        [
+            {"role": "system", "content": SYSTEM},
+            {"role": "user", "content": "<text>{{text}}</text>"},
+        ]
+    )
     config = {
         "description": "promptreg benchmark",
         "prompts": [{"id": "bench", "raw": chat}],
         "providers": [
-            {"id": "openai:chat:gpt-4o-mini", "config": {"apiBaseUrl": url, "apiKey": "bench", "temperature": 0}}
+            {
+                "id": "openai:chat:gpt-4o-mini",
+                "config": {"apiBaseUrl": url, "apiKey": "bench", "temperature": 0},
+            }
         ],
         "tests": [
             {
@@ -168,9 +175,16 @@ def run_promptfoo(work: Path, url: str, env: dict[str, str]) -> dict[str, float]
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    version = subprocess.run(
-        [str(install / "node_modules/.bin/promptfoo"), "--version"], capture_output=True, text=True, env=env
-    ).stdout.strip().splitlines()[-1]
+    version = (
+        subprocess.run(
+            [str(install / "node_modules/.bin/promptfoo"), "--version"],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     config = promptfoo_config(work, url, 10, 50)
     command = [
         str(install / "node_modules/.bin/promptfoo"),
@@ -192,7 +206,9 @@ def run_promptfoo(work: Path, url: str, env: dict[str, str]) -> dict[str, float]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--skip-promptfoo", action="store_true")
     parser.add_argument("--skip-100k", action="store_true")
     args = parser.parse_args()
@@ -250,11 +266,12 @@ def main() -> None:
                 big = registry(work / "hundred-thousand", fast.url, 1000, 100)
                 fill = promptreg(big, env, "--concurrency", "64")
                 run = promptreg(big, env)
+                cache = big / ".promptreg" / "cache" / "evals.sqlite"
                 report["100,000 cases, cached"] = {
                     "first_run_wall_s": round(fill["wall"], 1),
                     "cached_wall_s": round(run["wall"], 2),
                     "cached_peak_rss_mb": round(run["rss_mb"], 1),
-                    "cache_mb": round(os.path.getsize(big / ".promptreg/cache/evals.sqlite") / 1e6, 1),
+                    "cache_mb": round(cache.stat().st_size / 1e6, 1),
                 }
         finally:
             slow.stop()

@@ -135,12 +135,12 @@ def run(args: argparse.Namespace) -> int:
             from promptreg.governance.provenance import cache_token  # they read git history
 
             config_bytes += cache_token(settings).encode()
-        if selection.enabled & {"G015", "G016", "G017"}:
+        from promptreg.lint.rules import evals  # its rules read .promptreg/evals/ too
+
+        if selection.enabled & evals.CODES:
             import datetime as dt
 
-            from promptreg.governance.evidence import cache_token as results_token
-
-            config_bytes += results_token(settings, dt.datetime.now(dt.UTC)).encode()
+            config_bytes += evals.cache_token(settings, dt.datetime.now(dt.UTC)).encode()
         fingerprint = LintCache.fingerprint_of(
             config_bytes, selection.enabled, base.commit if base else None
         )

@@ -17,7 +17,7 @@ import asyncio
 import datetime as dt
 import functools
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -59,7 +59,7 @@ def split(
 
 
 def _lines(
-    caller: Caller, cache: ResponseCache, plans: Sequence[PlannedPrompt]
+    caller: Caller, cache: ResponseCache, plans: Iterable[PlannedPrompt]
 ) -> dict[str, tuple[str, bytes]]:
     """custom_id → (cache key, JSONL line) for every request the cache cannot answer."""
     api = caller.connection.endpoint.api
@@ -106,7 +106,7 @@ async def _retrying(what: str, call: Callable[[], Awaitable[T]]) -> T:
 async def submit(
     caller: Caller,
     cache: ResponseCache,
-    plans: Sequence[PlannedPrompt],
+    plans: Iterable[PlannedPrompt],
     progress: Progress,
     max_requests: int = MAX_REQUESTS,
 ) -> dict[str, Any]:
@@ -234,7 +234,7 @@ async def run_batch(
     settings: Settings,
     caller: Caller,
     cache: ResponseCache,
-    plans: Sequence[PlannedPrompt],
+    plans: Iterable[PlannedPrompt],
     progress: Progress,
     *,
     resume: bool,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -27,9 +27,17 @@ from promptreg.evals.cache import ResponseCache, clear_cache
 from promptreg.evals.client import Caller, Connection, connection
 from promptreg.evals.compare import BaseSide, Comparison, base_sides, compare
 from promptreg.evals.judge import Judge
-from promptreg.evals.plan import PlannedPrompt, Selection, load_judge, plan_prompt, select
+from promptreg.evals.plan import (
+    PlannedPrompt,
+    Selection,
+    Target,
+    load,
+    load_judge,
+    plan_prompt,
+    select,
+)
 from promptreg.evals.progress import progress_for
-from promptreg.evals.report import REPORTERS, Summary
+from promptreg.evals.report import REPORTERS, Reporter, Summary
 from promptreg.evals.results import write_results
 from promptreg.evals.runner import PromptOutcome, Runner, RunOptions
 from promptreg.governance.evidence import CaseResult
@@ -71,31 +79,29 @@ def run_tests(settings: Settings, options: TestOptions, out: TextIO, err: TextIO
         )
     if (options.batch or options.resume) and not options.use_cache:
         raise UsageError("--batch and --resume need the response cache; drop --no-cache")
-    specs = select(settings, options.selection)
-    if not specs:
+    targets = select(settings, options.selection)
+    if not targets:
         err.write("promptreg test: no prompt with eval cases selected\n")
         return EXIT_OK
     if options.dry_run:
-        target = _offline_connection(settings, options.endpoint)
+        endpoint = _offline_connection(settings, options.endpoint)
     else:
-        target = connection(settings, options.endpoint)
-    judge_spec = load_judge(settings, specs)
-    judge = Judge(judge_spec, target) if judge_spec is not None else None
-    heads = [
-        plan_prompt(spec, settings, target, options.selection, judge=judge_spec) for spec in specs
-    ]
-    counter = TokenCounter(cache_directory(settings) / "tokens.json")
+        endpoint = connection(settings, options.endpoint)
+    run = _Run(settings, options, endpoint, targets, TokenCounter(_tokens(settings)))
     try:
         if options.dry_run:
             from promptreg.evals.dryrun import estimate, write_estimates
 
-            write_estimates(
-                estimate(heads, settings, target, counter.count, judge), out, options.format
-            )
+            estimates = estimate(run.heads(), settings, endpoint, run.counter.count, run.judge)
+            write_estimates(estimates, out, options.format)
             return EXIT_OK
-        return _run(settings, options, target, heads, specs, judge, judge_spec, counter, out, err)
+        return run.execute(out, err)
     finally:
-        counter.save()
+        run.counter.save()
+
+
+def _tokens(settings: Settings) -> Path:
+    return cache_directory(settings) / "tokens.json"
 
 
 def _offline_connection(settings: Settings, name: str | None) -> Connection:
@@ -106,126 +112,139 @@ def _offline_connection(settings: Settings, name: str | None) -> Connection:
     return Connection(endpoint, endpoint.base_url or "offline", "")
 
 
-def _base_plans(
-    settings: Settings,
-    options: TestOptions,
-    target: Connection,
-    specs: Sequence[PromptSpec],
-    judge_spec: PromptSpec | None,
-) -> tuple[str, dict[str, BaseSide], list[PlannedPrompt]]:
-    assert options.compare is not None
-    commit, sides = base_sides(settings, options.compare, specs, target.endpoint, judge_spec)
-    plans = []
-    for side in sides.values():
-        if side.spec is None or not side.to_run:
-            continue
-        names = set(side.to_run)
-        planned = plan_prompt(
-            side.spec, settings, target, options.selection, judge=judge_spec, record=False
+class _Run:
+    """One `promptreg test` run: what it runs, against what, and what it keeps."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        options: TestOptions,
+        endpoint: Connection,
+        targets: Sequence[Target],
+        counter: TokenCounter,
+    ) -> None:
+        self.settings = settings
+        self.options = options
+        self.endpoint = endpoint
+        self.targets = targets
+        self.counter = counter
+        self.judge_spec = load_judge(settings, targets)
+        self.judge = Judge(self.judge_spec, endpoint) if self.judge_spec is not None else None
+        self.commit = ""
+        self.sides: dict[str, BaseSide] = {}
+        self.bases: list[PlannedPrompt] = []
+        self.kept: dict[tuple[str, bool], list[CaseResult]] = {}
+        self.cases = self.passed = 0
+
+    def heads(self) -> Iterator[PlannedPrompt]:
+        """The working tree's prompts, each loaded and planned as the run reaches it."""
+        for target in self.targets:
+            yield self._plan(load(target))
+
+    def _plan(self, spec: PromptSpec, *, record: bool = True) -> PlannedPrompt:
+        options = self.options
+        return plan_prompt(
+            spec,
+            self.settings,
+            self.endpoint,
+            options.selection,
+            judge=self.judge_spec,
+            record=record,
         )
-        planned.cases = tuple(c for c in planned.cases if c.case.name in names)
-        plans.append(planned)
-    return commit, sides, plans
 
+    def plans(self) -> Iterator[PlannedPrompt]:
+        yield from self.heads()
+        yield from self.bases
 
-def _run(
-    settings: Settings,
-    options: TestOptions,
-    target: Connection,
-    heads: list[PlannedPrompt],
-    specs: Sequence[PromptSpec],
-    judge: Judge | None,
-    judge_spec: PromptSpec | None,
-    counter: TokenCounter,
-    out: TextIO,
-    err: TextIO,
-) -> int:
-    started = time.perf_counter()
-    commit, sides, bases = "", dict[str, BaseSide](), list[PlannedPrompt]()
-    if options.compare is not None:
-        commit, sides, bases = _base_plans(settings, options, target, specs, judge_spec)
-    plans = [*heads, *bases]
-    cache = ResponseCache(cache_directory(settings), enabled=options.use_cache)
-    if cache.problem:
-        err.write(f"promptreg test: {cache.problem}\n")
-    caller = Caller(target, settings.evals.timeout)
-    progress = progress_for(err, quiet=not options.progress)
-    reporter = REPORTERS[options.format](out, settings.root)
-    runner = Runner(
-        settings, caller, cache, progress, options.run, judge=judge, count_tokens=counter.count
-    )
-    kept: dict[tuple[str, bool], list[CaseResult]] = {}
-    cases = passed = 0
+    def _compare_base(self) -> None:
+        assert self.options.compare is not None
+        specs = [load(target) for target in self.targets]
+        self.commit, self.sides = base_sides(
+            self.settings, self.options.compare, specs, self.endpoint.endpoint, self.judge_spec
+        )
+        for side in self.sides.values():
+            if side.spec is None or not side.to_run:
+                continue
+            planned = self._plan(side.spec, record=False)
+            planned.cases = tuple(c for c in planned.cases if c.case.name in set(side.to_run))
+            self.bases.append(planned)
 
-    def done(outcome: PromptOutcome) -> None:
-        nonlocal cases, passed
+    def done(self, outcome: PromptOutcome, reporter: Reporter) -> None:
         planned = outcome.planned
         path = None
         if planned.record:
-            cases += len(outcome.results)
-            passed += sum(r.passed for r in outcome.results)
+            self.cases += len(outcome.results)
+            self.passed += sum(r.passed for r in outcome.results)
             if outcome.results:
+                now = dt.datetime.now(dt.UTC)
                 path = write_results(
-                    settings,
-                    planned.spec,
-                    planned.all_keys,
-                    outcome.results,
-                    dt.datetime.now(dt.UTC),
+                    self.settings, planned.spec, planned.all_keys, outcome.results, now
                 )
-        if options.compare is not None:
-            kept[(planned.spec.id, planned.record)] = outcome.results
+        if self.options.compare is not None:
+            self.kept[(planned.spec.id, planned.record)] = outcome.results
         reporter.prompt(outcome, path)
 
-    async def go() -> None:
-        try:
-            if options.batch or options.resume:
-                from promptreg.evals.batch import run_batch
-
-                await run_batch(
-                    settings,
-                    caller,
-                    cache,
-                    plans,
-                    progress,
-                    resume=options.resume,
-                    max_requests=options.batch_max_requests,
-                )
-            await runner.run(plans, done)
-        finally:
-            await caller.close()
-
-    progress.start(sum(p.size for p in plans))
-    try:
-        asyncio.run(go())
-    finally:
-        progress.close()
-        cache.close()
-    comparison = _comparison(commit, heads, sides, kept) if options.compare else None
-    size = cache.size() if options.use_cache else None
-    reporter.finish(
-        Summary(
-            runner.stats,
-            len(heads),
-            cases,
-            passed,
-            time.perf_counter() - started,
-            size,
-            comparison,
+    def execute(self, out: TextIO, err: TextIO) -> int:
+        started = time.perf_counter()
+        settings, options = self.settings, self.options
+        if options.compare is not None:
+            self._compare_base()
+        cache = ResponseCache(cache_directory(settings), enabled=options.use_cache)
+        if cache.problem:
+            err.write(f"promptreg test: {cache.problem}\n")
+        caller = Caller(self.endpoint, settings.evals.timeout)
+        progress = progress_for(err, quiet=not options.progress)
+        reporter = REPORTERS[options.format](out, settings.root)
+        runner = Runner(
+            settings,
+            caller,
+            cache,
+            progress,
+            options.run,
+            judge=self.judge,
+            count_tokens=self.counter.count,
         )
-    )
-    regressed = comparison.regressions if comparison else 0
-    return EXIT_FINDINGS if passed < cases or regressed else EXIT_OK
 
+        async def go() -> None:
+            try:
+                if options.batch or options.resume:
+                    from promptreg.evals.batch import run_batch
 
-def _comparison(
-    commit: str,
-    heads: Sequence[PlannedPrompt],
-    sides: dict[str, BaseSide],
-    kept: dict[tuple[str, bool], list[CaseResult]],
-) -> Comparison:
-    base_results = {
-        spec_id: [*side.committed, *kept.get((spec_id, False), [])]
-        for spec_id, side in sides.items()
-    }
-    head = [(p.spec.id, kept.get((p.spec.id, True), [])) for p in heads]
-    return compare(commit, head, base_results)
+                    await run_batch(
+                        settings,
+                        caller,
+                        cache,
+                        self.plans(),
+                        progress,
+                        resume=options.resume,
+                        max_requests=options.batch_max_requests,
+                    )
+                await runner.run(self.plans(), lambda outcome: self.done(outcome, reporter))
+            finally:
+                await caller.close()
+
+        repeats = max(1, options.selection.repeat)
+        progress.start(
+            sum(t.cases for t in self.targets) * repeats + sum(b.size for b in self.bases)
+        )
+        try:
+            asyncio.run(go())
+        finally:
+            progress.close()
+            cache.close()
+        comparison = self._comparison() if options.compare else None
+        size = cache.size() if options.use_cache else None
+        seconds = time.perf_counter() - started
+        prompts = len(self.targets)
+        summary = Summary(runner.stats, prompts, self.cases, self.passed, seconds, size, comparison)
+        reporter.finish(summary)
+        regressed = comparison.regressions if comparison else 0
+        return EXIT_FINDINGS if self.passed < self.cases or regressed else EXIT_OK
+
+    def _comparison(self) -> Comparison:
+        base_results = {
+            spec_id: [*side.committed, *self.kept.get((spec_id, False), [])]
+            for spec_id, side in self.sides.items()
+        }
+        head = [(t.id, self.kept.get((t.id, True), [])) for t in self.targets]
+        return compare(self.commit, head, base_results)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -56,7 +56,7 @@ def _request_tokens(request: dict[str, Any], count: Callable[[str], int]) -> int
 
 
 def estimate(
-    prompts: Sequence[PlannedPrompt],
+    prompts: Iterable[PlannedPrompt],
     settings: Settings,
     connection: Connection,
     count_tokens: Callable[[str, str], int],

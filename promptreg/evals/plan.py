@@ -8,7 +8,7 @@ them, so a run of 100,000 cases holds a window of them, not all.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from promptreg.core.tree import prompt_files, spec_by_id
 from promptreg.evals.cache import cache_key
 from promptreg.evals.client import Connection
 from promptreg.evals.grading import CaseError, PlannedAssertion, plan_assertions
-from promptreg.governance.fingerprint import CaseKey, case_keys, judge_spec
+from promptreg.governance.fingerprint import JUDGED, CaseKey, case_keys, judge_spec
 from promptreg.render.prompt import Prompt
 
 DEFAULT_ENCODING = "o200k_base"
@@ -86,47 +86,92 @@ def _changed_files(settings: Settings, base: str) -> set[Path]:
     return {(root / name).resolve() for name in names}
 
 
-def _specs_from_targets(settings: Settings, targets: Sequence[str]) -> list[PromptSpec]:
+def _candidates(settings: Settings, targets: Sequence[str]) -> Iterator[PromptSpec]:
+    """The specs the targets name, one at a time (a registry walk keeps none of them)."""
     if not targets:
-        found = []
         for path in prompt_files(settings.registry_dir):
             spec = load_prompt(path, positions=False).spec
             if spec is not None:
-                found.append(spec)
-        return found
-    specs = []
+                yield spec
+        return
     for target in targets:
         path = Path(target)
-        if path.exists():
-            files = prompt_files(path) if path.is_dir() else [path]
-            for file in files:
-                result = load_prompt(file)
-                if result.spec is None:
-                    raise InvalidPromptError(result.problems)
-                specs.append(result.spec)
-        else:
-            specs.append(spec_by_id(settings, target))
-    return specs
+        if not path.exists():
+            yield spec_by_id(settings, target)
+            continue
+        for file in prompt_files(path) if path.is_dir() else [path]:
+            result = load_prompt(file)
+            if result.spec is None:
+                raise InvalidPromptError(result.problems)
+            yield result.spec
 
 
-def select(settings: Settings, selection: Selection) -> list[PromptSpec]:
-    """The prompts to test, sorted by id, each once; only those with eval cases."""
-    specs = _specs_from_targets(settings, selection.targets)
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A selected prompt, without its content: planned (and loaded again) only when the
+    run reaches it, so a large run holds a few prompts at a time, not all."""
+
+    id: str
+    path: Path
+    cases: int
+    """The selected cases (before --repeat)."""
+    judged: bool
+    """Whether a selected case has an llm-rubric assertion."""
+
+
+def select(settings: Settings, selection: Selection) -> list[Target]:
+    """The prompts to test, sorted by id, each once; only those with selected cases.
+
+    Every selected case's assertions are checked here, so a bad value stops the run
+    before any request is sent.
+    """
+    changed = None
     if selection.changed_base is not None:
         changed = _changed_files(settings, selection.changed_base)
-        specs = [s for s in specs if s.path is not None and s.path.resolve() in changed]
-    if selection.tier is not None:
-        specs = [s for s in specs if s.tier == selection.tier]
-    unique = {spec.id: spec for spec in specs if spec.evals}
-    chosen = [unique[key] for key in sorted(unique)]
-    if selection.case is not None and not any(
-        _case_matches(c, selection.case) for s in chosen for c in s.evals
-    ):
+    chosen: dict[str, Target] = {}
+    for spec in _candidates(settings, selection.targets):
+        path = spec.path
+        if path is None or (changed is not None and path.resolve() not in changed):
+            continue
+        if selection.tier is not None and spec.tier != selection.tier:
+            continue
+        cases = [i for i, c in enumerate(spec.evals) if _selected(c, selection)]
+        if not cases:
+            continue
+        _check_assertions(spec, cases)
+        judged = any(a.type == JUDGED for i in cases for a in spec.evals[i].asserts)
+        chosen[spec.id] = Target(spec.id, path, len(cases), judged)
+    if selection.case is not None and not chosen:
         raise UsageError(
             f"no eval case named {selection.case!r} in the selected prompts",
             hint="`promptreg show ID` lists a prompt's cases; --case takes a name or a glob",
         )
-    return chosen
+    return [chosen[key] for key in sorted(chosen)]
+
+
+def _check_assertions(spec: PromptSpec, cases: Sequence[int]) -> None:
+    try:
+        for index in cases:
+            plan_assertions(spec, index)
+    except CaseError:
+        if spec.document is not None and spec.document.positions:
+            raise
+        located = load_prompt(spec.path).spec if spec.path else None  # for the line
+        for index in cases:
+            plan_assertions(located or spec, index)
+        raise
+
+
+def load(target: Target) -> PromptSpec:
+    """The target's prompt, loaded again with positions, as the run reaches it."""
+    result = load_prompt(target.path)
+    if result.spec is None:
+        raise InvalidPromptError(result.problems)
+    return result.spec
+
+
+def _selected(case: EvalCase, selection: Selection) -> bool:
+    return selection.case is None or _case_matches(case, selection.case)
 
 
 def _case_matches(case: EvalCase, pattern: str) -> bool:
@@ -167,12 +212,9 @@ def plan_prompt(
     )
 
 
-def needs_judge(prompts: Sequence[PromptSpec]) -> bool:
-    return any(a.type == "llm-rubric" for s in prompts for c in s.evals for a in c.asserts)
-
-
-def load_judge(settings: Settings, specs: Sequence[PromptSpec]) -> PromptSpec | None:
-    return judge_spec(settings) if needs_judge(specs) else None
+def load_judge(settings: Settings, targets: Sequence[Target]) -> PromptSpec | None:
+    """The judge prompt, when a selected case needs it."""
+    return judge_spec(settings) if any(t.judged for t in targets) else None
 
 
 def render_request(
@@ -192,18 +234,23 @@ def render_request(
     return request
 
 
-def work_items(prompts: Sequence[PlannedPrompt], connection: Connection) -> Iterator[WorkItem]:
+def work_items(prompts: Iterable[PlannedPrompt], connection: Connection) -> Iterator[WorkItem]:
     """Every request of the run, rendered as it is asked for."""
-    api = connection.endpoint.api
     for planned in prompts:
-        for case in planned.cases:
-            request = render_request(planned, case, connection)
-            for repeat in range(planned.repeats):
-                yield WorkItem(
-                    planned,
-                    case,
-                    repeat,
-                    request,
-                    case.key.fingerprint(repeat),
-                    cache_key(connection.base_url, api, request, repeat),
-                )
+        yield from prompt_items(planned, connection)
+
+
+def prompt_items(planned: PlannedPrompt, connection: Connection) -> Iterator[WorkItem]:
+    """The requests of one prompt's cases and repeats."""
+    api = connection.endpoint.api
+    for case in planned.cases:
+        request = render_request(planned, case, connection)
+        for repeat in range(planned.repeats):
+            yield WorkItem(
+                planned,
+                case,
+                repeat,
+                request,
+                case.key.fingerprint(repeat),
+                cache_key(connection.base_url, api, request, repeat),
+            )

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +30,7 @@ from promptreg.evals.client import Caller, Failure, Reply
 from promptreg.evals.grading import grade, grade_context
 from promptreg.evals.judge import Judge, verdict
 from promptreg.evals.limits import Backoff, Concurrency, server_wait
-from promptreg.evals.plan import PlannedPrompt, WorkItem, work_items
+from promptreg.evals.plan import PlannedPrompt, WorkItem, prompt_items
 from promptreg.evals.progress import Progress
 from promptreg.evals.results import apply_policy, output_policy
 from promptreg.governance.evidence import CaseResult, format_time
@@ -111,18 +111,22 @@ class Runner:
         self._on_done: Callable[[PromptOutcome], None] = lambda outcome: None
 
     async def run(
-        self, prompts: Sequence[PlannedPrompt], on_done: Callable[[PromptOutcome], None]
+        self, prompts: Iterable[PlannedPrompt], on_done: Callable[[PromptOutcome], None]
     ) -> RunStats:
+        """Run every prompt's cases; `prompts` may be a generator, planned as it is read."""
         self._on_done = on_done
-        for planned in prompts:
-            self._open[id(planned)] = PromptOutcome(planned)
-            self._left[id(planned)] = planned.size
-            if planned.size == 0:
-                self._finish(planned)
         tasks: set[asyncio.Task[None]] = set()
         self._freed = asyncio.Event()
         try:
-            await self._dispatch(work_items(prompts, self.caller.connection), tasks)
+            for planned in prompts:
+                if self._stop:
+                    break
+                self._open[id(planned)] = PromptOutcome(planned)
+                self._left[id(planned)] = planned.size
+                if planned.size == 0:
+                    self._finish(planned)
+                    continue
+                await self._dispatch(prompt_items(planned, self.caller.connection), tasks)
             while tasks:
                 await self._reap(tasks)
         finally:

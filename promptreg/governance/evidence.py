@@ -15,9 +15,8 @@ fingerprint computed now (promptreg.governance.fingerprint).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -324,7 +323,7 @@ def eval_state(spec: PromptSpec, settings: Settings) -> EvalState:
         loaded = read_results(path)
         recorded = loaded.results if loaded else ()
     except ResultsFormatError as exc:
-        problem = f"{_shown(path, settings)} cannot be used: {exc}"
+        problem = f"{shown(path, settings)} cannot be used: {exc}"
     cases = []
     for key in keys:
         named = [r for r in recorded if r.case == key.name]
@@ -350,41 +349,17 @@ def eval_report(spec: PromptSpec, settings: Settings) -> dict[str, Any]:
         "passed": state.passed,
         "missing": [c.key.name for c in state.missing],
         "newest": format_time(newest) if newest else None,
-        "results_file": _shown(state.path, settings),
+        "results_file": shown(state.path, settings),
         "checked_by_lint": governs(spec, settings),
         "problem": state.problem,
     }
 
 
-def _shown(path: Path, settings: Settings) -> str:
+def shown(path: Path, settings: Settings) -> str:
     try:
         return path.relative_to(settings.root).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def why_not_current(key: CaseKey, other: CaseResult) -> str:
-    """Which part of the fingerprint differs between a recorded result and now."""
-    then = other.components
-    for part, words in (
-        ("content_hash", "the prompt's content changed since"),
-        ("case_hash", "the case's variables or assertions changed since"),
-        ("model", f"it was recorded for model {then.get('model')!r}, not {key.model!r}"),
-        ("parameters", "the request parameters changed since"),
-        ("judge", "the judge prompt or its model changed since"),
-        ("runner", "it was graded by an older runner"),
-    ):
-        if then.get(part) != key.components().get(part):
-            return words
-    return "its fingerprint does not match"
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceIssue:
-    kind: str
-    """missing, failing, stale or unreadable."""
-    message: str
-    case_index: int | None = None
 
 
 GOVERNED_STATUSES = ("review", "approved")
@@ -400,86 +375,3 @@ def governs(spec: PromptSpec, settings: Settings) -> bool:
         or policy.eval_max_age_days is not None
     )
     return applies and spec.status in GOVERNED_STATUSES and bool(spec.evals)
-
-
-def evidence_issues(
-    spec: PromptSpec, settings: Settings, now: dt.datetime
-) -> Iterator[EvidenceIssue]:
-    """What the eval rules report for `spec`, in case order."""
-    if not governs(spec, settings):
-        return
-    if not settings.evals.require_results and not has_any_results(settings):
-        return
-    state = eval_state(spec, settings)
-    policy = settings.tier(spec.tier)
-    where = _shown(state.path, settings)
-    if state.problem:
-        yield EvidenceIssue("unreadable", state.problem)
-        return
-    for case in state.missing:
-        reason = why_not_current(case.key, case.others[-1]) if case.others else "none recorded"
-        yield EvidenceIssue(
-            "missing",
-            f"eval case {case.key.name!r} has no result for the current content ({reason}); "
-            f"run `promptreg test {spec.id}` and commit {where}",
-            case.key.index,
-        )
-    if state.recorded:
-        rate = policy.min_eval_pass_rate if policy.min_eval_pass_rate is not None else 1.0
-        if state.passed < rate * state.recorded:
-            failing = ", ".join(repr(c.key.name) for c in state.cases if c.passed < len(c.results))
-            yield EvidenceIssue(
-                "failing",
-                f"{state.passed} of {state.recorded} recorded results of the current content "
-                f"passed ({state.passed / state.recorded:.0%}); tier {spec.tier} requires "
-                f"{rate:.0%} (min_eval_pass_rate). Failing: {failing}",
-            )
-    limit = policy.eval_max_age_days
-    if limit is None:
-        return
-    for case in state.cases:
-        newest = case.newest()
-        if newest is None:
-            continue
-        age = now - newest
-        if age > dt.timedelta(days=limit):
-            yield EvidenceIssue(
-                "stale",
-                f"the newest result of eval case {case.key.name!r} was answered "
-                f"{newest.date().isoformat()} ({age.days} days ago); tier {spec.tier} requires "
-                f"results from the last {limit} day{'s' if limit != 1 else ''} "
-                f"(eval_max_age_days). Run `promptreg test {spec.id}`",
-                case.key.index,
-            )
-
-
-def cache_token(settings: Settings, now: dt.datetime) -> str:
-    """What the eval rules' findings depend on beyond the prompt file, for the lint
-    result cache: the bytes of every results file, and how many recorded answers have
-    passed each age limit so far (findings change the moment one does)."""
-    digest = hashlib.sha256()
-    folder = results_dir(settings)
-    limits = sorted(
-        {p.eval_max_age_days for p in settings.tiers.values() if p.eval_max_age_days is not None}
-    )
-    crossed = [0] * len(limits)
-    for path in sorted(folder.rglob("*.json")) if folder.is_dir() else ():
-        try:
-            data = path.read_bytes()
-        except OSError:
-            continue
-        digest.update(path.as_posix().encode() + b"\0" + hashlib.sha256(data).digest())
-        for moment in _answer_times(data):
-            for index, limit in enumerate(limits):
-                crossed[index] += now - moment > dt.timedelta(days=limit)
-    digest.update(repr((settings.evals.require_results, crossed)).encode())
-    return digest.hexdigest()
-
-
-def _answer_times(data: bytes) -> Iterator[dt.datetime]:
-    try:
-        loaded = results_from_bytes(data)
-    except ResultsFormatError:
-        return
-    for result in loaded.results:
-        yield parse_time(result.answered_at)

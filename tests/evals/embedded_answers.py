@@ -13,7 +13,8 @@ from typing import Any
 from promptreg.core.config import Settings
 from promptreg.core.model import PromptSpec
 from promptreg.evals.client import Connection
-from promptreg.evals.plan import Selection, load_judge, plan_prompt, render_request, select
+from promptreg.evals.plan import Selection, load, load_judge, plan_prompt, render_request, select
+from promptreg.governance.fingerprint import judge_spec, needs_judge
 from tests.evals.server import Script, messages_key
 
 
@@ -405,9 +406,8 @@ JUDGE_MARK = "You grade one answer written by another model against a rubric."
 def render_case(settings: Settings, base_url: str, spec: PromptSpec, index: int) -> dict[str, Any]:
     """The request case `index` of `spec` sends."""
     connection = Connection(settings.evals.default_endpoint(), base_url, "")
-    planned = plan_prompt(
-        spec, settings, connection, Selection(), judge=load_judge(settings, [spec])
-    )
+    judge = judge_spec(settings) if needs_judge(spec.evals[index]) else None
+    planned = plan_prompt(spec, settings, connection, Selection(), judge=judge)
     return render_request(planned, planned.cases[index], connection)
 
 
@@ -415,10 +415,10 @@ def script(settings: Settings, base_url: str) -> Script:
     """A script answering every embedded case with its passing answer, and the judge
     (grading an llm-rubric case) with a pass."""
     connection = Connection(settings.evals.default_endpoint(), base_url, "")
-    specs = select(settings, Selection())
-    judge = load_judge(settings, specs)
+    targets = select(settings, Selection())
+    judge = load_judge(settings, targets)
     answers = {}
-    for spec in specs:
+    for spec in (load(target) for target in targets):
         planned = plan_prompt(spec, settings, connection, Selection(), judge=judge)
         for case in planned.cases:
             request = render_request(planned, case, connection)
