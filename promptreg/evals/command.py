@@ -139,9 +139,11 @@ class _Run:
     def heads(self) -> Iterator[PlannedPrompt]:
         """The working tree's prompts, each loaded and planned as the run reaches it."""
         for target in self.targets:
-            yield self._plan(load(target))
+            yield self._plan(load(target), checked=True)
 
-    def _plan(self, spec: PromptSpec, *, record: bool = True) -> PlannedPrompt:
+    def _plan(
+        self, spec: PromptSpec, *, record: bool = True, checked: bool = False
+    ) -> PlannedPrompt:
         options = self.options
         return plan_prompt(
             spec,
@@ -150,6 +152,7 @@ class _Run:
             options.selection,
             judge=self.judge_spec,
             record=record,
+            checked=checked,
         )
 
     def plans(self) -> Iterator[PlannedPrompt]:

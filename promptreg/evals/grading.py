@@ -37,8 +37,10 @@ class PlannedAssertion:
         return self.kind.check is None
 
 
-def plan_assertions(spec: PromptSpec, case_index: int) -> tuple[PlannedAssertion, ...]:
-    """The case's assertions, resolved and with their values checked."""
+def plan_assertions(
+    spec: PromptSpec, case_index: int, *, checked: bool = False
+) -> tuple[PlannedAssertion, ...]:
+    """The case's assertions, resolved and (unless `checked` already) their values checked."""
     case = spec.evals[case_index]
     planned = []
     for index, item in enumerate(case.asserts):
@@ -51,7 +53,7 @@ def plan_assertions(spec: PromptSpec, case_index: int) -> tuple[PlannedAssertion
                 location=spec.location((*where, "type")),
                 hint=exc.hint,
             ) from None
-        problem = resolved.kind.validate(item.value, spec)
+        problem = None if checked else resolved.kind.validate(item.value, spec)
         if problem is not None:
             raise CaseError(
                 f"{spec.id} case {case.name!r}: assertion {item.type} {problem}",

@@ -117,6 +117,13 @@ class Target:
     """The selected cases (before --repeat)."""
     judged: bool
     """Whether a selected case has an llm-rubric assertion."""
+    spec: PromptSpec | None = field(default=None, repr=False, compare=False)
+    """Kept from selection while the run is small (KEEP_CASES), so it is not read twice."""
+
+
+KEEP_CASES = 20_000
+"""Selections up to this many cases keep their prompts loaded between selecting and
+running; larger ones read each file again when the run reaches it, to bound memory."""
 
 
 def select(settings: Settings, selection: Selection) -> list[Target]:
@@ -129,6 +136,7 @@ def select(settings: Settings, selection: Selection) -> list[Target]:
     if selection.changed_base is not None:
         changed = _changed_files(settings, selection.changed_base)
     chosen: dict[str, Target] = {}
+    kept = 0
     for spec in _candidates(settings, selection.targets):
         path = spec.path
         if path is None or (changed is not None and path.resolve() not in changed):
@@ -140,7 +148,9 @@ def select(settings: Settings, selection: Selection) -> list[Target]:
             continue
         _check_assertions(spec, cases)
         judged = any(a.type == JUDGED for i in cases for a in spec.evals[i].asserts)
-        chosen[spec.id] = Target(spec.id, path, len(cases), judged)
+        kept += len(cases)
+        keep = spec if kept <= KEEP_CASES else None
+        chosen[spec.id] = Target(spec.id, path, len(cases), judged, keep)
     if selection.case is not None and not chosen:
         raise UsageError(
             f"no eval case named {selection.case!r} in the selected prompts",
@@ -156,18 +166,27 @@ def _check_assertions(spec: PromptSpec, cases: Sequence[int]) -> None:
     except CaseError:
         if spec.document is not None and spec.document.positions:
             raise
-        located = load_prompt(spec.path).spec if spec.path else None  # for the line
         for index in cases:
-            plan_assertions(located or spec, index)
+            plan_assertions(located(spec), index)
         raise
 
 
 def load(target: Target) -> PromptSpec:
-    """The target's prompt, loaded again with positions, as the run reaches it."""
-    result = load_prompt(target.path)
+    """The target's prompt, loaded again as the run reaches it. Without positions, which
+    cost a third of the parse: an error about a case loads the file again for its line."""
+    if target.spec is not None:
+        return target.spec
+    result = load_prompt(target.path, positions=False)
     if result.spec is None:
-        raise InvalidPromptError(result.problems)
+        raise InvalidPromptError(load_prompt(target.path).problems or result.problems)
     return result.spec
+
+
+def located(spec: PromptSpec) -> PromptSpec:
+    """`spec` with positions, for an error's line (loaded again if it has none)."""
+    if spec.path is None or (spec.document is not None and spec.document.positions):
+        return spec
+    return load_prompt(spec.path).spec or spec
 
 
 def _selected(case: EvalCase, selection: Selection) -> bool:
@@ -186,8 +205,10 @@ def plan_prompt(
     *,
     judge: PromptSpec | None = None,
     record: bool = True,
+    checked: bool = False,
 ) -> PlannedPrompt:
-    """Compile the prompt, compute its case keys and check every assertion's value."""
+    """Compile the prompt, compute its case keys and resolve its assertions (checking
+    their values, unless select() already did)."""
     try:
         prompt = Prompt(spec)
     except PromptregError as exc:
@@ -196,7 +217,7 @@ def plan_prompt(
         ) from None
     keys = case_keys(spec, settings, connection.endpoint, judge)
     cases = tuple(
-        PlannedCase(index, case, keys[index], plan_assertions(spec, index))
+        PlannedCase(index, case, keys[index], plan_assertions(spec, index, checked=checked))
         for index, case in enumerate(spec.evals)
         if selection.case is None or _case_matches(case, selection.case)
     )
@@ -224,7 +245,7 @@ def render_request(
     try:
         request = planned.prompt.openai_chat(**case.case.vars)
     except PromptregError as exc:
-        spec = planned.spec
+        spec = located(planned.spec)
         raise CaseError(
             f"{spec.id} case {case.case.name!r} cannot be rendered: {exc.message}",
             location=spec.location(("evals", case.index, "vars")),

@@ -80,10 +80,12 @@ def write_results(
     now: dt.datetime,
 ) -> Path:
     path = results_path(settings, spec.id)
-    try:
-        old = read_results(path)
-    except ResultsFormatError:
-        old = None  # replaced by a good file; git history keeps the bad one
+    old = None
+    if {r.case for r in new} != {key.name for key in keys}:  # some cases kept from before
+        try:
+            old = read_results(path)
+        except ResultsFormatError:
+            old = None  # replaced by a good file; git history keeps the bad one
     results = merge(spec, keys, new, old)
     document = ResultsFile(
         spec.id, spec.version, spec.content_hash, format_time(now), tuple(results)
