@@ -29,7 +29,8 @@ def test_exit_two_for_usage_and_configuration_errors(repo: EvalRepo) -> None:
     repo.prompt("a", case("one", "hello", "{type: regex, value: '(a+)+$'}"))
     bad_value = repo.cli("test")
     assert bad_value.returncode == 2
-    assert "a.prompt.yaml:" in bad_value.stderr and "repetition inside" in bad_value.stderr
+    assert "repetition inside" in bad_value.stderr
+    assert "a.prompt.yaml:19:30:" in bad_value.stderr  # the place of the pattern
     unknown = repo.cli("test", "demo/nope")
     assert unknown.returncode == 2 and "no prompt 'demo/nope'" in unknown.stderr
     changed = repo.cli("test", "--changed")
