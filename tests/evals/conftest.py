@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,17 +122,26 @@ class EvalRepo:
         return status, out.getvalue(), err.getvalue()
 
     def cli(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        """The installed `promptreg` in a subprocess, in the registry's folder."""
-        env = {**os.environ, **self.env}
-        env.pop("CI", None)
-        return subprocess.run(
+        return run_promptreg(self.root, *args, env=self.env, timeout=timeout)
+
+    def interrupt(self, *args: str, when: Callable[[], bool]) -> tuple[int, str, str]:
+        """Start `promptreg ARGS`, send it Ctrl-C (SIGINT) once `when()` holds; its status
+        and output."""
+        process = subprocess.Popen(
             [str(BIN / "promptreg"), *args],
             cwd=self.root,
-            env=env,
-            capture_output=True,
+            env=_env(self.env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=timeout,
         )
+        deadline = time.monotonic() + 30
+        while not when() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert when(), "the run did not get far enough to be interrupted"
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+        return process.returncode, out, err
 
     def results(self, prompt_id: str) -> ResultsFile:
         loaded = read_results(results_path(self.settings, prompt_id))
@@ -146,6 +157,26 @@ class EvalRepo:
             settings, Codes.build(select=list(codes or ("G015", "G016", "G017")))
         ).lint_paths([settings.registry_dir])
         return [(f.code, f.span.line, f.message) for f in result.findings]
+
+
+def _env(extra: dict[str, str]) -> dict[str, str]:
+    env = {**os.environ, **extra}
+    env.pop("CI", None)  # progress would be plain lines anyway: stderr is a pipe
+    return env
+
+
+def run_promptreg(
+    root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """The installed `promptreg` in a subprocess, in `root`."""
+    return subprocess.run(
+        [str(BIN / "promptreg"), *args],
+        cwd=root,
+        env=_env(env or {}),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture

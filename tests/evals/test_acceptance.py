@@ -7,7 +7,6 @@ they fire when the age limit is 0, when an answer fails, and when a message chan
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -18,7 +17,7 @@ import pytest
 
 from promptreg import Registry
 from promptreg.core.config import load_config
-from tests.evals.conftest import BIN, REPO
+from tests.evals.conftest import REPO, run_promptreg
 from tests.evals.embedded_answers import ANSWERS, script
 from tests.evals.server import OpenAIServer, messages_key
 
@@ -31,16 +30,8 @@ class Registry3:
         self.server = server
 
     def promptreg(self, *args: str) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "OPENAI_API_KEY": "sk-acceptance-test-key-000000000000"}
-        env.pop("CI", None)
-        return subprocess.run(
-            [str(BIN / "promptreg"), *args],
-            cwd=self.root,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        key = {"OPENAI_API_KEY": "sk-acceptance-test-key-000000000000"}
+        return run_promptreg(self.root, *args, env=key, timeout=300)
 
     def edit_config(self, old: str, new: str) -> None:
         path = self.root / "promptreg.yaml"

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import time
 
 from promptreg.core.errors import EXIT_OK
 from promptreg.evals.batch import split
-from tests.evals.conftest import BIN, EvalRepo, case
+from tests.evals.conftest import EvalRepo, case
 
 OK = "{type: contains, value: ok}"
 
@@ -67,22 +63,10 @@ def test_an_interrupted_batch_run_resumes(repo: EvalRepo) -> None:
     repo.script.default = "ok"
     repo.script.batch_delay = 4.0
     repo.prompt("a", case("one", "hello", OK), case("two", "bye", OK))
-    env = {**os.environ}
-    env.pop("CI", None)
-    process = subprocess.Popen(
-        [str(BIN / "promptreg"), "test", "--batch"],
-        cwd=repo.root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    status, _, err = repo.interrupt(
+        "test", "--batch", when=lambda: "/batches/batch-1" in repo.server.counters.by_path
     )
-    deadline = time.monotonic() + 30
-    while "/batches/batch-1" not in repo.server.counters.by_path and time.monotonic() < deadline:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=30)
-    assert process.returncode == 130, err
+    assert status == 130, err
     state = json.loads((repo.root / ".promptreg" / "cache" / "batch.json").read_text())
     assert [b["id"] for b in state["batches"]] == ["batch-1"]
     assert not (repo.root / ".promptreg" / "evals").exists()

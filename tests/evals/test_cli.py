@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
-import time
 import xml.etree.ElementTree as ET
 
 from tests.evals.conftest import BIN, EvalRepo, case
@@ -129,23 +127,10 @@ def test_ctrl_c_leaves_no_partial_result_file_and_exits_130(repo: EvalRepo) -> N
     repo.script.latency = 0.3
     repo.prompt("a-quick", case("one", "hello", OK))
     repo.prompt("b-slow", *(case(f"c{i}", f"text {i}", OK) for i in range(30)))
-    env = {**os.environ}
-    env.pop("CI", None)
-    process = subprocess.Popen(
-        [str(BIN / "promptreg"), "test", "--concurrency", "2"],
-        cwd=repo.root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    status, out, err = repo.interrupt(
+        "test", "--concurrency", "2", when=lambda: repo.server.counters.requests >= 6
     )
-    deadline = time.monotonic() + 30
-    while repo.server.counters.requests < 6 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert repo.server.counters.requests >= 6, "the run did not start"
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=30)
-    assert process.returncode == 130, out + err
+    assert status == 130, out + err
     assert "interrupted" in err and "Traceback" not in err
     evals = repo.root / ".promptreg" / "evals"
     written = sorted(p.relative_to(evals).as_posix() for p in evals.rglob("*") if p.is_file())
