@@ -10,6 +10,7 @@ and the environment is built once.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -581,13 +582,31 @@ def test_ci_examples_match_their_schemas(name: str, schema: str) -> None:
     ],
 )
 def test_ci_example_commands(tmp_path: Path, name: str, report: str, variable: str) -> None:
-    """Each promptreg line of the example, run as the CI shell would, after a bad edit."""
+    """Each promptreg line of the example, run as the CI shell would, after a bad edit;
+    the eval step's model is the test server."""
+    with contextlib.ExitStack() as stack:
+        _run_ci_example(tmp_path, name, report, variable, stack)
+
+
+TIER1_PASSING_ANSWER = (
+    "| Time (UTC) | Event |\n|---|---|\n| 09:14 | rollback started |\n\nOpen questions\n- none"
+)
+
+
+def _run_ci_example(
+    tmp_path: Path, name: str, report: str, variable: str, stack: contextlib.ExitStack[None]
+) -> None:
+    from tests.evals.server import OpenAIServer, Script
+
     root = tmp_path / "repo"
     root.mkdir()
     shutil.copy2(REPO / "promptreg.yaml", root)
     shutil.copytree(REPO / "registry", root / "registry")
     env = _env(tmp_path / "home")
     env.update({"PATH": f"{BIN}{os.pathsep}{env['PATH']}", variable: "HEAD"})
+    server = stack.enter_context(OpenAIServer(Script(default=TIER1_PASSING_ANSWER)))
+    config = root / "promptreg.yaml"
+    config.write_text(config.read_text().replace("https://api.openai.com/v1", server.url))
     _git(root, "init", "-q", env=env)
     _git(root, "add", "-A", env=env)
     _git(root, "commit", "-q", "-m", "registry", env=env)
@@ -602,12 +621,17 @@ def test_ci_example_commands(tmp_path: Path, name: str, report: str, variable: s
         assert "Traceback" not in process.stderr
         statuses.append((command.split()[1], "--exit-zero" in command, process.returncode))
 
-    assert statuses == [
+    expected = [
         ("lint", True, 0),  # the report is written and uploaded whatever it holds
         ("lint", False, 1),  # then the job fails on the V001 error
         ("check", False, 0),
         ("fmt", False, 0),
     ]
+    if name == "github-workflow.yml":
+        expected.append(("test", False, 0))  # the changed prompt's cases pass, as on the base
+        comment = (root / "promptreg-evals.md").read_text()
+        assert comment.startswith("## promptreg test") and "**1** unchanged" in comment
+    assert statuses == expected
     data = json.loads((root / report).read_text())
     text = json.dumps(data)
     assert "V001" in text and TIER1 in text

@@ -11,6 +11,7 @@ from promptreg.cli.common import HelpFormatter, add_config_option, example, regi
 from promptreg.core.errors import EXIT_OK
 from promptreg.core.model import STATUSES
 from promptreg.core.summary import summary_json
+from promptreg.governance.evidence import eval_label
 from promptreg.report.prompt import prompts_table
 from promptreg.sdk.registry import matching
 
@@ -47,11 +48,14 @@ def run(args: argparse.Namespace) -> int:
     everything = registry.specs()  # each file is read once
     specs = matching(everything, tier=args.tier, status=args.status, owner=args.owner, tag=args.tag)
     loaded = len(everything)
+    settings = registry.settings
     if args.format == "json":
-        json.dump([summary_json(s) for s in specs], sys.stdout, indent=2, ensure_ascii=False)
+        rows_json = [{**summary_json(s), "evals": eval_label(s, settings)} for s in specs]
+        json.dump(rows_json, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(prompts_table(specs) + "\n")
+        labels = [eval_label(s, settings) for s in specs]
+        sys.stdout.write(prompts_table(specs, labels) + "\n")
         sys.stderr.write(f"{len(specs)} of {total} prompts\n")
     if loaded < total:
         sys.stderr.write(

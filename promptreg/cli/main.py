@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("promptreg.cli.importing", "bring prompts in from other formats as drafts"),
     "export": ("promptreg.cli.export", "write a prompt as a Prompty or Dotprompt file"),
     "report": ("promptreg.cli.report", "write the governance report (HTML and Markdown)"),
+    "test": ("promptreg.cli.test", "run eval cases against a model and record the results"),
 }
 """Each command: the module with its `add_parser` and `run`, and its one-line summary."""
 
@@ -42,8 +43,9 @@ DESCRIPTION = """\
 promptreg keeps an organisation's LLM prompts in git as reviewed, versioned files,
 with a risk tier each, and checks them against the organisation's standards.
 
-Exit status: 0 success, 1 lint findings, 2 usage or configuration error,
-3 internal error (a bug), 130 interrupted."""
+Exit status: 0 success, 1 lint findings (or failing eval cases), 2 usage or
+configuration error, 3 internal error (a bug; for `test`, also an endpoint that
+cannot be used), 130 interrupted."""
 
 EPILOG = """\
 getting started:

@@ -11,6 +11,7 @@ from promptreg.cli.common import HelpFormatter, add_config_option, example, regi
 from promptreg.core.errors import EXIT_OK
 from promptreg.core.summary import details_json
 from promptreg.governance.approval import serving_refusal
+from promptreg.governance.evidence import eval_report
 from promptreg.report.prompt import prompt_text
 
 
@@ -35,10 +36,12 @@ def run(args: argparse.Namespace) -> int:
     registry = registry_from(args)
     spec = registry.spec(args.id)
     refusal = serving_refusal(spec, registry.settings)
+    evals = eval_report(spec, registry.settings)
     if args.format == "json":
-        payload = details_json(spec, refusal)
+        payload = details_json(spec, refusal, evals)
         json.dump(payload, sys.stdout, indent=2, ensure_ascii=False, default=str)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(prompt_text(spec, refusal) + "\n")
+        text = prompt_text(spec, refusal)
+        sys.stdout.write(f"{text}\n\nevals: {evals['label']} ({evals['results_file']})\n")
     return EXIT_OK

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from promptreg.core.errors import ConfigError
+from promptreg.core.evalsettings import EvalSettings, eval_settings, refuse_literal_keys
 from promptreg.core.location import Location
 from promptreg.core.schema import CONFIG_SCHEMA, check_document
 from promptreg.core.yamlio import read_document
@@ -31,6 +32,8 @@ class TierPolicy:
     require: tuple[str, ...] = ()
     min_evals: int = 0
     eval_max_age_days: int | None = None
+    min_eval_pass_rate: float | None = None
+    """None: 1.0 where the eval rules apply (tier 3, or a tier that sets either key)."""
     logging: str | None = None
     verify_approvals: bool = False
     suppression_reason: bool = False
@@ -68,6 +71,7 @@ class Settings:
     lint: LintSettings
     require_signed: bool = False
     allowed_signers: Path | None = None
+    evals: EvalSettings = field(default_factory=EvalSettings)
 
     @property
     def root(self) -> Path:
@@ -119,6 +123,7 @@ def load_config(path: Path) -> Settings:
             hint="run `promptreg init` to create promptreg.yaml, or pass --config PATH",
         )
     document = read_document(path)
+    refuse_literal_keys(document)
     problems = check_document(document, CONFIG_SCHEMA)
     if problems:
         first = problems[0]
@@ -139,6 +144,7 @@ def load_config(path: Path) -> Settings:
             require=tuple(policy.get("require", ())),
             min_evals=policy.get("min_evals", 0),
             eval_max_age_days=policy.get("eval_max_age_days"),
+            min_eval_pass_rate=policy.get("min_eval_pass_rate"),
             logging=policy.get("logging"),
             verify_approvals=policy.get("verify_approvals", False),
             suppression_reason=policy.get("suppression_reason", False),
@@ -168,6 +174,7 @@ def load_config(path: Path) -> Settings:
         lint=_lint_settings(raw.get("lint") or {}),
         require_signed=bool(raw.get("require_signed", False)),
         allowed_signers=root / signers if signers else None,
+        evals=eval_settings(raw.get("evals"), document),
     )
 
 

@@ -76,6 +76,7 @@ class Handoff:
 class Assertion:
     type: str
     value: Any = None
+    threshold: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +197,9 @@ def build_spec(data: Mapping[str, Any], document: Document | None = None) -> Pro
             EvalCase(
                 name=case["name"],
                 vars=MappingProxyType(dict(case.get("vars") or {})),
-                asserts=tuple(Assertion(a["type"], a.get("value")) for a in case["assert"]),
+                asserts=tuple(
+                    Assertion(a["type"], a.get("value"), a.get("threshold")) for a in case["assert"]
+                ),
                 description=case.get("description"),
             )
             for case in data.get("evals") or ()

@@ -6,6 +6,7 @@ it is built in one place over the model, whatever command or view prints it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from promptreg.core.model import PromptSpec
@@ -26,15 +27,21 @@ def summary_json(spec: PromptSpec) -> dict[str, Any]:
     }
 
 
-def details_json(spec: PromptSpec, refusal: str | None) -> dict[str, Any]:
-    """The summary, whether the SDK serves the prompt, and the file's data.
+def details_json(
+    spec: PromptSpec, refusal: str | None, evals: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The summary, whether the SDK serves the prompt, its eval state, and the file's data.
 
-    `refusal` is governance's answer (`serving_refusal`), passed in so that the shape
-    stays next to the model and a caller showing both forms asks once.
+    `refusal` (governance's `serving_refusal`) and `evals` (governance's `eval_report`)
+    are passed in so that the shape stays next to the model and a caller showing both
+    forms asks once.
     """
-    return {
+    details: dict[str, Any] = {
         **summary_json(spec),
         "served": refusal is None,
         "refusal": refusal,
-        "data": dict(spec.data),
     }
+    if evals is not None:
+        details["evals"] = dict(evals)
+    details["data"] = dict(spec.data)
+    return details

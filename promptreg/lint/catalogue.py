@@ -9,6 +9,7 @@ from promptreg.core.suggest import closest
 from promptreg.lint.rule import Rule
 from promptreg.lint.rules import (
     content_policy,
+    evals,
     file,
     governance,
     personal_data,
@@ -28,6 +29,7 @@ _FAMILY_MODULES = (
     template,
     governance,
     provenance,
+    evals,
     versions,
     security,
     personal_data,

@@ -21,7 +21,7 @@ from types import TracebackType
 from promptreg.core.config import Settings
 from promptreg.lint.cache import LintCache
 from promptreg.lint.finding import Finding
-from promptreg.lint.rules import provenance
+from promptreg.lint.rules import evals, provenance
 from promptreg.lint.ruleset import Ruleset
 from promptreg.lint.runner import Jobs, Linter, LintResult
 from promptreg.lint.select import Selection
@@ -144,6 +144,10 @@ def open_cache(
         from promptreg.governance.provenance import cache_token  # it reads git history
 
         config_bytes += cache_token(settings, repo).encode()
+    if selection.enabled & evals.CODES:
+        import datetime as dt  # the eval rules also read .promptreg/evals/ and the clock
+
+        config_bytes += evals.cache_token(settings, dt.datetime.now(dt.UTC)).encode()
     fingerprint = LintCache.fingerprint_of(
         config_bytes, selection.enabled, base.commit if base else None
     )

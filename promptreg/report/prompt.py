@@ -10,10 +10,15 @@ from promptreg.report.table import table
 LIST_HEADERS = ["ID", "VERSION", "TIER", "STATUS", "OWNER", "TITLE"]
 
 
-def prompts_table(specs: Sequence[PromptSpec]) -> str:
-    """One row per prompt, in the given order (no trailing newline)."""
+def prompts_table(specs: Sequence[PromptSpec], evals: Sequence[str] | None = None) -> str:
+    """One row per prompt, in the given order, with each one's eval state when `evals`
+    gives it (no trailing newline)."""
     rows = [[s.id, s.version, str(s.tier), s.status, s.owner, s.title] for s in specs]
-    return table(rows, LIST_HEADERS)
+    if evals is None:
+        return table(rows, LIST_HEADERS)
+    return table(
+        [[*row, label] for row, label in zip(rows, evals, strict=True)], [*LIST_HEADERS, "EVALS"]
+    )
 
 
 def prompt_text(spec: PromptSpec, refusal: str | None) -> str:

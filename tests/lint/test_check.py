@@ -14,6 +14,7 @@ import pytest
 from promptreg.cli.main import main
 from tests.gitrepo import REPO, GitRepo
 
+PROMPTS = len(list((REPO / "registry").rglob("*.prompt.yaml")))
 TIER1 = "registry/engineering/incident-timeline.prompt.yaml"
 TIER2 = "registry/support/summarize-ticket.prompt.yaml"
 DRAFT = "registry/research/literature-digest.prompt.yaml"
@@ -60,7 +61,7 @@ def _set(path: Path, old: str, new: str) -> None:
 def test_a_clean_registry_passes(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     run = cli(capsys, "--base", "HEAD")
     assert run.status == 0, run.out
-    assert run.out == "All checks passed (19 files).\n"
+    assert run.out == f"All checks passed ({PROMPTS} files).\n"
     assert run.err == ""
 
 
@@ -74,7 +75,7 @@ def test_deleting_an_approved_prompt_needs_deprecation_first(
     assert run.status == 1
     assert run.findings() == [(TIER2, 1, 1, "V005")]  # the draft may go
     assert "approved prompt 'support/summarize-ticket' 1.3.0 was deleted" in run.out
-    assert run.out.endswith("Found 1 finding (1 error) in 17 files.\n")
+    assert run.out.endswith(f"Found 1 finding (1 error) in {PROMPTS - 2} files.\n")
 
 
 def test_a_deprecated_prompt_may_be_deleted(
@@ -166,7 +167,7 @@ def test_json_format(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
     repo.git("rm", "-q", TIER2)
     run = cli(capsys, "--base", "HEAD", "--format", "json")
     data = json.loads(run.out)
-    assert data["files_checked"] == 18
+    assert data["files_checked"] == PROMPTS - 1
     (finding,) = data["findings"]
     assert finding["code"] == "V005"
     assert finding["name"] == "approved-prompt-deleted"

@@ -27,6 +27,10 @@ that linting this folder does not read them as fixtures of their own; the `.in` 
 dropped when the project is built. Marks work as above, in every file of the project.
 R002 (paths that differ only in case) cannot be a fixture: such a pair breaks checkouts
 on macOS and Windows. tests/lint/test_check.py builds its registries.
+
+Eval result rules (G015 to G017) read `.promptreg/evals/`: a folder with a `results/`
+subfolder describes, per fixture, the recorded results in `results/<fixture name>.yaml`;
+see tests/evals/fixture_results.py.
 """
 
 from __future__ import annotations
@@ -87,6 +91,11 @@ def _lint(code: str, path: Path, tmp_path: Path) -> set[tuple[int, str]]:
         from tests.governance.test_provenance import history_repo
 
         settings, target = history_repo(folder, path, tmp_path)
+        return {(f.span.line, f.code) for f in Linter(settings, selection).lint_file(target)}
+    if (folder / "results").is_dir():
+        from tests.evals.fixture_results import results_registry
+
+        settings, target = results_registry(folder, path, FIXTURES / "promptreg.yaml", tmp_path)
         return {(f.span.line, f.code) for f in Linter(settings, selection).lint_file(target)}
     settings = load_config(config if config.is_file() else FIXTURES / "promptreg.yaml")
     findings = Linter(settings, selection).lint_file(path)

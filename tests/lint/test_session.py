@@ -22,6 +22,7 @@ from tests.gitrepo import REPO, GitRepo
 
 FIXTURES = REPO / "tests" / "fixtures" / "rules"
 TIER2 = "registry/support/summarize-ticket.prompt.yaml"
+PROMPTS = len(list((REPO / "registry").rglob("*.prompt.yaml")))
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def test_a_second_session_answers_from_the_first_sessions_cache(repo: GitRepo) -
     with LintSession.open(repo.settings, select=["S", "T"]) as second:
         warm = second.lint_paths([settings.registry_dir])
     assert "planted in the cache" in _messages(warm.findings)
-    assert warm.files_checked == fresh.files_checked == 19
+    assert warm.files_checked == fresh.files_checked == PROMPTS
 
     with LintSession.open(repo.settings, select=["S", "T"], cache=False) as uncached:
         assert "planted in the cache" not in _messages(uncached.lint_paths([target]).findings)
@@ -119,7 +120,7 @@ def test_check_registry_reports_the_registry_rules(repo: GitRepo) -> None:
         result = session.check_registry()
         linted = session.lint_paths([tier1])
     assert sorted(f.code for f in result.findings) == ["R001", "R001", "V005"]
-    assert result.files_checked == 19
+    assert result.files_checked == PROMPTS
     assert [f.code for f in linted.findings] == ["V005"]  # lint reports deletions, not R
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 from promptreg.core.config import Settings
 from promptreg.core.loader import load_prompt
@@ -39,7 +38,7 @@ class ApprovalFact:
 @dataclass(frozen=True, slots=True)
 class EvalFact:
     state: str
-    """no results | fresh | stale | failed"""
+    """no results | fresh | stale | failed | incomplete (a case has no current result)"""
     age_days: int | None = None
     max_age_days: int | None = None
 
@@ -133,25 +132,21 @@ def _approvals(spec: PromptSpec, settings: Settings) -> tuple[ApprovalFact, ...]
     return tuple(facts)
 
 
-def eval_state(spec: PromptSpec, settings: Settings) -> EvalFact:
-    """Recorded eval results against the tier's freshness.
+def eval_state(spec: PromptSpec, settings: Settings, now: dt.datetime | None = None) -> EvalFact:
+    """The recorded results of the prompt's current cases (governance.evidence), against
+    the tier's freshness: what the eval rules of lint judge, in one word."""
+    from promptreg.governance.evidence import eval_state as recorded_state
 
-    The results files under .promptreg/evals/ are read by governance.evidence; until
-    that module exists there are no results to show. This is the one place to wire it.
-    """
     max_age = settings.tier(spec.tier).eval_max_age_days
-    try:
-        from promptreg.governance import evidence  # type: ignore[attr-defined]
-    except ImportError:
+    state = recorded_state(spec, settings)
+    if state.problem or not state.recorded:
         return EvalFact("no results", None, max_age)
-    latest: Any = getattr(evidence, "latest_result", None)
-    found = latest(spec, settings) if callable(latest) else None
-    if found is None:
-        return EvalFact("no results", None, max_age)
-    age = int(getattr(found, "age_days", 0))
-    if not getattr(found, "passed", True):
-        return EvalFact("failed", age, max_age)
-    return EvalFact("stale" if max_age is not None and age > max_age else "fresh", age, max_age)
+    oldest = state.oldest_case()
+    age = None if oldest is None else ((now or dt.datetime.now(dt.UTC)) - oldest).days
+    if state.passed < state.recorded or state.missing:
+        return EvalFact("failed" if state.passed < state.recorded else "incomplete", age, max_age)
+    stale = max_age is not None and age is not None and age > max_age
+    return EvalFact("stale" if stale else "fresh", age, max_age)
 
 
 def collect(settings: Settings, today: dt.date | None = None) -> GovernanceReport:

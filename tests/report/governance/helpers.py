@@ -30,3 +30,21 @@ def make_title_hostile(repo: GitRepo) -> None:
     escaped = HOSTILE_TITLE.replace("\\", "\\\\").replace('"', '\\"').replace("\x07", "\\a")
     lines = [f'title: "{escaped}"' if line.startswith("title:") else line for line in lines]
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def embedded_counts() -> tuple[int, dict[str, int], dict[str, int]]:
+    """How many prompts the embedded registry holds, by tier and by status, read with
+    plain PyYAML: an independent count for the report's figures to be checked against."""
+    import collections
+
+    import yaml
+
+    from tests.gitrepo import REPO
+
+    data = [
+        yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in sorted((REPO / "registry").rglob("*.prompt.yaml"))
+    ]
+    tiers = collections.Counter(str(d["tier"]) for d in data)
+    statuses = collections.Counter(d["status"] for d in data)
+    return len(data), dict(tiers), dict(statuses)

@@ -1,0 +1,104 @@
+"""The response cache: keyed by the whole request, endpoint and repeat; --no-cache; clearing."""
+
+from __future__ import annotations
+
+from promptreg.core.errors import EXIT_OK
+from promptreg.evals.cache import CACHE_NAME
+from promptreg.evals.plan import Selection
+from tests.evals.conftest import EvalRepo, case
+
+OK = "{type: contains, value: ok}"
+
+
+def _calls(repo: EvalRepo) -> int:
+    return len(repo.server.requests_to("/chat/completions"))
+
+
+def test_a_rerun_that_changes_nothing_sends_nothing_and_keeps_the_answer_time(
+    repo: EvalRepo,
+) -> None:
+    repo.script.default = "ok"
+    repo.prompt("a", case("one", "hello", OK), case("two", "bye", OK))
+    assert repo.run()[0] == EXIT_OK
+    first = repo.results("demo/a").results
+    status, out, _ = repo.run()
+    assert status == EXIT_OK and _calls(repo) == 2
+    second = repo.results("demo/a").results
+    assert [r.cached for r in second] == [True, True]
+    assert [r.answered_at for r in second] == [r.answered_at for r in first]
+    assert "2 from cache" in out and "response cache:" in out
+
+
+def test_a_changed_message_or_case_misses_only_itself(repo: EvalRepo) -> None:
+    repo.script.default = "ok"
+    repo.prompt("a", case("one", "hello", OK))
+    repo.prompt("b", case("one", "hello", OK))
+    repo.run()
+    repo.prompt("a", case("one", "hello", OK), system="Answer in two words.")
+    repo.prompt("b", case("one", "hello again", OK))
+    repo.run()
+    assert _calls(repo) == 4
+    repo.prompt("b", case("one", "hello again", OK, "{type: max-length, value: 99}"))
+    repo.run()
+    assert _calls(repo) == 4  # new assertions grade the same request: no new answer needed
+
+
+def test_repeats_are_separate_answers(repo: EvalRepo) -> None:
+    repo.script.default = "ok"
+    repo.prompt("a", case("one", "hello", OK))
+    status, _, _ = repo.run(selection=Selection(repeat=3))
+    assert status == EXIT_OK and _calls(repo) == 3
+    assert [r.repeat for r in repo.results("demo/a").results] == [0, 1, 2]
+    repo.run(selection=Selection(repeat=3))
+    assert _calls(repo) == 3
+
+
+def test_another_endpoint_does_not_get_this_ones_answers(repo: EvalRepo) -> None:
+    repo.script.default = "ok"
+    repo.prompt("a", case("one", "hello", OK))
+    repo.run()
+    config = repo.root / "promptreg.yaml"
+    config.write_text(config.read_text().replace("127.0.0.1", "localhost"))
+    repo.run()
+    assert _calls(repo) == 2
+
+
+def test_no_cache_neither_reads_nor_writes(repo: EvalRepo) -> None:
+    repo.script.default = "ok"
+    repo.prompt("a", case("one", "hello", OK))
+    repo.run(use_cache=False)
+    assert not (repo.root / ".promptreg" / "cache" / CACHE_NAME).exists()
+    repo.run()
+    repo.run(use_cache=False)
+    assert _calls(repo) == 3
+    assert repo.results("demo/a").results[0].cached is False
+
+
+def test_clear_cache_deletes_it(repo: EvalRepo) -> None:
+    repo.script.default = "ok"
+    repo.prompt("a", case("one", "hello", OK))
+    repo.run()
+    process = repo.cli("test", "--clear-cache")
+    assert process.returncode == 0 and "response cache cleared" in process.stdout
+    assert not (repo.root / ".promptreg" / "cache" / CACHE_NAME).exists()
+    repo.run()
+    assert _calls(repo) == 2
+
+
+def test_a_corrupt_cache_is_a_note_not_a_failure(repo: EvalRepo) -> None:
+    repo.script.default = "ok"
+    repo.prompt("a", case("one", "hello", OK))
+    cache = repo.root / ".promptreg" / "cache" / CACHE_NAME
+    cache.parent.mkdir(parents=True)
+    cache.write_bytes(b"this is not a database" * 100)
+    status, _, err = repo.run()
+    assert status == EXIT_OK
+    assert "response cache not used" in err
+    assert repo.results("demo/a").results[0].passed
+
+
+def test_the_cache_folder_is_ignored_by_git(repo: EvalRepo) -> None:
+    repo.script.default = "ok"
+    repo.prompt("a", case("one", "hello", OK))
+    repo.run()
+    assert (repo.root / ".promptreg" / "cache" / ".gitignore").read_text().splitlines()[-1] == "*"
