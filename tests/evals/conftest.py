@@ -134,6 +134,10 @@ class EvalRepo:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            # A shell that starts a job in the background (CI runners do) makes it ignore
+            # SIGINT, and Python then never installs its Ctrl-C handler; a terminal's
+            # Ctrl-C reaches a program with the default disposition, so the test does too.
+            preexec_fn=_default_sigint,
         )
         deadline = time.monotonic() + 30
         while not when() and time.monotonic() < deadline:
@@ -192,3 +196,7 @@ def repo(tmp_path: Path, server: OpenAIServer) -> EvalRepo:
     made = EvalRepo(root, server)
     made.configure()
     return made
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
