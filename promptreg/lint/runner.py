@@ -21,7 +21,7 @@ from promptreg.core.schema import CONFIG_SCHEMA, check_document
 from promptreg.core.tree import prompt_files, prompt_id_for
 from promptreg.core.yamlio import read_document
 from promptreg.lint import suppress
-from promptreg.lint.catalogue import code_of
+from promptreg.lint.catalogue import RULES, code_of
 from promptreg.lint.context import FileContext, RegistryContext, SuppressionContext
 from promptreg.lint.finding import SEVERITY_RANK, Finding, Severity
 from promptreg.lint.rule import RegistryCheck
@@ -114,7 +114,9 @@ class Linter:
         )
         if not suppressions:
             return findings
-        kept = list(suppress.apply(findings, list(suppressions)))
+        waivable = [f for f in findings if RULES[f.code].suppressible]
+        kept = [f for f in findings if not RULES[f.code].suppressible]
+        kept.extend(suppress.apply(waivable, list(suppressions)))
         applied = SuppressionContext(ctx, suppressions, self.selection.enabled)
         finding = self.ruleset.finding
         for code, check in self.ruleset.suppression_checks:
