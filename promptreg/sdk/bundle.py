@@ -25,7 +25,7 @@ from promptreg.core.suggest import closest
 from promptreg.render.prompt import Prompt
 from promptreg.render.sandbox import Sandbox
 from promptreg.sdk import ranges
-from promptreg.sdk.bundle_format import BundleError, Layout, Row, decode, entry
+from promptreg.sdk.bundle_format import BundleError, Layout, decode, entry
 from promptreg.sdk.signature import SignatureError, allowed_keys, verify
 
 # typing costs ~15 ms to import and the SDK path needs it only for annotations.
@@ -56,10 +56,7 @@ class Bundle:
         source = layout.header.get("source")
         self.source: Mapping[str, Any] = source if isinstance(source, dict) else {}
         self.digest: str = layout.header["digest"]
-        rows: dict[str, dict[str, Row]] = {}
-        for row in layout.rows:
-            rows.setdefault(row.id, {})[row.version] = row
-        self._rows = rows
+        self._rows = layout.rows
         self._built: dict[tuple[str, str], Prompt] = {}
         self._lock = threading.Lock()
         self._sandbox = Sandbox()
@@ -148,7 +145,7 @@ class Bundle:
         key = (prompt_id, chosen)
         prompt = self._built.get(key)
         if prompt is None:
-            built = Prompt(self._spec(self._rows[prompt_id][chosen]), self._sandbox)
+            built = Prompt(self._spec(prompt_id, chosen), self._sandbox)
             with self._lock:
                 prompt = self._built.setdefault(key, built)
         return prompt
@@ -160,15 +157,15 @@ class Bundle:
         """The latest version of every prompt, sorted by id (parses each one)."""
         return [self.spec(prompt_id) for prompt_id in self.ids()]
 
-    def _spec(self, row: Row) -> PromptSpec:
-        value = entry(self._raw, self._layout, row, self.name)
+    def _spec(self, prompt_id: str, version: str) -> PromptSpec:
+        value = entry(self._raw, self._layout, prompt_id, version, self.name)
         try:
             spec = build_spec(value)
         except (KeyError, TypeError, ValueError, AttributeError):
             spec = None
         if spec is None or spec.content_hash != value.get("content_hash"):
             raise BundleError(
-                f"the entry of {row.id} {row.version} in {self.name} does not hold the "
+                f"the entry of {prompt_id} {version} in {self.name} does not hold the "
                 "content its approvals were given for",
                 hint="rebuild the bundle with `promptreg build`",
             )

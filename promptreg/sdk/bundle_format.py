@@ -54,15 +54,9 @@ class BundleError(PromptregError):
     """A bundle that cannot be served: unreadable, changed, unsigned, or not a bundle."""
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One prompt version's place in the bundle."""
-
-    id: str
-    version: str
-    start: int
-    length: int
-    sha256: str
+Row = tuple[int, int, str]
+"""One prompt version's place in the bundle: where its entry starts (counted from the
+first entry), its length, and the sha256 of its bytes."""
 
 
 def sha256_of(data: bytes) -> str:
@@ -98,7 +92,8 @@ def encode(source: Mapping[str, Any], entries: Sequence[Mapping[str, Any]]) -> b
 @dataclass(frozen=True, slots=True)
 class Layout:
     header: Mapping[str, Any]
-    rows: tuple[Row, ...]
+    rows: Mapping[str, Mapping[str, Row]]
+    """By prompt id, then version, in the bundle's order (highest version first)."""
     base: int
     """Where the first entry starts."""
 
@@ -146,45 +141,53 @@ def decode(raw: bytes, name: str) -> Layout:
     if not isinstance(header, dict) or header.get("digest") != sha256_of(index_text):
         raise _changed(name, "its index does not match the digest in its header")
     base = third + 1
-    limit = len(raw) - len(_END)
-    rows = tuple(_row(value, base, limit, name) for value in _listed(rows_value, name))
-    return Layout(header, rows, base)
+    return Layout(header, _rows(rows_value, len(raw) - len(_END) - base, name), base)
 
 
-def _listed(value: Any, name: str) -> list[Any]:
+def _rows(value: Any, limit: int, name: str) -> dict[str, dict[str, Row]]:
+    """The index by id and version, every row checked: one loop, no objects per row,
+    since a bundle of 10,000 prompts is opened on every service start."""
     if not isinstance(value, list):
         raise _changed(name, "its index is not a list")
-    return value
+    rows: dict[str, dict[str, Row]] = {}
+    for row in value:
+        try:
+            prompt_id, version, start, length, digest = row
+        except (TypeError, ValueError):
+            raise _changed(name, f"its index has a malformed row: {str(row)[:80]}") from None
+        if (
+            type(prompt_id) is not str
+            or type(version) is not str
+            or type(start) is not int
+            or type(length) is not int
+            or type(digest) is not str
+            or start < 0
+            or length < 0
+            or start + length > limit
+        ):
+            raise _changed(name, f"its index has a malformed row: {str(row)[:80]}")
+        rows.setdefault(prompt_id, {})[version] = (start, length, digest)
+    return rows
 
 
-def _row(value: Any, base: int, limit: int, name: str) -> Row:
-    if (
-        isinstance(value, list)
-        and len(value) == 5
-        and all(isinstance(v, str) for v in (value[0], value[1], value[4]))
-        and all(type(v) is int and v >= 0 for v in (value[2], value[3]))
-        and base + value[2] + value[3] <= limit
-    ):
-        return Row(value[0], value[1], value[2], value[3], value[4])
-    raise _changed(name, f"its index has a malformed row: {str(value)[:80]}")
-
-
-def entry(raw: bytes, layout: Layout, row: Row, name: str) -> dict[str, Any]:
+def entry(raw: bytes, layout: Layout, prompt_id: str, version: str, name: str) -> dict[str, Any]:
     """One prompt version's entry, checked against its hash in the index."""
-    start = layout.base + row.start
-    data = raw[start : start + row.length]
-    if sha256_of(data) != row.sha256:
-        raise _changed(name, f"the entry of {row.id} {row.version} does not match its hash")
+    offset, length, digest = layout.rows[prompt_id][version]
+    start = layout.base + offset
+    data = raw[start : start + length]
+    what = f"the entry of {prompt_id} {version}"
+    if sha256_of(data) != digest:
+        raise _changed(name, f"{what} does not match its hash")
     try:
         value = json.loads(data)
     except ValueError:
         value = None
     if (
         not isinstance(value, dict)
-        or value.get("id") != row.id
-        or value.get("version") != row.version
+        or value.get("id") != prompt_id
+        or value.get("version") != version
     ):
-        raise _changed(name, f"the entry of {row.id} {row.version} is not that prompt version")
+        raise _changed(name, f"{what} is not that prompt version")
     return value
 
 
