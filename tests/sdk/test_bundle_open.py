@@ -11,10 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from promptreg import Registry
+from promptreg import BundleError, Registry, SignatureError
 from promptreg.core.errors import UsageError
-from promptreg.sdk.bundle_format import BundleError
-from promptreg.sdk.signature import SignatureError
 from tests.gitrepo import GitRepo
 from tests.sdk.conftest import TIER1, build
 
