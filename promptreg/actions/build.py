@@ -39,6 +39,7 @@ from promptreg.git.registry_log import (
 from promptreg.git.repo import Repository
 from promptreg.governance.approval import serving_refusal
 from promptreg.governance.file_history import load_history
+from promptreg.governance.provenance import allowed_signers_path
 from promptreg.lint.catalogue import RULES
 from promptreg.lint.finding import SEVERITY_RANK, Finding
 from promptreg.lint.ruleset import Ruleset
@@ -108,6 +109,9 @@ def build_bundle(settings: Settings, *, jobs: Jobs = 1) -> BuildResult:
         )
     under = _relative(repo, settings.registry_dir)
     policy = [_relative(repo, settings.path)]
+    signers = allowed_signers_path(settings)
+    if signers.is_file() and repo.relative(signers) is not None:
+        policy.append(_relative(repo, signers))
     changed = uncommitted(repo.root, [under, *policy])
     if changed:
         shown = ", ".join(changed[:5]) + (" …" if len(changed) > 5 else "")
@@ -121,7 +125,7 @@ def build_bundle(settings: Settings, *, jobs: Jobs = 1) -> BuildResult:
     if result.refused:
         return result
     first_parent = registry_states(repo.root, under, first_parent=True)
-    history = _History(settings, repo, result)
+    history = _History(settings, repo, result, first_parent, files)
     entries = []
     for relative in files:
         entries.extend(history.versions(relative, first_parent.get(relative, [])))
@@ -211,10 +215,20 @@ class _History:
     """What checking the older versions shares: one lint session for the provenance
     rules, whose repository keeps every file's history once read."""
 
-    def __init__(self, settings: Settings, repo: Repository, result: BuildResult) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        repo: Repository,
+        result: BuildResult,
+        line: dict[str, list[State]],
+        files: list[str],
+    ) -> None:
         self.settings = settings
         self.repo = repo
         self.result = result
+        self.line = line
+        # Every state of every file along the line, read with one `git cat-file`.
+        self.contents = repo.blobs(s.blob for f in files for s in line.get(f, ()) if s.blob)
         self.session = LintSession(
             settings, Selection(HISTORY_RULES), None, None, TokenCounter(None), repo
         )
@@ -225,7 +239,7 @@ class _History:
         """The entries of one prompt: the last first-parent state of each version, if it
         may be served. The state at HEAD passed lint already; older ones are checked here."""
         path = self.repo.root / relative
-        contents = self.repo.blobs(s.blob for s in states if s.blob)
+        contents = self.contents
         seen = self.seen.setdefault(relative, set())
         entries = []
         for number, state in enumerate(states):
@@ -263,9 +277,14 @@ class _History:
         """Say which approved versions exist only on side branches: served by nobody."""
         bundled = {(e["id"], e["version"]) for e in entries}
         every = registry_states(self.repo.root, under, first_parent=False)
+        sides = {
+            relative: [s for s in every.get(relative, []) if s.blob and s.blob not in on_line]
+            for relative in self.seen
+            for on_line in ({s.blob for s in self.line.get(relative, ())},)
+        }
+        contents = self.repo.blobs(s.blob for side in sides.values() for s in side)
         for relative, seen in self.seen.items():
-            side = [s for s in every.get(relative, []) if s.blob]
-            contents = self.repo.blobs(s.blob for s in side)
+            side = sides[relative]
             reported = set(seen)
             for state in side:
                 data = contents.get(state.blob)
@@ -292,7 +311,7 @@ def _entry(
     entry["logging"] = spec.logging or settings.tier(spec.tier).logging
     entry["content_hash"] = spec.content_hash
     entry["commit"] = commit
-    history = load_history(path, repo)
+    history = load_history(path, repo) if spec.approvals else None
     verified = settings.tier(spec.tier).verify_approvals
     approvals = []
     for approval in spec.approvals:
