@@ -17,6 +17,7 @@ from promptreg.core.config import CONFIG_NAME, Settings
 from promptreg.core.errors import Problem
 from promptreg.core.loader import load_prompt
 from promptreg.core.location import Span
+from promptreg.core.model import PromptSpec
 from promptreg.core.schema import CONFIG_SCHEMA, check_document
 from promptreg.core.tree import prompt_files, prompt_id_for
 from promptreg.core.yamlio import read_document
@@ -53,6 +54,11 @@ class LintResult:
         return tuple(f for f in self.findings if SEVERITY_RANK[f.severity] >= floor)
 
 
+def needs_history(spec: PromptSpec, settings: Settings) -> bool:
+    """Whether the approval provenance rules have anything to ask git about `spec`."""
+    return bool(spec.approvals) and settings.tier(spec.tier).verify_approvals
+
+
 class Linter:
     """Settings and selection resolved once; then any number of files."""
 
@@ -67,10 +73,21 @@ class Linter:
         self.settings = settings
         self.base = base
         self.tokens = tokens
-        self.git = git if git is not None else (base.repo if base is not None else None)
-        """The run's repository, shared by every file's history rules (None: found per use)."""
+        self._git = git if git is not None else (base.repo if base is not None else None)
+        self._located = self._git is not None
         self.ruleset = Ruleset(settings, selection)
         self.selection = self.ruleset.selection
+
+    @property
+    def git(self) -> Repository | None:
+        """The run's repository, shared by every file's history rules: found once, from
+        promptreg.yaml's folder, when a file first needs it; None when there is none."""
+        if not self._located:
+            from promptreg.git.repo import Repository  # git only when a rule needs it
+
+            self._git = Repository.at(self.settings.root)
+            self._located = True
+        return self._git
 
     def _from_problems(self, problems: Sequence[Problem]) -> Iterator[Finding]:
         """The loader's problems as findings of the selected loader-scope rules."""
@@ -96,7 +113,7 @@ class Linter:
                 expected_id=prompt_id_for(path, self.settings.registry_dir),
                 base=self.base,
                 tokens=self.tokens,
-                git=self.git,
+                git=self.git if needs_history(result.spec, self.settings) else None,
             )
             finding = self.ruleset.finding
             for code, check in self.ruleset.file_checks:
