@@ -15,11 +15,12 @@ from typing import Literal
 
 from promptreg.core.config import CONFIG_NAME, Settings
 from promptreg.core.errors import Problem
+from promptreg.core.links import link_on_the_way, link_problem
 from promptreg.core.loader import load_prompt
 from promptreg.core.location import Span
 from promptreg.core.model import PromptSpec
 from promptreg.core.schema import CONFIG_SCHEMA, check_document
-from promptreg.core.tree import prompt_files, prompt_id_for
+from promptreg.core.tree import prompt_files, prompt_id_for, registry_links
 from promptreg.core.yamlio import read_document
 from promptreg.lint import suppress
 from promptreg.lint.catalogue import code_of
@@ -102,6 +103,9 @@ class Linter:
         if path.name == CONFIG_NAME:
             document = read_document(path, data)
             return sorted(self._from_problems(check_document(document, CONFIG_SCHEMA)))
+        link = link_on_the_way(path, self.settings.registry_dir)
+        if link is not None:  # never read through: F013 is all there is to say
+            return sorted(self._from_problems([link_problem(link)]))
         result = load_prompt(path, data)
         findings = list(self._from_problems(result.problems))
         if result.spec is not None:
@@ -159,7 +163,8 @@ class Linter:
         todo: list[tuple[int, str | None]] = []
         contents: list[tuple[Path, bytes | None]] = []
         for index, path in enumerate(files):
-            data = _read(path)
+            linked = link_on_the_way(path, self.settings.registry_dir) is not None
+            data = None if linked else _read(path)
             key = None
             if cache is not None and data is not None:
                 key = cache.key(path, data, self.base.blob(path) if self.base else None)
@@ -215,10 +220,11 @@ class Linter:
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Directories become the prompt files below them; files are taken as given."""
+    """Directories become the prompt files below them, and the symbolic links there
+    (each an F013 finding); files are taken as given."""
     for path in paths:
-        if path.is_dir():
-            yield from prompt_files(path)
+        if path.is_dir() and not path.is_symlink():
+            yield from sorted((*prompt_files(path), *registry_links(path)))
         else:
             yield path
 
