@@ -48,8 +48,12 @@ def _names(node: nodes.Node | None) -> frozenset[str]:
 
 
 def _targets(target: nodes.Node) -> frozenset[str]:
-    found = {n.name for n in target.find_all(nodes.Name) if n.ctx in ("store", "param")}
-    found |= {n.name for n in target.find_all(nodes.NSRef)}
+    found = set()
+    for node in (target, *target.find_all((nodes.Name, nodes.NSRef))):
+        if isinstance(node, nodes.NSRef) or (
+            isinstance(node, nodes.Name) and node.ctx in ("store", "param")
+        ):
+            found.add(node.name)
     return frozenset(found)
 
 
