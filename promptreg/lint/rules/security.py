@@ -1,10 +1,11 @@
 """X0: secrets. Credentials of a known format (X001) and random-looking tokens (X002).
 
 Codes are grouped so a prefix selects a concern: X0 secrets (here), X1 personal data
-(personal_data.py), X2 the organisation's content policy (content_policy.py). The
-detectors are promptreg.detect's, on plain strings; these rules scan a file's strings
-once for both codes and point each finding at the secret itself. A finding never
-repeats a secret: it shows the kind and at most four characters.
+(personal_data.py), X2 the organisation's content policy (content_policy.py), X3 what
+reviewers cannot see (hidden.py). The detectors are promptreg.detect's, on plain
+strings; these rules scan a file's strings once for both codes and point each finding
+at the secret itself. A finding never repeats a secret: it shows the kind and at most
+four characters.
 """
 
 from __future__ import annotations
