@@ -17,8 +17,8 @@ from promptreg.detect.secrets import HIGH_ENTROPY, find_secrets
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
-from promptreg.lint.rules.assembled import assembled
 from promptreg.lint.rules.strings import NOT_A_FIX, Match, corpus, dotted, hit, shared
+from promptreg.render.literals import assembled
 
 
 def _scan_secrets(ctx: FileContext) -> list[Match]:
