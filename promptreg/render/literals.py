@@ -15,9 +15,11 @@ from collections.abc import Iterator
 
 from jinja2 import nodes
 
-from promptreg.detect.detection import SEPARATOR
 from promptreg.render.analysis import TemplateProblemError, parse
 
+SEPARATOR = "\x00"
+"""What stands for a part that varies: the character promptreg.detect's detectors never
+match across (render cannot import detect; a test in tests/security checks they agree)."""
 MAX_DEPTH = 40
 MAX_CHARS = 20_000
 """A folded piece longer than this is not a key, and is not built further."""

@@ -145,3 +145,10 @@ def test_the_caret_stays_under_the_span_after_a_redaction() -> None:
     assert shown == "  name: [redacted secret] trailing\\x1b[2J"
     assert shown[where[source.index("trailing")] :].startswith("trailing")
     assert len(where) == len(source) + 1
+
+
+def test_the_folded_text_breaks_where_the_detectors_do() -> None:
+    from promptreg.detect.detection import SEPARATOR
+    from promptreg.render import literals
+
+    assert literals.SEPARATOR == SEPARATOR
