@@ -6,6 +6,7 @@ import json
 
 from promptreg.core.errors import EXIT_OK
 from promptreg.evals.batch import split
+from tests.cachefiles import read_cache
 from tests.evals.conftest import EvalRepo, case
 
 OK = "{type: contains, value: ok}"
@@ -68,7 +69,7 @@ def test_an_interrupted_batch_run_resumes(repo: EvalRepo) -> None:
         "test", "--batch", when=lambda: "/batches/batch-1" in repo.server.counters.by_path
     )
     assert status == 130, err
-    state = json.loads((repo.root / ".promptreg" / "cache" / "batch.json").read_text())
+    state = read_cache(repo.root / ".promptreg" / "cache" / "batch.json")
     assert [b["id"] for b in state["batches"]] == ["batch-1"]
     assert not (repo.root / ".promptreg" / "evals").exists()
 
