@@ -76,6 +76,9 @@ class Settings:
     former_reviewers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Members who left a group: approvals they gave while members stay valid, and they
     give no new ones (docs/governance.md, "Offboarding a reviewer")."""
+    signers_in_tree: Path | None = None
+    """Where the allowed-signers file is in the work tree when `allowed_signers` points
+    at a private copy of the base's version of it (promptreg.governance.policy)."""
     revision: str | None = None
     """The git commit this configuration was read from (`--base`); None: the work tree."""
 

@@ -153,7 +153,7 @@ def _with_signers(settings: Settings, data: bytes | None) -> Settings:
             with path.open("xb") as stream:
                 stream.write(data)
         _COPIES[key] = path
-    return replace(settings, allowed_signers=_COPIES[key])
+    return replace(settings, allowed_signers=_COPIES[key], signers_in_tree=signers_path(settings))
 
 
 @dataclass(frozen=True, slots=True)

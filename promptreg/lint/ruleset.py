@@ -11,7 +11,7 @@ from pathlib import Path
 from promptreg.core.config import Settings
 from promptreg.core.location import Span
 from promptreg.lint.catalogue import RULES
-from promptreg.lint.finding import SEVERITIES, Finding, Fix, Severity
+from promptreg.lint.finding import SEVERITIES, SEVERITY_RANK, Finding, Fix, Severity
 from promptreg.lint.rule import FileCheck, LoaderCheck, RegistryCheck, SuppressionCheck
 from promptreg.lint.select import Selection, code_prefix
 
@@ -77,9 +77,19 @@ class Ruleset:
         return RULES[code].severity
 
     def finding(
-        self, code: str, message: str, path: Path, span: Span, fix: Fix | None = None
+        self,
+        code: str,
+        message: str,
+        path: Path,
+        span: Span,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
     ) -> Finding:
-        return Finding(path, span, code, message, RULES[code].name, self.severity(code), fix)
+        """`severity` (a hit's own) lowers the rule's, never raises it."""
+        chosen = self.severity(code)
+        if severity is not None and SEVERITY_RANK[severity] < SEVERITY_RANK[chosen]:
+            chosen = severity
+        return Finding(path, span, code, message, RULES[code].name, chosen, fix)
 
     def drop_ignored(self, path: Path, findings: list[Finding]) -> list[Finding]:
         """Without the findings `lint.per_file_ignores` switches off for this path."""
