@@ -126,8 +126,8 @@ def owner_lines(
     by_tier = [tier_owners(settings, tier) for tier in sorted(settings.tiers, reverse=True)]
     strictest = next((owners for owners in by_tier if owners), ())
     if strictest:
-        for policy_file in (settings.path, _signers(settings)):
-            lines.append(f"{pattern(policy_file)} {' '.join(strictest)}")
+        owners = " ".join(strictest)
+        lines.extend(f"{pattern(file)} {owners}" for file in (settings.path, _signers(settings)))
     for path, head in (read_heads(settings) if heads is None else heads).items():
         tier = head.tier
         owners = tier_owners(settings, tier) if tier is not None else strictest
