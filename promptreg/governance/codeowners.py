@@ -122,12 +122,12 @@ def owner_lines(
                 hint="run promptreg codeowners inside the repository that holds the registry",
             ) from None
 
-    lines = []
+    lines: list[str] = []
     by_tier = [tier_owners(settings, tier) for tier in sorted(settings.tiers, reverse=True)]
     strictest = next((owners for owners in by_tier if owners), ())
     if strictest:
-        owners = " ".join(strictest)
-        lines.extend(f"{pattern(file)} {owners}" for file in (settings.path, _signers(settings)))
+        guards = " ".join(strictest)
+        lines.extend(f"{pattern(file)} {guards}" for file in (settings.path, _signers(settings)))
     for path, head in (read_heads(settings) if heads is None else heads).items():
         tier = head.tier
         owners = tier_owners(settings, tier) if tier is not None else strictest
