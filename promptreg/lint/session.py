@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
-from promptreg.core.config import Settings
+from promptreg.core.config import CONFIG_NAME, Settings
 from promptreg.lint.cache import LintCache
 from promptreg.lint.finding import Finding
 from promptreg.lint.rules import evals, provenance
@@ -165,6 +165,23 @@ class LintSession:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def paths_to_lint(settings: Settings, paths: Sequence[Path]) -> list[Path]:
+    """What a lint of `paths` must read: the registry when none are given, and the whole
+    registry as well when promptreg.yaml is among them. A change to the policy can void
+    approvals in any file (a reviewer removed from a group), and the pre-commit hook
+    passes only the staged files: without this, the commit that offboards a reviewer
+    would pass and production would then refuse every prompt they approved."""
+    if not paths:
+        return [settings.registry_dir]
+    if not any(path.name == CONFIG_NAME for path in paths):
+        return list(paths)
+    registry = settings.registry_dir.resolve()
+    outside = [
+        p for p in paths if p.name == CONFIG_NAME or not p.resolve().is_relative_to(registry)
+    ]
+    return [*outside, settings.registry_dir]  # each file once
 
 
 PROPOSED_ONLY = frozenset({"R003"})
