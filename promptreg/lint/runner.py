@@ -122,7 +122,8 @@ class Linter:
             finding = self.ruleset.finding
             for code, check in self.ruleset.file_checks:
                 findings.extend(
-                    finding(code, hit.message, path, hit.span, hit.fix) for hit in check(ctx)
+                    finding(code, hit.message, path, hit.span, hit.fix, hit.severity)
+                    for hit in check(ctx)
                 )
             findings = self._suppress(ctx, findings)
         return sorted(self.ruleset.drop_ignored(path, findings))

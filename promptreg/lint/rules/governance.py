@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from promptreg.governance.approval import ApprovalIssue, approval_issues
+from promptreg.governance.approval import (
+    ApprovalIssue,
+    approval_issues,
+    former_member,
+    in_group,
+)
 from promptreg.lint.context import FileContext, SuppressionContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import UNSUPPRESSIBLE_FAMILIES, Rule, RuleDoc, SuppressionCheck
@@ -52,14 +57,48 @@ def check_approval_groups(ctx: FileContext) -> Iterator[Hit]:
     for issue in _issues(ctx, "group", "member"):
         assert issue.approval_index is not None
         yield ctx.hit(issue.message, ("approvals", issue.approval_index, "group"))
+    yield from _new_by_former_members(ctx)
+
+
+def _new_by_former_members(ctx: FileContext) -> Iterator[Hit]:
+    """A former member's approval counts only if it was there before they left: with a
+    base, an entry the base did not have is a new approval they may not give."""
+    if ctx.base is None or not ctx.settings.former_reviewers:
+        return
+    before = ctx.base.spec(ctx.path)
+    known = set(before.approvals) if before is not None else set()
+    for index, approval in enumerate(ctx.spec.approvals):
+        if (
+            approval not in known
+            and former_member(ctx.settings, approval.reviewer, approval.group)
+            and not in_group(ctx.settings, approval.reviewer, approval.group)
+        ):
+            yield ctx.hit(
+                f"{approval.reviewer} left group {approval.group!r} (former_reviewers: in "
+                "promptreg.yaml) and cannot give new approvals; approvals from before "
+                f"{ctx.base.rev} still count",
+                ("approvals", index, "group"),
+            )
 
 
 def check_stale_approvals(ctx: FileContext) -> Iterator[Hit]:
+    approved = ctx.spec.status == "approved"
     for issue in _issues(ctx, "stale"):
         assert issue.approval_index is not None
-        yield ctx.hit(
-            issue.message + "; the content changed after approval, so it must be approved again",
-            ("approvals", issue.approval_index, "content_hash"),
+        if approved:
+            message = issue.message + (
+                "; the content changed after approval, so it must be approved again "
+                "(set status: review meanwhile, as `promptreg bump` does)"
+            )
+        else:
+            message = issue.message + (
+                f"; the prompt is in {ctx.spec.status!r}, so nothing is served: "
+                f"reviewers approve the new content with `promptreg approve {ctx.spec.id}`"
+            )
+        yield Hit(
+            message,
+            ctx.document.span(("approvals", issue.approval_index, "content_hash")),
+            severity=None if approved else "info",
         )
 
 
@@ -219,7 +258,11 @@ RULES: tuple[Rule, ...] = (
             what="Approvals whose `content_hash` is not the prompt's current content hash "
             "(id, version, model, variables, messages, output).",
             why="An approval covers exactly what the reviewer saw. Any content edit after it "
-            "voids it; the SDK refuses to serve the prompt until it is approved again.",
+            "voids it; the SDK refuses to serve the prompt until it is approved again. On "
+            "a prompt whose status is not `approved` (the author edited it and set "
+            "`status: review`, as `promptreg bump` does) nothing is served, so the "
+            "finding is information, not an error: the edit can be committed and "
+            "reviewed.",
             example="approvals:\n  - {reviewer: dana@example.com, …, content_hash: sha256:1111…}\n",
             use_instead="Have the prompt approved again (`promptreg approve`) after the edit.",
             fix_safety="No automatic fix: only a reviewer can approve new content.",
