@@ -158,7 +158,8 @@ def _registry_cases(kind: str) -> list[tuple[str, Path]]:
 
 def _registry_folder(folder: Path) -> bool:
     """Whether the folder's cases are projects (R rules, and G019) rather than files."""
-    return RULES[folder.name].family == "R" or any(c.is_dir() for c in folder.glob("bad*"))
+    projects = (c for c in folder.glob("bad*") if c.is_dir() and not c.name.endswith(".yaml"))
+    return RULES[folder.name].family == "R" or any(projects)  # F012's bad case is a folder
 
 
 def _project_files(case: Path, under: str = "") -> list[tuple[str, Path]]:
