@@ -93,6 +93,44 @@ def _allowed_keys(schema: dict[str, Any]) -> tuple[list[str], list[str]]:
     return list(schema.get("properties", {})), list(schema.get("patternProperties", {}))
 
 
+MAX_CHECKED_ITEMS = 1_000
+"""How many entries of one list or mapping the detailed check reads. The fast check has
+already said whether the whole file is valid; the detailed one only says where it is
+not, and jsonschema's cost (and the size of what it quotes) grows with every item."""
+
+
+@functools.cache
+def _short_repr() -> Callable[[object], str]:
+    import reprlib  # only for messages about invalid files
+
+    short = reprlib.Repr()
+    short.maxlist = short.maxtuple = short.maxdict = short.maxset = 6
+    short.maxstring = short.maxother = 80
+    short.maxlevel = 3
+    return short.repr
+
+
+def short_repr(value: object) -> str:
+    """A value as a message may quote it: a few items, a string's first characters."""
+    return _short_repr()(value)
+
+
+def _bounded(value: Any, path: PathKey, cut: list[tuple[PathKey, int]]) -> Any:
+    """`value` with every list and mapping cut to MAX_CHECKED_ITEMS + 1 entries (one
+    more, so that a maxItems below the bound still fails); each cut goes to `cut`."""
+    if isinstance(value, list):
+        if len(value) > MAX_CHECKED_ITEMS + 1:
+            cut.append((path, len(value)))
+        items = value[: MAX_CHECKED_ITEMS + 1]
+        return [_bounded(item, (*path, i), cut) for i, item in enumerate(items)]
+    if isinstance(value, dict):
+        if len(value) > MAX_CHECKED_ITEMS + 1:
+            cut.append((path, len(value)))
+        pairs = list(value.items())[: MAX_CHECKED_ITEMS + 1]
+        return {key: _bounded(item, (*path, key), cut) for key, item in pairs}
+    return value
+
+
 def _friendly(error: Any) -> Iterator[tuple[PathKey, bool, str]]:
     """(path, point-at-key?, message) for one jsonschema error."""
     path: PathKey = tuple(error.absolute_path)
@@ -114,20 +152,25 @@ def _friendly(error: Any) -> Iterator[tuple[PathKey, bool, str]]:
     if kind == "enum":
         options = [str(o) for o in error.validator_value]
         hint = did_you_mean(str(error.instance), options)
-        yield path, False, f"{where}: {error.instance!r} is not one of {', '.join(options)}{hint}"
+        shown = short_repr(error.instance)
+        yield path, False, f"{where}: {shown} is not one of {', '.join(options)}{hint}"
         return
     if kind == "pattern":
         description = error.schema.get("description", "")
         first = description.split(". ")[0].rstrip(".") if description else ""
         extra = f" ({first})" if first else ""
-        yield path, False, f"{where}: {error.instance!r} has the wrong form{extra}"
+        yield path, False, f"{where}: {short_repr(error.instance)} has the wrong form{extra}"
         return
     if kind == "type":
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
         yield path, False, f"{where} must be {_article(expected)}, not {_type_name(error.instance)}"
         return
-    yield path, False, f"{where}: {error.message}"
+    message = error.message
+    quoted = repr(error.instance)
+    if message.startswith(quoted):  # jsonschema quotes the whole value first
+        message = short_repr(error.instance) + message[len(quoted) :]
+    yield path, False, f"{where}: {message}"
 
 
 def _article(word: str) -> str:
@@ -148,15 +191,32 @@ def _type_name(value: Any) -> str:
 
 
 def schema_problems(document: Document, name: str, code: str = "S001") -> list[Problem]:
-    """Validate a parsed document; at most one problem per place, most relevant first."""
+    """Validate a parsed document; at most one problem per place, most relevant first.
+
+    Only an invalid document is checked in detail, and then only its first entries of
+    any long list or mapping (MAX_CHECKED_ITEMS): a 400,000-item list costs what a
+    1,000-item one does, and messages quote values in short."""
     check = fast_check(name)
     if check is not None and check(document.value):
         return []
     from jsonschema.exceptions import best_match, relevance
 
-    errors = sorted(validator(name).iter_errors(document.value), key=relevance)
+    cut: list[tuple[PathKey, int]] = []
+    instance = _bounded(document.value, (), cut)
+    errors = sorted(validator(name).iter_errors(instance), key=relevance)
     problems: list[Problem] = []
     seen: set[PathKey] = set()
+    if cut and not errors:  # what is wrong lies past the entries that were read
+        path, size = cut[0]
+        problems.append(
+            Problem(
+                code,
+                f"{_dotted(path)} holds {size:,} entries and the file does not match the "
+                f"schema past the first {MAX_CHECKED_ITEMS:,}; split the data or make it "
+                "smaller",
+                document.location(path),
+            )
+        )
     for error in errors:
         best = error
         while best.context:

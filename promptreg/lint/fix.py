@@ -3,6 +3,11 @@
 A fix is a set of text edits, so everything outside them (comments, key order, quoting)
 stays byte for byte. A round that makes the file stop loading is refused and the file is
 left exactly as it was; the one write at the end is atomic.
+
+A fix that changes the content hash (what approvals sign: promptreg.core.hashing) is
+unsafe whatever its rule says, since it voids every approval of the file: here, not in
+each rule, each fix marked safe is tried alone and applied only with `--unsafe-fixes`
+when it would change the hash.
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from promptreg.core.fs import atomic_write
+from promptreg.core.hashing import content_hash
 from promptreg.core.location import Position
+from promptreg.core.yamlio import parse
 from promptreg.lint.finding import Edit, Finding, Fix
 from promptreg.lint.runner import Linter, expand_paths
 
@@ -82,6 +89,8 @@ def fix_file(linter: Linter, path: Path, *, unsafe: bool, max_rounds: int = 10) 
     error = None
     for _ in range(max_rounds):
         chosen = select_fixes(findings, unsafe=unsafe)
+        if not unsafe:
+            chosen = [(f, fix) for f, fix in chosen if not changes_content(path, text, fix)]
         if not chosen:
             break
         edits = [
@@ -104,7 +113,8 @@ def fix_file(linter: Linter, path: Path, *, unsafe: bool, max_rounds: int = 10) 
         fixed.update(finding.code for finding, _ in chosen)
         text, findings = candidate, after
     else:
-        if select_fixes(findings, unsafe=unsafe):
+        pending = select_fixes(findings, unsafe=unsafe)
+        if any(unsafe or not changes_content(path, text, fix) for _, fix in pending):
             error = (
                 f"fixes did not settle after {max_rounds} rounds (a bug in a rule's fix, "
                 "please report it); the fixes made so far were written"
@@ -113,6 +123,21 @@ def fix_file(linter: Linter, path: Path, *, unsafe: bool, max_rounds: int = 10) 
     if changed:
         atomic_write(path, text)
     return FixOutcome(path, dict(fixed), tuple(findings), changed, error)
+
+
+def changes_content(path: Path, text: str, fix: Fix) -> bool:
+    """Whether applying `fix` alone to `text` changes the file's content hash (or makes
+    the file stop loading, which the round refuses anyway)."""
+    try:
+        after = apply_edits(text, fix.edits)
+    except ValueError:
+        return True
+    return _content_hash(path, after) != _content_hash(path, text)
+
+
+def _content_hash(path: Path, text: str) -> str | None:
+    value = parse(text, path, positions=False).value
+    return content_hash(value) if isinstance(value, dict) else None
 
 
 def fix_paths(linter: Linter, paths: Iterable[Path], *, unsafe: bool) -> list[FixOutcome]:

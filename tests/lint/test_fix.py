@@ -182,11 +182,15 @@ def test_fix_file_fixes_s002_and_s006_and_keeps_every_other_byte(
     path = write(registry, "x.prompt.yaml", NEEDS_FIXES)
     assert [f.code for f in linter.lint_file(path)] == ["S006", "S002"]
 
-    outcome = fix_file(linter, path, unsafe=False)
+    safe = fix_file(linter, path, unsafe=False)  # the id is hashed: S002's fix is unsafe
+    assert (safe.fixed, [f.code for f in safe.remaining]) == ({"S006": 1}, ["S002"])
+    assert path.read_text(encoding="utf-8") == MODELINE + "\n" + NEEDS_FIXES
+
+    outcome = fix_file(linter, path, unsafe=True)
 
     assert outcome.error is None
     assert outcome.changed
-    assert outcome.fixed == {"S002": 1, "S006": 1}
+    assert outcome.fixed == {"S002": 1}
     assert outcome.remaining == ()
     assert path.read_text(encoding="utf-8") == FIXED
     assert linter.lint_file(path) == []
@@ -195,7 +199,7 @@ def test_fix_file_fixes_s002_and_s006_and_keeps_every_other_byte(
 
 def test_fix_file_keeps_crlf_line_endings(registry: Path, linter: Linter) -> None:
     path = write(registry, "x.prompt.yaml", NEEDS_FIXES, newline="\r\n")
-    outcome = fix_file(linter, path, unsafe=False)
+    outcome = fix_file(linter, path, unsafe=True)
     assert outcome.fixed == {"S002": 1, "S006": 1}
     assert path.read_bytes() == FIXED.replace("\n", "\r\n").encode("utf-8")
 
@@ -255,7 +259,7 @@ def test_s002_offers_no_fix_when_the_path_makes_no_valid_id(registry: Path, lint
 def test_fix_paths_fixes_every_prompt_under_a_directory(registry: Path, linter: Linter) -> None:
     broken = write(registry, "x.prompt.yaml", NEEDS_FIXES)
     clean = write(registry, "z.prompt.yaml", FIXED.replace("demo/x", "demo/z"))
-    outcomes = fix_paths(linter, [registry / "registry"], unsafe=False)
+    outcomes = fix_paths(linter, [registry / "registry"], unsafe=True)
     assert [(o.path, o.changed) for o in outcomes] == [(broken, True), (clean, False)]
     assert broken.read_text(encoding="utf-8") == FIXED
 
@@ -279,12 +283,12 @@ def test_unsafe_fixes_wait_for_unsafe_true(registry: Path) -> None:
     path = write(registry, "x.prompt.yaml", NEEDS_FIXES)
 
     safe_only = fix_file(linter, path, unsafe=False)
-    assert safe_only.fixed == {"S002": 1, "S006": 1}
-    assert [f.code for f in safe_only.remaining] == ["Q999"]
-    assert path.read_text(encoding="utf-8") == FIXED
+    assert safe_only.fixed == {"S006": 1}
+    assert [f.code for f in safe_only.remaining] == ["S002", "Q999"]
+    assert path.read_text(encoding="utf-8") == MODELINE + "\n" + NEEDS_FIXES
 
     with_unsafe = fix_file(linter, path, unsafe=True)
-    assert with_unsafe.fixed == {"Q999": 1}
+    assert with_unsafe.fixed == {"S002": 1, "Q999": 1}
     assert with_unsafe.remaining == ()
     assert path.read_text(encoding="utf-8") == FIXED.replace("draft", "review")
 

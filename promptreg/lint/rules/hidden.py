@@ -18,7 +18,7 @@ from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
 from promptreg.lint.rules.content_policy import reaches_model
-from promptreg.lint.rules.strings import corpus, hit
+from promptreg.lint.rules.strings import corpus, dotted, hit
 
 
 def _sent(path: PathKey) -> bool:
@@ -27,17 +27,37 @@ def _sent(path: PathKey) -> bool:
     return reaches_model(path) or (len(path) > 2 and path[0] == "evals" and path[2] == "vars")
 
 
+_ADVICE = (
+    ": reviewers cannot see them but the model reads them; delete them (or write what "
+    "they are meant to say in plain text)"
+)
+
+
 def check_invisible(ctx: FileContext) -> Iterator[Hit]:
     text = corpus(ctx)
     for detection in find_invisible(text.text):
         match = text.place(detection)
         if _sent(match.path):
-            yield hit(
-                ctx,
-                match,
-                ": reviewers cannot see them but the model reads them; delete them (or "
-                "write what they are meant to say in plain text)",
+            yield hit(ctx, match, _ADVICE)
+    value = ctx.document.value
+    output = value.get("output") if isinstance(value, dict) else None
+    for path, key in _keys(output, ("output",)):
+        for detection in find_invisible(key):
+            yield ctx.hit(
+                f"{detection.description} in a key of {dotted(path[:-1])}{_ADVICE}", path, key=True
             )
+
+
+def _keys(value: object, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    """Every mapping key below `value` (the output schema's property names are sent to
+    the model with it), with its path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield (*path, key), key
+            yield from _keys(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _keys(item, (*path, index))
 
 
 RULES: tuple[Rule, ...] = (
@@ -50,11 +70,12 @@ RULES: tuple[Rule, ...] = (
             "(U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), zero-width and "
             "other invisible characters (U+200B-U+200D, U+2060-U+2064, U+FEFF, U+180E, "
             "soft hyphens, Hangul fillers) and variation selectors out of place, in "
-            "message templates, variable defaults and enum values, the output schema and "
-            "eval inputs, written as themselves or as YAML escapes. Emoji sequences, a "
-            "zero-width non-joiner between letters of a script that uses it, and "
-            "subdivision flags are not reported. Each run is one finding at its exact "
-            "place; the message lists the code points and the text tag characters spell.",
+            "message templates, variable defaults and enum values, the output schema (its "
+            "property names too) and eval inputs, written as themselves or as YAML "
+            "escapes. Emoji sequences, a zero-width non-joiner between letters of a "
+            "script that uses it, and subdivision flags are not reported. Each run is one "
+            "finding at its exact place; the message lists the code points and the text "
+            "tag characters spell.",
             why="A diff shows nothing where these characters are, or shows the text "
             "around them reordered, but the model reads every one: a run of tag "
             "characters carries a whole hidden instruction past review, and a zero-width "

@@ -118,7 +118,7 @@ def check_trailing_whitespace(ctx: FileContext) -> Iterator[Hit]:
             f"message {index + 1} has trailing whitespace (invisible, and it changes the "
             "content hash); remove it",
             Span.at(line),
-            Fix("remove trailing whitespace", tuple(edits)) if edits else None,
+            Fix("remove trailing whitespace", tuple(edits), "unsafe") if edits else None,
         )
 
 
@@ -277,12 +277,13 @@ RULES: tuple[Rule, ...] = (
             "hash: an editor that strips it voids the approval.",
             example="content: |\n  Summarise the ticket.␠␠\n",
             use_instead="content: |\n  Summarise the ticket.\n",
-            fix_safety="Safe for literal block scalars (`|`): the trailing spaces are removed "
-            "from the source lines. The content hash changes, so approvals are voided, "
-            "which is what any edit to the content does.",
+            fix_safety="Unsafe (`--fix --unsafe-fixes`), for literal block scalars (`|`): the "
+            "trailing spaces are removed from the source lines, which changes the content "
+            "hash and so voids the file's approvals. A fix that changes the content hash "
+            "is never applied by `--fix` alone.",
         ),
         severity="warning",
-        fix="safe",
+        fix="unsafe",
         check=check_trailing_whitespace,
     ),
     Rule(

@@ -24,7 +24,11 @@ def check_id_matches_path(ctx: FileContext) -> Iterator[Hit]:
             f"id {ctx.spec.id!r} does not match the file's place in the registry; "
             f"it must be {ctx.expected_id!r} (or move the file)",
             span,
-            Fix(f"set id to {ctx.expected_id!r}", (Edit(span.start, span.end, ctx.expected_id),))
+            Fix(
+                f"set id to {ctx.expected_id!r}",
+                (Edit(span.start, span.end, ctx.expected_id),),
+                "unsafe",  # the id is hashed: approvals are voided
+            )
             if ID_RE.match(ctx.expected_id)
             else None,  # a path that makes no valid id: move the file instead
         )
@@ -92,10 +96,11 @@ RULES: tuple[Rule, ...] = (
             example="# registry/support/summarize-ticket.prompt.yaml\n"
             "id: support/summarise-ticket\n",
             use_instead="id: support/summarize-ticket\n",
-            fix_safety="Safe: the id is set to the one the path demands. If the file is the one "
-            "in the wrong place, move it instead of applying the fix.",
+            fix_safety="Unsafe (`--fix --unsafe-fixes`): the id is set to the one the path "
+            "demands, and the id is part of the content hash, so the file's approvals are "
+            "voided. If the file is the one in the wrong place, move it instead.",
         ),
-        fix="safe",
+        fix="unsafe",
         check=check_id_matches_path,
     ),
     Rule(
