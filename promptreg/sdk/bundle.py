@@ -145,9 +145,11 @@ class Bundle:
         key = (prompt_id, chosen)
         prompt = self._built.get(key)
         if prompt is None:
-            built = Prompt(self._spec(prompt_id, chosen), self._sandbox)
-            with self._lock:
-                prompt = self._built.setdefault(key, built)
+            with self._lock:  # held while compiling: each version is compiled once
+                prompt = self._built.get(key)
+                if prompt is None:
+                    prompt = Prompt(self._spec(prompt_id, chosen), self._sandbox)
+                    self._built[key] = prompt
         return prompt
 
     def spec(self, prompt_id: str, version: str | None = None) -> PromptSpec:
