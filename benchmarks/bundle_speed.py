@@ -106,7 +106,7 @@ Sample = tuple[float, float, float, float]
 
 def open_times(bundle: Path, signers: Path, runs: int) -> dict[str, Sample]:
     """(process wall time above bare, in-process import+open wall and CPU time, peak RSS
-    MB), medians. CPU time is the figure to trust on a machine shared with other work."""
+    MB), medians. CPU time is the figure to trust when other work shares the cores."""
     variants = {"bare python": None, "unsigned": "", "signed, checked": str(signers)}
     samples: dict[str, list[Sample]] = {name: [] for name in variants}
     for _ in range(runs):  # interleaved, so every variant sees the same machine state
