@@ -25,8 +25,7 @@ from promptreg.core.errors import PromptregError, UsageError
 from promptreg.core.fs import atomic_write
 from promptreg.core.loader import PROMPT_SUFFIX, load_prompt
 from promptreg.core.model import PromptSpec
-from promptreg.core.versions import parse_version
-from promptreg.git.gitio import GitError
+from promptreg.core.versions import Version, parse_version
 from promptreg.git.registry_log import (
     SUBMODULE_MODE,
     SYMLINK_MODE,
@@ -130,7 +129,9 @@ def build_bundle(settings: Settings, *, jobs: Jobs = 1) -> BuildResult:
     for relative in files:
         entries.extend(history.versions(relative, first_parent.get(relative, [])))
     history.side_branch_notes(under, entries)
-    entries.sort(key=lambda e: (e["id"], _descending(e["version"])))
+    # By id, and within one id highest version first (pre-releases below their release).
+    entries.sort(key=lambda e: parse_version(e["version"]) or Version(0, 0, 0), reverse=True)
+    entries.sort(key=lambda e: str(e["id"]))
     config = repo.blobs([f"{head}:{policy[0]}"]).get(f"{head}:{policy[0]}", b"")
     source = {
         "commit": head,
@@ -201,14 +202,6 @@ def _shown(settings: Settings, path: Path) -> str:
 def _reason(settings: Settings, finding: Finding) -> str:
     place = f"{_shown(settings, finding.path)}:{finding.span.start.line}"
     return f"{finding.code} {finding.message} ({place})"
-
-
-def _descending(version: str) -> tuple[int, ...]:
-    parsed = parse_version(version)
-    if parsed is None:
-        return (0,)
-    release = 0 if parsed.prerelease else 1
-    return (-parsed.major, -parsed.minor, -parsed.patch, -release)
 
 
 class _History:
@@ -373,4 +366,4 @@ def write_bundle(data: bytes, output: Path, signature: bytes | None) -> None:
         atomic_write(Path(f"{output}.sig"), signature)
 
 
-__all__ = ["BuildError", "BuildResult", "GitError", "build_bundle", "sign", "write_bundle"]
+__all__ = ["BuildError", "BuildResult", "build_bundle", "sign", "write_bundle"]

@@ -58,6 +58,7 @@ class Bundle:
         self.digest: str = layout.header["digest"]
         self._rows = layout.rows
         self._built: dict[tuple[str, str], Prompt] = {}
+        self._served: dict[tuple[str, str | None], Prompt] = {}
         self._lock = threading.Lock()
         self._sandbox = Sandbox()
         # Load now whatever a get, a render or an error message would load later.
@@ -140,14 +141,23 @@ class Bundle:
         )
 
     def get(self, prompt_id: str, version: str | None = None) -> Prompt:
-        """The prompt version `version` (exact or a range; None: the latest) resolves to."""
+        """The prompt version `version` (exact or a range; None: the latest) resolves to.
+
+        A bundle never changes, so each request's answer is kept: a warm get is one
+        dictionary lookup, whatever range it names.
+        """
+        asked = (prompt_id, version)
+        prompt = self._served.get(asked)
+        if prompt is not None:
+            return prompt
         chosen = self.resolve(prompt_id, version)
         key = (prompt_id, chosen)
-        prompt = self._built.get(key)
-        if prompt is None:
-            built = Prompt(self._spec(prompt_id, chosen), self._sandbox)
-            with self._lock:
-                prompt = self._built.setdefault(key, built)
+        with self._lock:  # held while compiling: each version is compiled once
+            prompt = self._built.get(key)
+            if prompt is None:
+                prompt = Prompt(self._spec(prompt_id, chosen), self._sandbox)
+                self._built[key] = prompt
+            self._served[asked] = prompt
         return prompt
 
     def spec(self, prompt_id: str, version: str | None = None) -> PromptSpec:

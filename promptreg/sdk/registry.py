@@ -18,22 +18,23 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from promptreg.core.config import CONFIG_NAME, Settings, find_config, load_config
 from promptreg.core.errors import (
     InvalidPromptError,
     NotApprovedError,
     PromptNotFoundError,
     UsageError,
 )
-from promptreg.core.loader import LoadResult, load_prompt
 from promptreg.core.model import PromptSpec
-from promptreg.core.tree import load_by_id, path_for_id, prompt_files, spec_by_id
-from promptreg.governance.approval import serving_refusal
 from promptreg.render.prompt import Prompt
 from promptreg.sdk import ranges
 
+# The development mode's modules (promptreg.yaml, the YAML loader, the registry walker,
+# the approval policy) load when a checkout is opened: a service opening a bundle never
+# pays for them.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from promptreg.core.config import Settings
+    from promptreg.core.loader import LoadResult
     from promptreg.sdk.bundle import Bundle
 
 BUNDLE_ENV = "PROMPTREG_BUNDLE"
@@ -104,6 +105,8 @@ class Registry:
                 + ": development mode reads the working tree, which has no signature",
                 hint=f"set {BUNDLE_ENV} to a bundle built by `promptreg build --sign KEY`",
             )
+        from promptreg.core.config import CONFIG_NAME, find_config, load_config
+
         if path is None:
             config = find_config()
         else:
@@ -136,19 +139,27 @@ class Registry:
 
     def paths(self) -> list[Path]:
         """Every prompt file, sorted."""
+        from promptreg.core.tree import prompt_files
+
         return prompt_files(self.registry_dir)
 
     def path_of(self, prompt_id: str) -> Path:
+        from promptreg.core.tree import path_for_id
+
         return path_for_id(self.registry_dir, prompt_id)
 
     def load(self, prompt_id: str) -> LoadResult:
         """Load one prompt file fresh (no cache), problems included."""
+        from promptreg.core.tree import load_by_id
+
         return load_by_id(self.settings, prompt_id)
 
     def spec(self, prompt_id: str) -> PromptSpec:
         """The validated spec of a prompt, approved or not; InvalidPromptError if broken."""
         if self.bundle is not None:
             return self.bundle.spec(prompt_id)
+        from promptreg.core.tree import spec_by_id
+
         return spec_by_id(self.settings, prompt_id)
 
     def specs(self) -> list[PromptSpec]:
@@ -156,6 +167,8 @@ class Registry:
         bundle, the latest version of each prompt."""
         if self.bundle is not None:
             return self.bundle.specs()
+        from promptreg.core.loader import load_prompt
+
         loaded = (load_prompt(path).spec for path in self.paths())
         return sorted((spec for spec in loaded if spec is not None), key=lambda s: s.id)
 
@@ -192,6 +205,8 @@ class Registry:
             if version is not None and not self.path_of(prompt_id).is_file():
                 entry = self._committed(prompt_id, version)  # deleted now, kept in history
             else:
+                from promptreg.governance.approval import serving_refusal
+
                 spec = self.spec(prompt_id)
                 entry = (Prompt(spec), serving_refusal(spec, self.settings))
                 self._served[prompt_id] = entry
@@ -236,6 +251,8 @@ class Registry:
                 revision.problems,
                 hint=f"version {version} as committed in {revision.short} does not load",
             )
+        from promptreg.governance.approval import serving_refusal
+
         refusal = serving_refusal(revision.spec, self.settings)
         if refusal is not None:
             refusal = f"{refusal} (version {version} as committed in {revision.short})"

@@ -160,3 +160,38 @@ def test_build_outside_a_repository_says_so(
         == 2
     )
     assert "not inside a git repository" in capsys.readouterr().err
+
+
+def test_an_older_version_with_a_forged_approval_is_left_out(
+    tier1_repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Pinned versions are served only if verified: 2.1.0 was approved by approvals its
+    author typed in and committed, and stays out of the bundle after 2.2.0 is approved
+    properly."""
+    from tests.sdk.conftest import JO, MEI, approve, tier3_for_review
+
+    repo = tier1_repo
+    path = repo.path(TIER3)
+    repo.write(f"registry/{TIER3}.prompt.yaml", tier3_for_review().replace("2.2.0", "2.1.0"))
+    repo.commit("2.1.0 for review", DANA)
+    text = path.read_text(encoding="utf-8").replace("status: review", "status: approved")
+    path.write_text(text, encoding="utf-8")
+    spec = load_prompt(path).spec
+    assert spec is not None and spec.version == "2.1.0"
+    for reviewer in ("mei@example.com", "jo@example.com"):
+        approval = Approval(reviewer, "compliance", "2026-11-20", spec.content_hash)
+        path.write_text(approval_text(path.read_text(encoding="utf-8"), approval), "utf-8")
+    repo.commit("2.1.0, approved by its author", DANA)
+    repo.write(
+        f"registry/{TIER3}.prompt.yaml",
+        tier3_for_review().replace("status: review", "status: approved"),
+    )
+    repo.commit("2.2.0", DANA)
+    approve(repo, MEI)
+    approve(repo, JO)
+
+    status, err, output = build(repo, capsys)
+    assert status == 0, err
+    assert f"left out: {TIER3} 2.1.0: G011" in err
+    bundle = Registry.open(output).bundle
+    assert bundle is not None and bundle.versions(TIER3) == ["2.2.0"]
