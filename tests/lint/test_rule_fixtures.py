@@ -158,7 +158,8 @@ def _registry_cases(kind: str) -> list[tuple[str, Path]]:
 
 def _registry_folder(folder: Path) -> bool:
     """Whether the folder's cases are projects (R rules, and G019) rather than files."""
-    return RULES[folder.name].family == "R" or any(c.is_dir() for c in folder.glob("bad*"))
+    rule = RULES[folder.name]
+    return rule.family == "R" or (rule.scope == "registry" and any(folder.glob("bad*/")))
 
 
 def _project_files(case: Path, under: str = "") -> list[tuple[str, Path]]:
