@@ -85,7 +85,8 @@ def approve_prompt(
     spec = spec_by_id(settings, prompt_id)
     path = path_for_id(settings.registry_dir, prompt_id)
     original = path.read_bytes()
-    repo = repo if repo is not None else Repository.find(path)
+    # From the registry's root, never the file's folder (promptreg.git.gitio says why).
+    repo = repo if repo is not None else Repository.find(settings.root)
     if identity is None:
         identity = _identity(repo)
     plan = plan_approval(

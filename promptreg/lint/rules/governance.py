@@ -16,7 +16,7 @@ from promptreg.governance.approval import (
 )
 from promptreg.lint.context import FileContext, SuppressionContext
 from promptreg.lint.finding import Hit
-from promptreg.lint.rule import Rule, RuleDoc, SuppressionCheck
+from promptreg.lint.rule import UNSUPPRESSIBLE_FAMILIES, Rule, RuleDoc, SuppressionCheck
 from promptreg.lint.suppress import removal_fix
 
 LOGGING_ORDER = {"none": 0, "metadata": 1, "full": 2}
@@ -158,9 +158,18 @@ def check_suppression_reasons(ctx: SuppressionContext) -> Iterator[Hit]:
             )
 
 
+def _waivable(code: str) -> bool:
+    """Unknown codes count as waivable here: G010 reports them as naming no rule."""
+    return code[:1] not in UNSUPPRESSIBLE_FAMILIES or not code[1:].isdigit()
+
+
 def check_unused_suppressions(ctx: SuppressionContext) -> Iterator[Hit]:
     for item in ctx.suppressions:
-        unused = [r for r in item.rules if r in ctx.selected and r not in item.used]
+        unused = [
+            r
+            for r in item.rules
+            if r in ctx.selected and r not in item.used and _waivable(r) and r not in item.unknown
+        ]
         if not item.unknown and not unused:
             continue
         what = (
@@ -173,6 +182,20 @@ def check_unused_suppressions(ctx: SuppressionContext) -> Iterator[Hit]:
             item.span,
             removal_fix(item, ctx.file.document),
         )
+
+
+def check_unsuppressible_suppressions(ctx: SuppressionContext) -> Iterator[Hit]:
+    for item in ctx.suppressions:
+        refused = [r for r in item.rules if r not in item.unknown and not _waivable(r)]
+        if refused:
+            yield Hit(
+                f"{', '.join(refused)} cannot be suppressed from the prompt file: governance "
+                "and version findings are waived only by the organisation, in promptreg.yaml "
+                "(`lint.per_file_ignores`, read from the base revision with --base); the "
+                "suppression has no effect, remove it",
+                item.span,
+                removal_fix(item, ctx.file.document),
+            )
 
 
 RULES: tuple[Rule, ...] = (
@@ -340,5 +363,28 @@ RULES: tuple[Rule, ...] = (
         severity="warning",
         fix="safe",
         check=SuppressionCheck(check_unused_suppressions),
+    ),
+    Rule(
+        "G018",
+        "governance-finding-suppressed-in-file",
+        "A suppression in the prompt file names a governance or version rule.",
+        RuleDoc(
+            what="Inline `# promptreg: ignore[...]` comments and `lint.ignore` entries that "
+            "name a rule of the G or V family. They have no effect: those findings are "
+            "reported whatever the file says.",
+            why="The file is what a pull request changes. If it could switch off the checks "
+            "of its own approvals (a forged approval plus `ignore[G011]`) or of its version "
+            "bump, the review it is subject to would be its own decision. Exceptions are "
+            "the organisation's, written in promptreg.yaml, which CI reads from the base "
+            "revision.",
+            example="approvals:\n  - reviewer: mei@example.com  # promptreg: ignore[G011] "
+            "reviewed on a call\n",
+            use_instead="# promptreg.yaml, approved like any policy change:\nlint:\n  "
+            "per_file_ignores:\n    registry/legal/old-nda.prompt.yaml: [G011]\n",
+            fix_safety="Safe for inline comments: the comment is removed. File-level entries "
+            "are left for a person to remove.",
+        ),
+        fix="safe",
+        check=SuppressionCheck(check_unsuppressible_suppressions),
     ),
 )
