@@ -75,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
     _report(args, result)
     if args.exit_zero:
         return EXIT_OK
-    return EXIT_FINDINGS if result.failing(settings.lint.fail_on) else EXIT_OK  # type: ignore[arg-type]
+    fail_on = session.settings.lint.fail_on  # the base's with --base, as every setting
+    return EXIT_FINDINGS if result.failing(fail_on) else EXIT_OK  # type: ignore[arg-type]
 
 
 def _shown(path: Path) -> Path:

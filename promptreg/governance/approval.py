@@ -39,6 +39,18 @@ def former_member(settings: Settings, reviewer: str, group: str) -> bool:
     return reviewer in settings.former_reviewers.get(group, ())
 
 
+def accepted_groups(settings: Settings, tier: int) -> tuple[str, ...]:
+    """The groups whose approvals count for `tier`: its own, then those of every stricter
+    tier that names groups. Whoever may sign off more risk may sign off less, which is
+    also how a prompt's tier is lowered: the base tier's reviewers approve the lowered
+    prompt (G021). () when the tier names no groups (any group's member counts)."""
+    own = settings.tier(tier).groups
+    if not own:
+        return ()
+    stricter = (g for t in sorted(settings.tiers) if t > tier for g in settings.tier(t).groups)
+    return tuple(dict.fromkeys((*own, *stricter)))
+
+
 def groups_of(settings: Settings, reviewer: str) -> list[str]:
     """Every group that lists `reviewer`, in promptreg.yaml's order."""
     return [group for group in settings.reviewers if in_group(settings, reviewer, group)]
@@ -59,20 +71,21 @@ def approval_issues(spec: PromptSpec, settings: Settings) -> list[ApprovalIssue]
     policy = settings.tier(spec.tier)
     valid: set[str] = set()
     seen: set[str] = set()
+    groups = accepted_groups(settings, spec.tier)
     for index, approval in enumerate(spec.approvals):
-        problem = _approval_problem(spec, settings, approval, policy.groups, seen)
+        problem = _approval_problem(spec, settings, approval, groups, seen)
         seen.add(approval.reviewer)
         if problem:
             issues.append(ApprovalIssue(problem[0], problem[1], index))
         else:
             valid.add(approval.reviewer)
     if len(valid) < policy.approvals:
-        groups = " or ".join(policy.groups) or "any group"
+        named = " or ".join(policy.groups) or "any group"
         issues.append(
             ApprovalIssue(
                 "count",
                 f"tier {spec.tier} needs {policy.approvals} valid approval"
-                f"{'s' if policy.approvals > 1 else ''} from {groups}; it has {len(valid)}",
+                f"{'s' if policy.approvals > 1 else ''} from {named}; it has {len(valid)}",
             )
         )
     return issues

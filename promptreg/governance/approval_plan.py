@@ -19,7 +19,7 @@ from promptreg.core.config import Settings
 from promptreg.core.errors import PromptregError, UsageError
 from promptreg.core.model import Approval, PromptSpec
 from promptreg.git.gitio import GitError
-from promptreg.governance.approval import groups_of, in_group, listed_spelling
+from promptreg.governance.approval import accepted_groups, groups_of, in_group, listed_spelling
 from promptreg.governance.file_history import FileHistory
 from promptreg.governance.provenance import content_author
 
@@ -79,9 +79,9 @@ def _previous_approval(spec: PromptSpec, reviewer: str) -> int | None:
 
 
 def _group(settings: Settings, spec: PromptSpec, reviewer: str, wanted: str | None) -> str:
-    policy = settings.tier(spec.tier)
+    accepted = accepted_groups(settings, spec.tier)
     mine = groups_of(settings, reviewer)
-    required = " or ".join(policy.groups)
+    required = " or ".join(accepted)
     if wanted is not None:
         if wanted not in settings.reviewers:
             raise UsageError(
@@ -93,13 +93,13 @@ def _group(settings: Settings, spec: PromptSpec, reviewer: str, wanted: str | No
                 f"{reviewer} is not a member of group {wanted!r} in {settings.path}",
                 hint=f"your groups: {', '.join(mine) or 'none'}",
             )
-        if policy.groups and wanted not in policy.groups:
+        if accepted and wanted not in accepted:
             raise ApprovalRefused(
                 f"tier {spec.tier} prompts need approvals from {required}, not {wanted!r}",
                 hint=f"a member of {required} must approve {spec.id}",
             )
         return wanted
-    eligible = [g for g in mine if not policy.groups or g in policy.groups]
+    eligible = [g for g in mine if not accepted or g in accepted]
     if not eligible:
         who = f"in groups {', '.join(mine)}" if mine else "not listed under reviewers:"
         raise ApprovalRefused(

@@ -214,15 +214,15 @@ REFUSALS = [
         "commit of its own",
     ),
     (
-        "a tier 2 prompt for a compliance reviewer",
-        TIER2,
+        "a tier 3 prompt for a team lead",
+        TIER3,
         None,
-        "jo@example.com",
-        "compliance",
+        "ravi@example.com",
+        "team-leads",
         "by dana",
         ApprovalRefused,
-        "tier 2 prompts need approvals from team-leads, not 'compliance'",
-        "a member of team-leads must approve support/summarize-ticket",
+        "tier 3 prompts need approvals from compliance, not 'team-leads'",
+        "a member of compliance must approve legal/contract-clause-risk",
     ),
 ]
 

@@ -219,8 +219,6 @@ def test_group_choice_among_the_reviewers_groups(
     repo.commit("Mei leads a team too; tier 3 accepts either group", DANA)
     status, _, err = approve(repo, MEI, capsys)
     assert status == 2 and "more than one group" in err and "--group" in err
-    status, _, err = approve(repo, MEI, capsys, TIER2, "--group", "compliance")
-    assert status == 2 and "tier 2 prompts need approvals from team-leads" in err
     status, out, err = approve(repo, MEI, capsys, "--group", "team-leads")
     assert status == 0, err
     assert "mei@example.com (team-leads)" in out

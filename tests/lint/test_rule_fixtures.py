@@ -158,8 +158,8 @@ def _registry_cases(kind: str) -> list[tuple[str, Path]]:
 
 def _registry_folder(folder: Path) -> bool:
     """Whether the folder's cases are projects (R rules, and G019) rather than files."""
-    projects = (c for c in folder.glob("bad*") if c.is_dir() and not c.name.endswith(".yaml"))
-    return RULES[folder.name].family == "R" or any(projects)  # F012's bad case is a folder
+    rule = RULES[folder.name]
+    return rule.family == "R" or (rule.scope == "registry" and any(folder.glob("bad*/")))
 
 
 def _project_files(case: Path, under: str = "") -> list[tuple[str, Path]]:

@@ -240,13 +240,17 @@ RULES: tuple[Rule, ...] = (
         "approval-outside-required-groups",
         "An approval comes from outside the groups the tier requires.",
         RuleDoc(
-            what="Approvals whose reviewer is not a member of the named group, whose group "
-            "is not defined, or whose group is not one the tier requires.",
+            what="Approvals whose reviewer is not a member of the named group (nor listed "
+            "under `former_reviewers:` for it), whose group is not defined, or whose group "
+            "is neither one the tier requires nor one a stricter tier requires. With a "
+            "base, also an approval the base did not have by a former member.",
             why="Sign-off is only meaningful from the people the policy names: a team lead "
-            "cannot stand in for compliance on a tier-3 prompt.",
+            "cannot stand in for compliance on a tier-3 prompt, while compliance may sign "
+            "off a tier-2 one. Someone who left a group keeps the approvals they gave, "
+            "and gives no new ones.",
             example="approvals:\n  - {reviewer: dana@example.com, group: compliance, …}\n",
             use_instead="approvals:\n  - {reviewer: mei@example.com, group: compliance, …}\n",
-            options="`reviewers` and `tiers.<n>.groups` in promptreg.yaml.",
+            options="`reviewers`, `former_reviewers` and `tiers.<n>.groups` in promptreg.yaml.",
         ),
         check=check_approval_groups,
     ),

@@ -102,7 +102,10 @@ def check_risk_lowered(ctx: FileContext) -> Iterator[Hit]:
     if policy.verify_approvals and not problems:
         from promptreg.governance.provenance import provenance_issues  # reads git history
 
-        found = provenance_issues(judged, ctx.settings, ctx.git)
+        # The prompt's own tier may not read history, so the run may not have handed
+        # it the repository; the base's is the same one.
+        git = ctx.git if ctx.git is not None else ctx.base.repo
+        found = provenance_issues(judged, ctx.settings, git)
         problems.extend((i.approval_index, i.message) for i in found)
     if not problems:
         return
