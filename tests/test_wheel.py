@@ -22,7 +22,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=True,
         capture_output=True,
     )
-    (built,) = out.glob("promptreg-*.whl")
+    (built,) = out.glob("promptreg_standards-*.whl")
     return built
 
 
@@ -39,7 +39,9 @@ def test_installed_wheel_lints_and_renders_the_registry(wheel: Path, tmp_path: P
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
     subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", str(wheel)], check=True, capture_output=True
+        [str(python), "-m", "pip", "install", "-q", f"{wheel}[lint]"],
+        check=True,
+        capture_output=True,
     )
     work = tmp_path / "work"
     work.mkdir()
@@ -77,3 +79,88 @@ def test_installed_wheel_lints_and_renders_the_registry(wheel: Path, tmp_path: P
     )
     assert render.returncode == 0, render.stderr
     assert "Order 1234 is late." in render.stdout
+
+
+# --- the base install: what a service gets -------------------------------------------
+
+HEAVY = ("openai", "textual", "tiktoken", "pre_commit", "ruamel", "jsonschema")
+
+SERVE = (
+    f"""
+HEAVY = {HEAVY!r}
+"""
+    + """
+import importlib.util, json, logging, sys
+import promptreg
+from promptreg import Registry
+from promptreg.sdk.audit import log_audit_to
+
+registry = Registry.open(sys.argv[1])
+log_audit_to(sys.argv[2])
+prompt = registry.get("support/summarize-ticket")
+messages = prompt.render(ticket_text="Order 1234 is late.")
+logging.shutdown()
+print(json.dumps({
+    "file": promptreg.__file__,
+    "messages": messages,
+    "importable": [m for m in HEAVY if importlib.util.find_spec(m) is not None],
+    "loaded": sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY)),
+}))
+"""
+)
+
+
+@pytest.fixture(scope="module")
+def base_venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel installed alone: no extras, only the base dependencies."""
+    env_dir = tmp_path_factory.mktemp("base") / "venv"
+    venv.create(env_dir, with_pip=True)
+    subprocess.run(
+        [str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    return env_dir
+
+
+def _registry_copy(tmp_path: Path) -> Path:
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copy(REPO / "promptreg.yaml", work)
+    shutil.copytree(REPO / "registry", work / "registry")
+    return work
+
+
+def test_base_install_serves_prompts_without_the_tooling(base_venv: Path, tmp_path: Path) -> None:
+    import json
+
+    work = _registry_copy(tmp_path)
+    audit = tmp_path / "audit.jsonl"
+    done = subprocess.run(
+        [str(base_venv / "bin" / "python"), "-c", SERVE, str(work), str(audit)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert str(base_venv) in result["file"]  # the wheel, not the source tree
+    assert "Order 1234 is late." in result["messages"][-1]["content"]
+    assert result["importable"] == []
+    assert result["loaded"] == []
+    (record,) = [json.loads(line) for line in audit.read_text(encoding="utf-8").splitlines()]
+    assert record["prompt_id"] == "support/summarize-ticket"
+
+
+@pytest.mark.parametrize(("command", "extra"), [("lint", "lint"), ("test", "evals")])
+def test_base_install_names_the_extra_a_command_needs(
+    base_venv: Path, tmp_path: Path, command: str, extra: str
+) -> None:
+    work = _registry_copy(tmp_path)
+    done = subprocess.run(
+        [str(base_venv / "bin" / "promptreg"), command], cwd=work, capture_output=True, text=True
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"pip install 'promptreg-standards[{extra}]'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "internal error" not in done.stderr
