@@ -22,6 +22,7 @@ from promptreg.core.model import PromptSpec
 from promptreg.core.tree import load_by_id, path_for_id, prompt_files, spec_by_id
 from promptreg.governance.approval import serving_refusal
 from promptreg.render.prompt import Prompt
+from promptreg.sdk.audit import WORKING_TREE, Auditor
 
 
 def matching(
@@ -50,6 +51,8 @@ class Registry:
         self.settings = settings
         self._served: dict[str, tuple[Prompt, str | None]] = {}
         self._versions: dict[tuple[str, str], tuple[Prompt, str | None]] = {}
+        allowed = settings.lint.options.get("allowed_email_domains") or ()
+        self._auditor = Auditor(WORKING_TREE, allowed)
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> Registry:
@@ -121,7 +124,7 @@ class Registry:
                 entry = self._committed(prompt_id, version)  # deleted now, kept in history
             else:
                 spec = self.spec(prompt_id)
-                entry = (Prompt(spec), serving_refusal(spec, self.settings))
+                entry = (self._audited(Prompt(spec)), serving_refusal(spec, self.settings))
                 self._served[prompt_id] = entry
         prompt, refusal = entry
         if version is not None and version != prompt.version:
@@ -167,9 +170,15 @@ class Registry:
         refusal = serving_refusal(revision.spec, self.settings)
         if refusal is not None:
             refusal = f"{refusal} (version {version} as committed in {revision.short})"
-        entry = (Prompt(revision.spec), refusal)
+        source = Auditor(f"commit {revision.commit}", self._auditor.allowed_email_domains)
+        entry = (self._audited(Prompt(revision.spec), source), refusal)
         self._versions[(prompt_id, version)] = entry
         return entry
+
+    def _audited(self, prompt: Prompt, auditor: Auditor | None = None) -> Prompt:
+        """The prompt, writing an audit record per call (docs/sdk.md#audit-records)."""
+        prompt.observer = auditor or self._auditor
+        return prompt
 
     def reload(self) -> None:
         """Forget cached prompts, so the next get() reads the files again."""

@@ -1,0 +1,216 @@
+"""Audit records: one structured record per render or openai_* call, to `promptreg.audit`.
+
+Tier 2 asks for a clear audit trail and tier 3 for full logging; the prompt's `logging`
+field says how much. At `metadata` (the default) a record names the prompt, its version,
+content hash and tier, where it came from (a bundle's digest or the working tree), the
+time, the caller's context and each variable's name and size, and never a value. At
+`full` it also holds the values, with secrets and personal data replaced by the same
+detectors the linter uses. At `none` nothing is recorded.
+
+A record is built only when someone listens: the logger is enabled for INFO (its level
+is left to the application, so by default records are dropped at no cost beyond one
+check) or an OpenTelemetry span is recording. OpenTelemetry is never imported here: a
+span can be current only in a process that imported its API already, so the module is
+looked up in `sys.modules`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+from types import MappingProxyType
+
+from promptreg.detect.redact import redact
+
+# typing costs ~15 ms to import and is needed here only for annotations.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO, Any
+
+    from promptreg.render.prompt import Prompt
+
+LOGGER_NAME = "promptreg.audit"
+WORKING_TREE = "working tree"
+"""The source of a prompt read from files (development mode), as records name it."""
+
+logger = logging.getLogger(LOGGER_NAME)
+
+_NO_CONTEXT: Mapping[str, str] = MappingProxyType({})
+_CONTEXT: ContextVar[Mapping[str, str]] = ContextVar("promptreg_audit_context", default=_NO_CONTEXT)
+
+
+@contextmanager
+def audit_context(**context: str) -> Iterator[None]:
+    """Add caller context (a request id, a user id) to every record made inside the block.
+
+    Context variables follow threads and asyncio tasks, so concurrent requests each keep
+    their own; nested blocks add to the outer one.
+    """
+    token = _CONTEXT.set({**_CONTEXT.get(), **context})
+    try:
+        yield
+    finally:
+        _CONTEXT.reset(token)
+
+
+def _size(value: Any) -> int:
+    """Characters of a string, items of an array or object, characters of a scalar's text."""
+    if isinstance(value, str | list | tuple | Mapping):
+        return len(value)
+    return len(str(value))
+
+
+def _redacted(value: Any, allowed: tuple[str, ...]) -> Any:
+    if isinstance(value, str):
+        return redact(value, allowed_email_domains=allowed)
+    if isinstance(value, Mapping):
+        return {str(key): _redacted(item, allowed) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redacted(item, allowed) for item in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return redact(str(value), allowed_email_domains=allowed)
+
+
+class Auditor:
+    """The observer a registry gives each prompt it serves; it knows the prompt's source."""
+
+    __slots__ = ("allowed_email_domains", "source")
+
+    def __init__(self, source: str, allowed_email_domains: Iterable[str] = ()) -> None:
+        self.source = source
+        """The bundle's digest, or WORKING_TREE."""
+        self.allowed_email_domains = tuple(allowed_email_domains)
+        """Addresses kept in `full` values, as the linter allows them (lint options)."""
+
+    def __call__(self, prompt: Prompt, call: str, bound: Mapping[str, Any]) -> None:
+        spec = prompt.spec
+        level = spec.logging or "metadata"
+        if level == "none":
+            return
+        trace = sys.modules.get("opentelemetry.trace")
+        span = trace.get_current_span() if trace is not None else None
+        if span is not None and not span.is_recording():
+            span = None
+        if span is None and not logger.isEnabledFor(logging.INFO):
+            return
+        record = self.record(prompt, call, bound, level)
+        if span is not None:
+            span.set_attributes(span_attributes(prompt, call, record))
+        if logger.isEnabledFor(logging.INFO):
+            logger.info(
+                "%s %s %s", call, spec.id, spec.version, extra={"audit": record}, stacklevel=3
+            )
+
+    def record(
+        self, prompt: Prompt, call: str, bound: Mapping[str, Any], level: str
+    ) -> dict[str, Any]:
+        """The record of one call, as JSON-ready values."""
+        spec = prompt.spec
+        now = time.time()
+        record: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now))
+            + f".{int(now % 1 * 1000):03d}Z",
+            "call": call,
+            "prompt_id": spec.id,
+            "version": spec.version,
+            "content_hash": spec.content_hash,
+            "tier": spec.tier,
+            "logging": level,
+            "source": self.source,
+            "context": dict(_CONTEXT.get()),
+            "variables": {name: _size(value) for name, value in bound.items()},
+        }
+        if level == "full":
+            allowed = self.allowed_email_domains
+            record["values"] = {name: _redacted(value, allowed) for name, value in bound.items()}
+        return record
+
+
+_OPERATIONS = {"render": "chat", "openai_chat": "chat", "openai_responses": "chat"}
+
+
+def span_attributes(prompt: Prompt, call: str, record: Mapping[str, Any]) -> dict[str, Any]:
+    """The record as span attributes: GenAI semantic-convention names where one exists
+    (`gen_ai.*`), the rest under `promptreg.*`. Values never go on a span: spans are
+    exported to systems the prompt's logging level does not govern."""
+    spec = prompt.spec
+    model = spec.model
+    attributes: dict[str, Any] = {
+        "gen_ai.operation.name": _OPERATIONS.get(call, "chat"),
+        "gen_ai.request.model": model.name,
+        "gen_ai.output.type": "json" if spec.output and spec.output.format == "json" else "text",
+        "promptreg.call": call,
+        "promptreg.prompt.id": spec.id,
+        "promptreg.prompt.version": spec.version,
+        "promptreg.prompt.content_hash": spec.content_hash,
+        "promptreg.prompt.tier": spec.tier,
+        "promptreg.source": record["source"],
+        "promptreg.variables": sorted(record["variables"]),
+    }
+    settings = {
+        "gen_ai.request.temperature": model.temperature,
+        "gen_ai.request.top_p": model.top_p,
+        "gen_ai.request.max_tokens": model.max_output_tokens,
+        "gen_ai.request.seed": model.seed,
+    }
+    attributes.update({name: value for name, value in settings.items() if value is not None})
+    for key, value in record["context"].items():
+        attributes[f"promptreg.context.{key}"] = value
+    return attributes
+
+
+class JsonLinesHandler(logging.Handler):
+    """Writes each audit record as one JSON line, flushed, so a crash loses none.
+
+    Records of other loggers (no `audit` attribute) are written as their message.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__(logging.INFO)
+        self.stream = stream
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            data = getattr(record, "audit", None)
+            if data is None:
+                data = {"message": record.getMessage()}
+            line = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+            self.stream.write(line + "\n")  # Handler.handle holds the handler's lock
+            self.stream.flush()
+        except Exception:
+            self.handleError(record)
+
+
+class JsonLinesFileHandler(JsonLinesHandler):
+    """A JsonLinesHandler appending to a file it opens and closes itself."""
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__(Path(path).open("a", encoding="utf-8"))  # noqa: SIM115
+
+    def close(self) -> None:
+        try:
+            self.stream.close()
+        finally:
+            super().close()
+
+
+def log_audit_to(target: str | Path | IO[str]) -> JsonLinesHandler:
+    """Send audit records to a JSON-lines file (appended) or stream, and enable them.
+
+    For applications without a logging setup of their own; one with one adds a
+    JsonLinesHandler (or any handler) to the `promptreg.audit` logger itself.
+    """
+    handler = (
+        JsonLinesFileHandler(target) if isinstance(target, str | Path) else JsonLinesHandler(target)
+    )
+    logger.addHandler(handler)
+    if not logger.isEnabledFor(logging.INFO):
+        logger.setLevel(logging.INFO)
+    return handler
