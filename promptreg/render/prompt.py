@@ -195,32 +195,29 @@ class Prompt:
 
     def openai_chat(self, **values: Any) -> dict[str, Any]:
         """Keyword arguments for `client.chat.completions.create(**...)`."""
+        from promptreg.render.openai_format import response_format, sampling
+
         model = self.spec.model
         kwargs: dict[str, Any] = {
             "model": model.name,
             "messages": self._messages(values, "openai_chat"),
+            **sampling(self.spec),
         }
-        if model.temperature is not None:
-            kwargs["temperature"] = model.temperature
-        if model.top_p is not None:
-            kwargs["top_p"] = model.top_p
         if model.max_output_tokens is not None:
             kwargs["max_completion_tokens"] = model.max_output_tokens
         if model.seed is not None:
             kwargs["seed"] = model.seed
-        output = self.spec.output
-        if output is not None and output.format == "json":
-            if output.schema:
-                kwargs["response_format"] = {
-                    "type": "json_schema",
-                    "json_schema": {
-                        "name": self.spec.id.replace("/", "__")[:64],
-                        "schema": dict(output.schema),
-                    },
-                }
-            else:
-                kwargs["response_format"] = {"type": "json_object"}
+        answer_format = response_format(self.spec)
+        if answer_format is not None:
+            kwargs["response_format"] = answer_format
         return kwargs
+
+    def openai_responses(self, **values: Any) -> dict[str, Any]:
+        """Keyword arguments for `client.responses.create(**...)`: `instructions`, `input`
+        and `text.format` with the output JSON Schema."""
+        from promptreg.render.openai_format import responses_kwargs
+
+        return responses_kwargs(self.spec, self._messages(values, "openai_responses"))
 
 
 def _article(word: str) -> str:
