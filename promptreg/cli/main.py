@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("promptreg.cli.export", "write a prompt as a Prompty or Dotprompt file"),
     "report": ("promptreg.cli.report", "write the governance report (HTML and Markdown)"),
     "test": ("promptreg.cli.test", "run eval cases against a model and record the results"),
+    "stubs": ("promptreg.cli.stubs", "write type stubs so mypy checks each call's variables"),
 }
 """Each command: the module with its `add_parser` and `run`, and its one-line summary."""
 
