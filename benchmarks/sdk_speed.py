@@ -3,8 +3,11 @@
 1. Import time: `python -c "import promptreg"` against a bare `python -c pass`.
 2. get + render of an approved prompt against raw, pre-compiled Jinja2 templates of the
    same messages rendered with the same variables (the least any SDK could do).
+3. The same with audit records written to a JSON-lines file, for a prompt logged at
+   `metadata` and one logged at `full` (whose values are redacted on every call).
 
-Targets: import <= 100 ms above the bare interpreter; get+render <= 1.5x raw Jinja2.
+Targets: import <= 100 ms above the bare interpreter; get+render <= 1.5x raw Jinja2;
+with audit records <= 2x.
 
     .venv/bin/python benchmarks/sdk_speed.py [--runs 30] [--prompt support/summarize-ticket]
 """
@@ -80,6 +83,40 @@ def render_times(prompt_id: str, number: int) -> tuple[float, float]:
     return raw_best, ours_best
 
 
+AUDITED = ("support/summarize-ticket", "legal/dsar-triage")  # logging: metadata, full
+
+
+def audit_times(prompt_id: str, number: int) -> tuple[float, float, float, int]:
+    """Raw Jinja2, get + render silent, get + render with a JSON-lines record per call,
+    and the bytes of one record."""
+    import logging
+    import tempfile
+
+    from promptreg.sdk.audit import LOGGER_NAME, log_audit_to
+
+    raw, silent = render_times(prompt_id, number)
+    from promptreg import Registry
+
+    registry = Registry.open(REPO)
+    values = sample_values(prompt_id)
+    logger = logging.getLogger(LOGGER_NAME)
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "audit.jsonl"
+        handler = log_audit_to(path)
+        try:
+
+            def audited() -> object:
+                return registry.get(prompt_id).render(**values)
+
+            audited()
+            size = path.stat().st_size
+            best = min(timeit.repeat(audited, number=number, repeat=7)) / number
+        finally:
+            logger.removeHandler(handler)
+            handler.close()
+    return raw, silent, best, size
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -108,6 +145,16 @@ def main() -> int:
     print(f"  {'raw pre-compiled Jinja2':32} {raw * 1e6:7.1f} us per call")
     print(f"  {'registry.get + prompt.render':32} {mine * 1e6:7.1f} us per call")
     print(f"  target: <= 1.5x raw Jinja2: {ratio:.2f}x {'OK' if ratio <= 1.5 else 'MISSED'}")
+
+    print(f"with audit records to a JSON-lines file, best of 7 x {args.number} calls:")
+    for prompt_id in AUDITED:
+        raw, silent, audited, size = audit_times(prompt_id, args.number)
+        ratio = audited / raw
+        print(
+            f"  {prompt_id:32} raw {raw * 1e6:5.1f} us, silent {silent * 1e6:5.1f} us, "
+            f"audited {audited * 1e6:5.1f} us ({size} bytes a record): {ratio:.2f}x raw, "
+            f"target <= 2x {'OK' if ratio <= 2 else 'MISSED'}"
+        )
     return 0
 
 

@@ -61,6 +61,9 @@ def audit_context(**context: str) -> Iterator[None]:
 
 def _size(value: Any) -> int:
     """Characters of a string, items of an array or object, characters of a scalar's text."""
+    kind = type(value)
+    if kind is str or kind is list or kind is tuple or kind is dict:  # the common cases, fast
+        return len(value)
     if isinstance(value, str | list | tuple | Mapping):
         return len(value)
     return len(str(value))
@@ -104,8 +107,20 @@ class Auditor:
         if span is not None:
             span.set_attributes(span_attributes(prompt, call, record))
         if logger.isEnabledFor(logging.INFO):
-            logger.info(
-                "%s %s %s", call, spec.id, spec.version, extra={"audit": record}, stacklevel=3
+            # makeRecord + handle is what logger.info does, less the walk up the stack
+            # for the caller's file and line, which a record of a prompt call has no use
+            # for and which costs as much as the rest of the record.
+            logger.handle(
+                logger.makeRecord(
+                    LOGGER_NAME,
+                    logging.INFO,
+                    "",
+                    0,
+                    "%s %s %s",
+                    (call, spec.id, spec.version),
+                    None,
+                    extra={"audit": record},
+                )
             )
 
     def record(
@@ -113,10 +128,8 @@ class Auditor:
     ) -> dict[str, Any]:
         """The record of one call, as JSON-ready values."""
         spec = prompt.spec
-        now = time.time()
         record: dict[str, Any] = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now))
-            + f".{int(now % 1 * 1000):03d}Z",
+            "time": _timestamp(),
             "call": call,
             "prompt_id": spec.id,
             "version": spec.version,
@@ -131,6 +144,22 @@ class Auditor:
             allowed = self.allowed_email_domains
             record["values"] = {name: _redacted(value, allowed) for name, value in bound.items()}
         return record
+
+
+_last_second: tuple[int, str] = (-1, "")
+"""The last whole second and its text, one tuple read and replaced whole, so a thread never
+sees one second's number with another's text: records come many a second."""
+
+
+def _timestamp() -> str:
+    """The time in ISO 8601, UTC, to the millisecond."""
+    global _last_second
+    now = time.time()
+    second = int(now)
+    last = _last_second
+    if last[0] != second:
+        last = _last_second = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
+    return f"{last[1]}.{int((now - second) * 1000):03d}Z"
 
 
 _OPERATIONS = {"render": "chat", "openai_chat": "chat", "openai_responses": "chat"}
@@ -166,6 +195,10 @@ def span_attributes(prompt: Prompt, call: str, record: Mapping[str, Any]) -> dic
     return attributes
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+"""Built once: json.dumps with any non-default option builds an encoder per call."""
+
+
 class JsonLinesHandler(logging.Handler):
     """Writes each audit record as one JSON line, flushed, so a crash loses none.
 
@@ -181,7 +214,7 @@ class JsonLinesHandler(logging.Handler):
             data = getattr(record, "audit", None)
             if data is None:
                 data = {"message": record.getMessage()}
-            line = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+            line = _ENCODE(data)
             self.stream.write(line + "\n")  # Handler.handle holds the handler's lock
             self.stream.flush()
         except Exception:
