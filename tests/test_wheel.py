@@ -43,10 +43,10 @@ def test_installed_wheel_lints_and_renders_the_registry(wheel: Path, tmp_path: P
         check=True,
         capture_output=True,
     )
+    # A clone with the whole history: tier 3's approvals are verified against git (G020).
     work = tmp_path / "work"
-    work.mkdir()
-    shutil.copy(REPO / "promptreg.yaml", work)
-    shutil.copytree(REPO / "registry", work / "registry")
+    subprocess.run(["git", "clone", "-q", str(REPO), str(work)], check=True, capture_output=True)
+    shutil.rmtree(work / "promptreg")  # so the import below can only find the wheel
 
     where = subprocess.run(
         [str(python), "-c", "import promptreg, sys; print(promptreg.__file__)"],
