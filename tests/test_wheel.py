@@ -7,9 +7,12 @@ import subprocess
 import sys
 import venv
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from tests.gitrepo import GitRepo
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -164,3 +167,85 @@ def test_base_install_names_the_extra_a_command_needs(
     assert f"pip install 'promptreg-standards[{extra}]'" in done.stderr
     assert "Traceback" not in done.stderr
     assert "internal error" not in done.stderr
+
+
+ACCEPT = """
+import json, sys
+from pathlib import Path
+from promptreg import Registry, PromptregError
+
+bundle, signers, stranger, prompt_id = sys.argv[1:5]
+outcome = {}
+registry = Registry.open(bundle, allowed_signers=signers, require_signature=True)
+outcome["served"] = registry.get(prompt_id).render(diff="+ x = 1")[-1]["content"]
+outcome["repr"] = repr(registry)
+
+
+def refusal(path, allowed):
+    try:
+        Registry.open(path, allowed_signers=allowed, require_signature=True)
+    except PromptregError as exc:
+        return str(exc)
+    return None
+
+
+outcome["stranger"] = refusal(bundle, stranger)
+data = Path(bundle).read_bytes()
+tampered = Path(bundle).with_name("tampered.json")
+tampered.write_bytes(data.replace(b"Reply with the commit", b"Reply with the commiT", 1))
+Path(str(tampered) + ".sig").write_bytes(Path(bundle + ".sig").read_bytes())
+outcome["tampered"] = refusal(str(tampered), signers)
+unsigned = Path(bundle).with_name("unsigned.json")
+unsigned.write_bytes(data)
+outcome["unsigned"] = refusal(str(unsigned), signers)
+outcome["loaded"] = sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY))
+print(json.dumps(outcome))
+"""
+
+
+def test_base_install_opens_a_signed_bundle_and_refuses_bad_ones(
+    base_venv: Path,
+    git_repo: Callable[..., GitRepo],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    import json
+
+    from tests.sdk.conftest import DANA, TIER1, build, tier1_text
+
+    repo = git_repo(identity=DANA)
+    repo.write(f"registry/{TIER1}.prompt.yaml", tier1_text("1.0.0"))
+    repo.commit("Add the commit-message prompt", DANA)
+    builder, stranger = "release@example.com", "stranger@example.com"
+    status, err, bundle = build(repo, capsys, "--sign", str(repo.key_for(builder)))
+    assert status == 0, err
+    allowed = tmp_path / "allowed_signers"
+    allowed.write_text(
+        f'{builder} namespaces="promptreg-bundle" {repo.public_key(builder)}\n', encoding="utf-8"
+    )
+    other = tmp_path / "other_signers"
+    other.write_text(
+        f'{stranger} namespaces="promptreg-bundle" {repo.public_key(stranger)}\n',
+        encoding="utf-8",
+    )
+    script = f"HEAVY = {HEAVY!r}\n" + ACCEPT
+    done = subprocess.run(
+        [
+            str(base_venv / "bin" / "python"),
+            "-c",
+            script,
+            *map(str, (bundle, allowed, other)),
+            TIER1,
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    outcome = json.loads(done.stdout)
+    assert "+ x = 1" in outcome["served"]
+    assert f"signed by {builder}" in outcome["repr"]
+    assert "does not list" in outcome["stranger"]
+    assert "changed after it was signed" in outcome["tampered"]
+    assert "is not signed" in outcome["unsigned"]
+    assert outcome["loaded"] == []
