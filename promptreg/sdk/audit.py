@@ -9,37 +9,36 @@ detectors the linter uses. At `none` nothing is recorded.
 
 A record is built only when someone listens: the logger is enabled for INFO (its level
 is left to the application, so by default records are dropped at no cost beyond one
-check) or an OpenTelemetry span is recording. OpenTelemetry is never imported here: a
-span can be current only in a process that imported its API already, so the module is
-looked up in `sys.modules`.
+check) or an OpenTelemetry span is recording. Neither `logging` nor OpenTelemetry is
+imported here: a handler can be configured, and a span be current, only in a process
+that imported them already, so both are looked up in `sys.modules`. The handlers are in
+audit_log.py.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from pathlib import Path
 from types import MappingProxyType
-
-from promptreg.detect.redact import redact
 
 # typing costs ~15 ms to import and is needed here only for annotations.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from logging import Logger
+    from pathlib import Path
     from typing import IO, Any
 
     from promptreg.render.prompt import Prompt
+    from promptreg.sdk.audit_log import JsonLinesHandler
 
 LOGGER_NAME = "promptreg.audit"
 WORKING_TREE = "working tree"
 """The source of a prompt read from files (development mode), as records name it."""
 
-logger = logging.getLogger(LOGGER_NAME)
+INFO = 20  # logging.INFO, without importing logging
 
 _NO_CONTEXT: Mapping[str, str] = MappingProxyType({})
 _CONTEXT: ContextVar[Mapping[str, str]] = ContextVar("promptreg_audit_context", default=_NO_CONTEXT)
@@ -70,6 +69,9 @@ def _size(value: Any) -> int:
 
 
 def _redacted(value: Any, allowed: tuple[str, ...]) -> Any:
+    # Deferred: the detectors compile many patterns, and only `full` records need them.
+    from promptreg.detect.redact import redact
+
     if isinstance(value, str):
         return redact(value, allowed_email_domains=allowed)
     if isinstance(value, Mapping):
@@ -101,19 +103,21 @@ class Auditor:
         span = trace.get_current_span() if trace is not None else None
         if span is not None and not span.is_recording():
             span = None
-        if span is None and not logger.isEnabledFor(logging.INFO):
+        logger = _logger()
+        listening = logger is not None and logger.isEnabledFor(INFO)
+        if span is None and not listening:
             return
         record = self.record(prompt, call, bound, level)
         if span is not None:
             span.set_attributes(span_attributes(prompt, call, record))
-        if logger.isEnabledFor(logging.INFO):
+        if listening and logger is not None:
             # makeRecord + handle is what logger.info does, less the walk up the stack
             # for the caller's file and line, which a record of a prompt call has no use
             # for and which costs as much as the rest of the record.
             logger.handle(
                 logger.makeRecord(
                     LOGGER_NAME,
-                    logging.INFO,
+                    INFO,
                     "",
                     0,
                     "%s %s %s",
@@ -195,55 +199,18 @@ def span_attributes(prompt: Prompt, call: str, record: Mapping[str, Any]) -> dic
     return attributes
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
-"""Built once: json.dumps with any non-default option builds an encoder per call."""
-
-
-class JsonLinesHandler(logging.Handler):
-    """Writes each audit record as one JSON line, flushed, so a crash loses none.
-
-    Records of other loggers (no `audit` attribute) are written as their message.
-    """
-
-    def __init__(self, stream: IO[str]) -> None:
-        super().__init__(logging.INFO)
-        self.stream = stream
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            data = getattr(record, "audit", None)
-            if data is None:
-                data = {"message": record.getMessage()}
-            line = _ENCODE(data)
-            self.stream.write(line + "\n")  # Handler.handle holds the handler's lock
-            self.stream.flush()
-        except Exception:
-            self.handleError(record)
-
-
-class JsonLinesFileHandler(JsonLinesHandler):
-    """A JsonLinesHandler appending to a file it opens and closes itself."""
-
-    def __init__(self, path: str | Path) -> None:
-        super().__init__(Path(path).open("a", encoding="utf-8"))  # noqa: SIM115
-
-    def close(self) -> None:
-        try:
-            self.stream.close()
-        finally:
-            super().close()
+def _logger() -> Logger | None:
+    """The `promptreg.audit` logger, if logging was imported: otherwise nothing listens."""
+    logging = sys.modules.get("logging")
+    return None if logging is None else logging.getLogger(LOGGER_NAME)
 
 
 def log_audit_to(target: str | Path | IO[str]) -> JsonLinesHandler:
     """Send audit records to a JSON-lines file (appended) or stream, and enable them.
 
     For applications without a logging setup of their own; one with one adds a
-    JsonLinesHandler (or any handler) to the `promptreg.audit` logger itself.
+    `audit_log.JsonLinesHandler` (or any handler) to the `promptreg.audit` logger itself.
     """
-    handler = (
-        JsonLinesFileHandler(target) if isinstance(target, str | Path) else JsonLinesHandler(target)
-    )
-    logger.addHandler(handler)
-    if not logger.isEnabledFor(logging.INFO):
-        logger.setLevel(logging.INFO)
-    return handler
+    from promptreg.sdk.audit_log import log_audit_to as attach
+
+    return attach(target)
