@@ -205,7 +205,7 @@ def _logger() -> Logger | None:
     return None if logging is None else logging.getLogger(LOGGER_NAME)
 
 
-def log_audit_to(target: str | Path | IO[str]) -> JsonLinesHandler:
+def log_audit_to(target: str | Path | IO[str], *, flush: bool = True) -> JsonLinesHandler:
     """Send audit records to a JSON-lines file (appended) or stream, and enable them.
 
     For applications without a logging setup of their own; one with one adds a
@@ -213,4 +213,4 @@ def log_audit_to(target: str | Path | IO[str]) -> JsonLinesHandler:
     """
     from promptreg.sdk.audit_log import log_audit_to as attach
 
-    return attach(target)
+    return attach(target, flush=flush)

@@ -23,12 +23,15 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=st
 class JsonLinesHandler(logging.Handler):
     """Writes each audit record as one JSON line, flushed, so a crash loses none.
 
-    Records of other loggers (no `audit` attribute) are written as their message.
+    `flush=False` leaves flushing to the stream's buffer (and to close()): about half
+    the cost of a record, for the last records a crash may lose. Records of other
+    loggers (no `audit` attribute) are written as their message.
     """
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], *, flush: bool = True) -> None:
         super().__init__(logging.INFO)
         self.stream = stream
+        self.flush_each = flush
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -37,7 +40,8 @@ class JsonLinesHandler(logging.Handler):
                 data = {"message": record.getMessage()}
             line = _ENCODE(data)
             self.stream.write(line + "\n")  # Handler.handle holds the handler's lock
-            self.stream.flush()
+            if self.flush_each:
+                self.stream.flush()
         except Exception:
             self.handleError(record)
 
@@ -45,8 +49,8 @@ class JsonLinesHandler(logging.Handler):
 class JsonLinesFileHandler(JsonLinesHandler):
     """A JsonLinesHandler appending to a file it opens and closes itself."""
 
-    def __init__(self, path: str | Path) -> None:
-        super().__init__(Path(path).open("a", encoding="utf-8"))  # noqa: SIM115
+    def __init__(self, path: str | Path, *, flush: bool = True) -> None:
+        super().__init__(Path(path).open("a", encoding="utf-8"), flush=flush)  # noqa: SIM115
 
     def close(self) -> None:
         try:
@@ -55,7 +59,7 @@ class JsonLinesFileHandler(JsonLinesHandler):
             super().close()
 
 
-def log_audit_to(target: str | Path | IO[str]) -> JsonLinesHandler:
+def log_audit_to(target: str | Path | IO[str], *, flush: bool = True) -> JsonLinesHandler:
     """Send audit records to a JSON-lines file (appended) or stream, and enable them.
 
     For applications without a logging setup of their own; one with one adds a
@@ -63,7 +67,9 @@ def log_audit_to(target: str | Path | IO[str]) -> JsonLinesHandler:
     """
     logger = logging.getLogger(LOGGER_NAME)
     handler = (
-        JsonLinesFileHandler(target) if isinstance(target, str | Path) else JsonLinesHandler(target)
+        JsonLinesFileHandler(target, flush=flush)
+        if isinstance(target, str | Path)
+        else JsonLinesHandler(target, flush=flush)
     )
     logger.addHandler(handler)
     if not logger.isEnabledFor(logging.INFO):

@@ -173,3 +173,19 @@ def test_the_current_span_gets_gen_ai_attributes() -> None:
     assert attributes["promptreg.context.request_id"] == "req-7"
     assert set(attributes["promptreg.variables"]) == {"channel", "received_date", "request_text"}
     assert EMAIL not in json.dumps({k: str(v) for k, v in attributes.items()})
+
+
+def test_a_buffered_handler_writes_its_records_when_closed(tmp_path: Path) -> None:
+    logger = logging.getLogger(LOGGER_NAME)
+    level = logger.level
+    path = tmp_path / "buffered.jsonl"
+    handler = log_audit_to(path, flush=False)
+    try:
+        Registry.open(REPO).get(METADATA).render(ticket_text="hello")
+        assert path.read_text(encoding="utf-8") == ""  # still in the file's buffer
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+        logger.setLevel(level)
+    (line,) = path.read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["prompt_id"] == METADATA
