@@ -13,6 +13,7 @@ import pytest
 
 from promptreg import Registry
 from promptreg.sdk.audit import LOGGER_NAME, WORKING_TREE, audit_context, log_audit_to
+from tests.gitrepo import GitRepo
 
 REPO = Path(__file__).resolve().parents[2]
 METADATA = "support/summarize-ticket"  # logging: metadata
@@ -189,3 +190,25 @@ def test_a_buffered_handler_writes_its_records_when_closed(tmp_path: Path) -> No
         logger.setLevel(level)
     (line,) = path.read_text(encoding="utf-8").splitlines()
     assert json.loads(line)["prompt_id"] == METADATA
+
+
+def test_a_bundle_prompt_names_the_bundle_by_its_digest(
+    git_repo: Callable[..., GitRepo],
+    capsys: pytest.CaptureFixture[str],
+    audit_log: Callable[[], list[dict[str, Any]]],
+) -> None:
+    from tests.sdk.conftest import DANA, TIER1, build, tier1_text
+
+    repo = git_repo(identity=DANA)
+    text = tier1_text("1.0.0")
+    assert "logging: none" in text
+    repo.write(f"registry/{TIER1}.prompt.yaml", text.replace("logging: none", "logging: metadata"))
+    repo.commit("Add the commit-message prompt", DANA)
+    status, err, bundle = build(repo, capsys)
+    assert status == 0, err
+    registry = Registry.open(bundle)
+    registry.get(TIER1).render(diff="+ x = 1")
+    (record,) = audit_log()
+    assert registry.bundle is not None
+    assert record["source"] == registry.bundle.digest
+    assert record["source"].startswith("sha256:")
