@@ -452,7 +452,7 @@ def test_stale_codeowners_is_refused_by_the_check_hook(consumer: Consumer) -> No
 # --- the files teams copy from hooks/ -------------------------------------------------
 
 HOOKS = REPO / "hooks"
-BIN = Path(sys.executable).parent  # this run's promptreg, as `pip install promptreg` gives
+BIN = Path(sys.executable).parent  # this run's promptreg, as installing promptreg-standards gives
 
 
 def test_example_configs_are_valid_for_pre_commit() -> None:

@@ -12,8 +12,10 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 from promptreg.core.errors import EXIT_INTERRUPTED, InvalidPromptError, PromptregError
+from promptreg.core.extras import missing_extra
 
 EXIT_BUG = 3
 
@@ -45,11 +47,14 @@ def error_handler() -> Iterator[None]:
     except Exit:
         raise
     except PromptregError as exc:
-        sys.stderr.write(f"promptreg: error: {exc}\n")
-        if isinstance(exc, InvalidPromptError) and len(exc.problems) > 1:
-            for problem in exc.problems[1:]:
-                sys.stderr.write(f"  {problem}\n")
-        raise Exit(exc.exit_status) from None
+        _report(exc)
+    except ModuleNotFoundError as exc:
+        # An optional dependency a command reached that its up-front check did not cover.
+        missing = missing_extra(exc)
+        if missing is None:
+            _crash()
+        else:
+            _report(missing)
     except KeyboardInterrupt:
         sys.stderr.write("promptreg: interrupted\n")
         raise Exit(EXIT_INTERRUPTED) from None
@@ -57,13 +62,25 @@ def error_handler() -> Iterator[None]:
         sys.stderr.close()  # the reader went away (e.g. `| head`); nothing left to say
         raise Exit(0) from None
     except Exception:
-        try:
-            log = _write_crash_log(traceback.format_exc())
-            where = f"the traceback was written to {log}"
-        except OSError:
-            where = "the traceback could not be written"
-        sys.stderr.write(
-            "promptreg: internal error: this is a bug in promptreg, not in your files; "
-            f"{where}. Please report it with that file.\n"
-        )
-        raise Exit(EXIT_BUG) from None
+        _crash()
+
+
+def _report(exc: PromptregError) -> NoReturn:
+    sys.stderr.write(f"promptreg: error: {exc}\n")
+    if isinstance(exc, InvalidPromptError) and len(exc.problems) > 1:
+        for problem in exc.problems[1:]:
+            sys.stderr.write(f"  {problem}\n")
+    raise Exit(exc.exit_status) from None
+
+
+def _crash() -> NoReturn:
+    try:
+        log = _write_crash_log(traceback.format_exc())
+        where = f"the traceback was written to {log}"
+    except OSError:
+        where = "the traceback could not be written"
+    sys.stderr.write(
+        "promptreg: internal error: this is a bug in promptreg, not in your files; "
+        f"{where}. Please report it with that file.\n"
+    )
+    raise Exit(EXIT_BUG) from None

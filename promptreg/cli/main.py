@@ -15,6 +15,7 @@ from promptreg.cli.common import HelpFormatter
 from promptreg.cli.error_handler import Exit, error_handler
 from promptreg.core.about import VERSION as __version__
 from promptreg.core.errors import EXIT_USAGE
+from promptreg.core.extras import require
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("promptreg.cli.init", "scaffold a registry here"),
@@ -37,8 +38,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("promptreg.cli.report", "write the governance report (HTML and Markdown)"),
     "test": ("promptreg.cli.test", "run eval cases against a model and record the results"),
     "build": ("promptreg.cli.build", "verify the registry and write the bundle production serves"),
+    "stubs": ("promptreg.cli.stubs", "write type stubs so mypy checks each call's variables"),
 }
 """Each command: the module with its `add_parser` and `run`, and its one-line summary."""
+
+COMMAND_EXTRAS = {
+    **dict.fromkeys(
+        ("init", "new", "lint", "fmt", "bump", "approve", "check", "import", "report", "build"),
+        "lint",
+    ),
+    "test": "evals",
+}
+"""The extra each command needs beyond the base install (which serves and shows prompts)."""
 
 DESCRIPTION = """\
 promptreg keeps an organisation's LLM prompts in git as reviewed, versioned files,
@@ -93,6 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         with error_handler():
+            chosen = next((arg for arg in arguments if not arg.startswith("-")), None)
+            if chosen in COMMAND_EXTRAS:
+                require(COMMAND_EXTRAS[chosen], f"`promptreg {chosen}`")
             parser = build_parser(arguments)
             try:
                 args = parser.parse_args(arguments)

@@ -199,8 +199,16 @@ def schema_problems(document: Document, name: str, code: str = "S001") -> list[P
     check = fast_check(name)
     if check is not None and check(document.value):
         return []
-    from jsonschema.exceptions import best_match, relevance
+    try:
+        from jsonschema.exceptions import best_match, relevance
+    except ModuleNotFoundError:  # a base install: serving needs only the compiled check
+        from promptreg.core.extras import install_hint
 
+        message = (
+            f"the document does not match {name}; `promptreg lint` names each problem "
+            f"(it needs the [lint] extra: {install_hint('lint')})"
+        )
+        return [Problem(code, message, document.location(()))]
     cut: list[tuple[PathKey, int]] = []
     instance = _bounded(document.value, (), cut)
     errors = sorted(validator(name).iter_errors(instance), key=relevance)

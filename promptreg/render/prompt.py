@@ -133,7 +133,16 @@ class Prompt:
     one across its prompts), else in a sandbox of the prompt's own.
     """
 
-    __slots__ = ("_binder", "_labels", "_render_all", "_roles", "_templates", "bind", "spec")
+    __slots__ = (
+        "_binder",
+        "_labels",
+        "_render_all",
+        "_roles",
+        "_templates",
+        "bind",
+        "observer",
+        "spec",
+    )
 
     def __init__(self, spec: PromptSpec, sandbox: Sandbox | None = None) -> None:
         self.spec = spec
@@ -148,6 +157,10 @@ class Prompt:
         self._binder = VariableBinder(spec)
         self.bind = self._binder.bind
         """Check values against the declared variables; VariableError lists every problem."""
+        self.observer: Callable[[Prompt, str, Mapping[str, Any]], None] | None = None
+        """Called once per render or openai_* call with the prompt, the call's name and the
+        bound variables: the registry that serves the prompt sets it to write audit records,
+        so render/ needs to know nothing of logging. None renders silently."""
 
     @property
     def id(self) -> str:
@@ -172,37 +185,44 @@ class Prompt:
 
     def render(self, **values: Any) -> Messages:
         """The chat messages, rendered in the sandbox after checking the variables."""
+        return self._messages(values, "render")
+
+    def _messages(self, values: Mapping[str, Any], call: str) -> Messages:
+        """Render, then tell the observer: one record per public call, after it succeeded."""
         bound = self._binder.bind(values)
         texts = self._render_all(self._templates, bound, self._labels)
-        return [
+        messages = [
             {"role": role, "content": text} for role, text in zip(self._roles, texts, strict=True)
         ]
+        if self.observer is not None:
+            self.observer(self, call, bound)
+        return messages
 
     def openai_chat(self, **values: Any) -> dict[str, Any]:
         """Keyword arguments for `client.chat.completions.create(**...)`."""
+        from promptreg.render.openai_format import response_format, sampling
+
         model = self.spec.model
-        kwargs: dict[str, Any] = {"model": model.name, "messages": self.render(**values)}
-        if model.temperature is not None:
-            kwargs["temperature"] = model.temperature
-        if model.top_p is not None:
-            kwargs["top_p"] = model.top_p
+        kwargs: dict[str, Any] = {
+            "model": model.name,
+            "messages": self._messages(values, "openai_chat"),
+            **sampling(self.spec),
+        }
         if model.max_output_tokens is not None:
             kwargs["max_completion_tokens"] = model.max_output_tokens
         if model.seed is not None:
             kwargs["seed"] = model.seed
-        output = self.spec.output
-        if output is not None and output.format == "json":
-            if output.schema:
-                kwargs["response_format"] = {
-                    "type": "json_schema",
-                    "json_schema": {
-                        "name": self.spec.id.replace("/", "__")[:64],
-                        "schema": dict(output.schema),
-                    },
-                }
-            else:
-                kwargs["response_format"] = {"type": "json_object"}
+        answer_format = response_format(self.spec)
+        if answer_format is not None:
+            kwargs["response_format"] = answer_format
         return kwargs
+
+    def openai_responses(self, **values: Any) -> dict[str, Any]:
+        """Keyword arguments for `client.responses.create(**...)`: `instructions`, `input`
+        and `text.format` with the output JSON Schema."""
+        from promptreg.render.openai_format import responses_kwargs
+
+        return responses_kwargs(self.spec, self._messages(values, "openai_responses"))
 
 
 def _article(word: str) -> str:

@@ -25,6 +25,7 @@ from promptreg.core.suggest import closest
 from promptreg.render.prompt import Prompt
 from promptreg.render.sandbox import Sandbox
 from promptreg.sdk import ranges
+from promptreg.sdk.audit import Auditor
 from promptreg.sdk.bundle_format import BundleError, Layout, decode, entry
 from promptreg.sdk.signature import SignatureError, allowed_keys, verify
 
@@ -61,6 +62,7 @@ class Bundle:
         self._served: dict[tuple[str, str | None], Prompt] = {}
         self._lock = threading.Lock()
         self._sandbox = Sandbox()
+        self._auditor = Auditor(self.digest)  # records name the bundle by its digest
         # Load now whatever a get, a render or an error message would load later.
         self._sandbox.compile("{% for x in y %}{{ x | upper }}{% endfor %}").render({"y": "a"})
         import difflib  # noqa: F401  (did-you-mean on error paths)
@@ -156,6 +158,7 @@ class Bundle:
             prompt = self._built.get(key)
             if prompt is None:
                 prompt = Prompt(self._spec(prompt_id, chosen), self._sandbox)
+                prompt.observer = self._auditor
                 self._built[key] = prompt
             self._served[asked] = prompt
         return prompt

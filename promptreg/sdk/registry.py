@@ -27,6 +27,7 @@ from promptreg.core.errors import (
 from promptreg.core.model import PromptSpec
 from promptreg.render.prompt import Prompt
 from promptreg.sdk import ranges
+from promptreg.sdk.audit import WORKING_TREE, Auditor
 
 # The development mode's modules (promptreg.yaml, the YAML loader, the registry walker,
 # the approval policy) load when a checkout is opened: a service opening a bundle never
@@ -69,6 +70,8 @@ class Registry:
         self.bundle = bundle
         self._served: dict[str, tuple[Prompt, str | None]] = {}
         self._versions: dict[tuple[str, str], tuple[Prompt, str | None]] = {}
+        options = settings.lint.options if settings is not None else {}
+        self._auditor = Auditor(WORKING_TREE, options.get("allowed_email_domains") or ())
 
     @classmethod
     def open(
@@ -208,7 +211,7 @@ class Registry:
                 from promptreg.governance.approval import serving_refusal
 
                 spec = self.spec(prompt_id)
-                entry = (Prompt(spec), serving_refusal(spec, self.settings))
+                entry = (self._audited(Prompt(spec)), serving_refusal(spec, self.settings))
                 self._served[prompt_id] = entry
         prompt, refusal = entry
         if version is not None and version != prompt.version:
@@ -256,9 +259,15 @@ class Registry:
         refusal = serving_refusal(revision.spec, self.settings)
         if refusal is not None:
             refusal = f"{refusal} (version {version} as committed in {revision.short})"
-        entry = (Prompt(revision.spec), refusal)
+        source = Auditor(f"commit {revision.commit}", self._auditor.allowed_email_domains)
+        entry = (self._audited(Prompt(revision.spec), source), refusal)
         self._versions[(prompt_id, version)] = entry
         return entry
+
+    def _audited(self, prompt: Prompt, auditor: Auditor | None = None) -> Prompt:
+        """The prompt, writing an audit record per call (docs/sdk.md#audit-records)."""
+        prompt.observer = auditor or self._auditor
+        return prompt
 
     def _resolve_range(self, prompt_id: str, request: str) -> str:
         """The highest version matching `request` that get() would serve, among the
