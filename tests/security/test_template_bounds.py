@@ -64,6 +64,10 @@ def _served_render_fails(git_repo: Callable[..., GitRepo], user: str) -> Templat
             "{% for i in range(200) %}{{ l }}{% endfor %}",
             id="list-of-namespaces",
         ),
+        pytest.param(
+            "{% for i in range(50000) %}{{ '" + "A" * 1000 + "' }}{% endfor %}",
+            id="literal-printed-in-a-loop",
+        ),
     ],
 )
 def test_printed_objects_count_at_their_real_length(
