@@ -65,6 +65,9 @@ LEAVES = [  # NNN stands for a size
     "{% macro f(k) %}{% if k %}{{ f(k - 1) }}{{ f(k - 1) }}{% endif %}{% endmacro %}"
     "{{ f(NNN % 40) }}",
     "static text " * 20,
+    "{{ ('a.co ' * (NNN % 20000))|urlize(target='x' * (NNN % 99999))|length }}",
+    "{% set a = [0] * (NNN % 100001) %}{{ [a, a, a, a]|sum(start=[])|length }}",
+    "{% for i in range(50000) %}{{ '" + "A" * 100 + "' }}{% endfor %}",
 ]
 PRELUDE = (
     "{% set ns = namespace(a='x' * 99999, s='ab', l=[1]) %}"
