@@ -1,26 +1,59 @@
 """The registry's files on disk: the one walker, and ids to paths and back.
 
 Everything that looks at the registry as a whole (the SDK's list, lint, codeowners,
-provenance's index, check) walks it here, so what one of them sees, all of them see.
+provenance's index, check) walks it here, so what one of them sees, all of them see;
+and the SDK finds a prompt by id through `path_for_id` here, the same way.
+
+Symbolic links below the registry folder are refused, file or folder, wherever they
+point: a link is a second name for content the walk would see under another name, or
+not at all (a folder link is not descended), and the SDK would otherwise follow it to
+serve a prompt no check read, or a file outside the registry. The walk reports them
+(`registry_links`), lint makes each one an F013 finding, and `path_for_id` raises for
+a path that goes through one. Regular files only, reached through real folders.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from promptreg.core.config import Settings
 from promptreg.core.errors import InvalidPromptError, Problem, PromptNotFoundError
+from promptreg.core.links import link_on_the_way, link_problem
 from promptreg.core.loader import ID_RE, PROMPT_SUFFIX, LoadResult, load_prompt
 from promptreg.core.location import Location
 from promptreg.core.model import PromptSpec
 from promptreg.core.suggest import closest
 
 
+def _walk(directory: Path) -> tuple[list[Path], list[Path]]:
+    """(prompt files, symbolic links) below `directory`, neither list following a link."""
+    files: list[Path] = []
+    links: list[Path] = []
+    for folder, dirs, names in os.walk(directory, followlinks=False):
+        here = Path(folder)
+        for name in (*dirs, *names):
+            entry = here / name
+            if entry.is_symlink():
+                links.append(entry)
+            elif name.endswith(PROMPT_SUFFIX) and name in names and entry.is_file():
+                files.append(entry)
+    return sorted(files), sorted(links)
+
+
 def prompt_files(directory: Path) -> list[Path]:
-    """Every prompt file below `directory`, sorted; nothing when it is not a directory."""
+    """Every prompt file below `directory` that is a regular file reached without a
+    symbolic link, sorted; nothing when it is not a directory."""
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.rglob(f"*{PROMPT_SUFFIX}") if p.is_file())
+    return _walk(directory)[0]
+
+
+def registry_links(directory: Path) -> list[Path]:
+    """Every symbolic link below `directory` (not followed), sorted: each is refused."""
+    if not directory.is_dir():
+        return []
+    return _walk(directory)[1]
 
 
 def prompt_id_for(path: Path, registry_root: Path) -> str | None:
@@ -34,14 +67,22 @@ def prompt_id_for(path: Path, registry_root: Path) -> str | None:
 
 
 def path_for_id(registry_dir: Path, prompt_id: str) -> Path:
-    """Where the file of `prompt_id` lives; PromptNotFoundError for a malformed id."""
+    """Where the file of `prompt_id` lives; PromptNotFoundError for a malformed id, and
+    InvalidPromptError (F013) when the way there goes through a symbolic link."""
     if not ID_RE.match(prompt_id):
         raise PromptNotFoundError(
             f"{prompt_id!r} is not a prompt id",
             hint="ids look like `namespace/name`, e.g. support/summarize-ticket; "
             "`promptreg list` shows them",
         )
-    return registry_dir / f"{prompt_id}{PROMPT_SUFFIX}"
+    path = registry_dir / f"{prompt_id}{PROMPT_SUFFIX}"
+    link = link_on_the_way(path, registry_dir)
+    if link is not None:
+        raise InvalidPromptError(
+            [link_problem(link)],
+            hint="replace the link with the file itself (or move the file), and lint again",
+        )
+    return path
 
 
 def known_ids(registry_dir: Path) -> list[str]:

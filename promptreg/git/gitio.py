@@ -1,4 +1,5 @@
-"""The git layer: the git CLI with a scrubbed environment and NUL-separated output.
+"""The git layer: the git CLI with a scrubbed environment, a fixed repository and no
+configuration that runs programs.
 
 Hooks run inside git with GIT_DIR, GIT_INDEX_FILE and friends set for the hook's own
 repository; inherited, they would point our commands at the wrong place. As in
@@ -6,10 +7,23 @@ pre-commit's git module, every command gets an environment without them, asks fo
 NUL-separated output (paths may contain anything), and a failure becomes an error a
 person can act on. Nothing outside the V rules, history, diff, bump and approve needs
 git, and all of those say so when it is missing.
+
+The files under review are not trusted, and git reads more than it is asked to: run in
+a folder, it looks for a repository there and upwards, and a committed folder holding
+`HEAD`, `objects/` and `refs/` is a repository to it, with a `config` of the pull
+request's choosing. So the repository is discovered once, from the registry's root
+(`locate`), with implicit bare repositories refused (`safe.bareRepository=explicit`),
+and every later command names it with `--git-dir` and `--work-tree`. Each command also
+overrides, on its command line (which git reads last), every setting that makes git
+run a program: signature programs point at absolute paths chosen here (ssh-keygen for
+SSH signatures, nothing runnable for the others), fsmonitor, hooks, pager and ssh are
+switched off, and filter and diff drivers configured anywhere get empty commands.
+System and user configuration (the machine's owner's) still apply to everything else.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -44,15 +58,100 @@ def scrubbed_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def git(
-    args: Sequence[str], cwd: Path, *, input: bytes | None = None, check: bool = True
-) -> subprocess.CompletedProcess[bytes]:
-    """Run `git ARGS` in `cwd`; GitError with git's own message when it fails."""
+NOTHING = os.devnull
+"""What a program setting points at when git must run nothing: an absolute path that
+cannot be executed (git reports the failure, e.g. a signature it could not check)."""
+
+DRIVERS = r"^(filter|diff|merge)\..+\.(clean|smudge|process|textconv|command|driver)$"
+"""Settings naming a program that .gitattributes, which the tree controls, can select."""
+
+
+def _executable() -> str:
     executable = shutil.which("git")
     if executable is None:
         raise GitError("git is not installed", hint="install git, or run without --base")
+    return executable
+
+
+def safe_options() -> list[str]:
+    """`-c` options for every command: each setting that makes git run a program, fixed.
+
+    SSH signatures are checked by the ssh-keygen found on PATH now, by absolute path; no
+    other signature format is accepted, so their programs run nothing.
+    """
+    keygen = shutil.which("ssh-keygen") or NOTHING
+    fixed = {
+        "safe.bareRepository": "explicit",
+        "core.fsmonitor": "false",
+        "core.hooksPath": NOTHING,
+        "core.sshCommand": NOTHING,
+        "core.pager": "cat",
+        "core.askPass": NOTHING,
+        "credential.helper": "",
+        "diff.external": NOTHING,
+        "gpg.program": NOTHING,
+        "gpg.openpgp.program": NOTHING,
+        "gpg.x509.program": NOTHING,
+        "gpg.ssh.program": str(Path(keygen).resolve()),
+        "gpg.ssh.defaultKeyCommand": NOTHING,
+        "log.showSignature": "false",
+        "log.mailmap": "false",
+    }
+    return [option for key, value in fixed.items() for option in ("-c", f"{key}={value}")]
+
+
+def git_dir(root: Path) -> Path:
+    """The repository of the work tree whose top is `root`, from its `.git` (a folder, or
+    a file naming one, as in linked work trees and submodules); never searched for."""
+    dot = root / ".git"
+    if dot.is_dir():
+        return dot
+    try:
+        text = dot.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        raise GitError(
+            f"{root} is not the top of a git work tree (it has no .git)",
+            hint="run this command inside the registry's repository",
+        ) from None
+    named = text.strip().removeprefix("gitdir:").strip()
+    return (root / named) if named else dot
+
+
+@functools.lru_cache(maxsize=64)
+def _driver_options(repository: str) -> tuple[str, ...]:
+    """`-c` options emptying every filter, diff and merge driver command configured for
+    `repository` (in any scope): the tree's .gitattributes must not reach a program."""
+    asked = ["config", "-z", "--get-regexp", DRIVERS]
     process = subprocess.run(
-        [executable, *args], cwd=cwd, input=input, capture_output=True, env=scrubbed_env()
+        [_executable(), f"--git-dir={repository}", *safe_options(), *asked],
+        capture_output=True,
+        env=scrubbed_env(),
+    )
+    keys = (record.partition("\n")[0] for record in zsplit(process.stdout))
+    return tuple(option for key in keys if "=" not in key for option in ("-c", f"{key}="))
+
+
+def command(root: Path, args: Sequence[str]) -> list[str]:
+    """The full command line of `git ARGS` for the work tree at `root`."""
+    repository = git_dir(root)
+    return [
+        _executable(),
+        "--no-pager",
+        f"--git-dir={repository}",
+        f"--work-tree={root}",
+        *safe_options(),
+        *_driver_options(str(repository)),
+        *args,
+    ]
+
+
+def git(
+    args: Sequence[str], cwd: Path, *, input: bytes | None = None, check: bool = True
+) -> subprocess.CompletedProcess[bytes]:
+    """Run `git ARGS` in the work tree whose top is `cwd` (found by `locate`); GitError
+    with git's own message when it fails."""
+    process = subprocess.run(
+        command(cwd, args), cwd=cwd, input=input, capture_output=True, env=scrubbed_env()
     )
     if check and process.returncode != 0:
         message = process.stderr.decode("utf-8", "replace").strip() or "no message"
@@ -66,9 +165,19 @@ def zsplit(data: bytes) -> list[str]:
 
 
 def repo_root(path: Path) -> Path:
-    """The top of the work tree holding `path`; GitError outside a repository."""
+    """The top of the work tree holding `path`; GitError outside a repository.
+
+    The one place git searches for a repository. `path` is where a command starts (the
+    folder of promptreg.yaml, the working directory), never a folder inside the registry,
+    whose contents a pull request chooses; a bare-looking folder is refused on the way.
+    """
     start = path if path.is_dir() else path.parent
-    process = git(["rev-parse", "--show-toplevel"], start, check=False)
+    process = subprocess.run(
+        [_executable(), "--no-pager", *safe_options(), "rev-parse", "--show-toplevel"],
+        cwd=start,
+        capture_output=True,
+        env=scrubbed_env(),
+    )
     if process.returncode != 0:
         raise GitError(
             f"{path} is not inside a git repository",

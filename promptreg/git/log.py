@@ -28,7 +28,7 @@ _MARK = "\x01"
 _FORMAT = "%x01%H%x00%an%x00%ae%x00%aI%x00%s"
 _FIELDS = 5
 _NULL = "0" * 40
-_COMMON = ("-c", "log.showSignature=false", "log", f"--format={_FORMAT}", "-z", "--raw")
+_COMMON = ("log", "--no-ext-diff", "--no-textconv", f"--format={_FORMAT}", "-z", "--raw")
 
 
 def log_args(view: View, relative: str) -> list[str]:

@@ -47,12 +47,17 @@ class Repository:
 
     @classmethod
     def find(cls, path: Path) -> Repository:
-        """The repository holding `path`; GitError (with a hint) outside one."""
+        """The repository holding `path`; GitError (with a hint) outside one.
+
+        `path` is where the work starts: promptreg.yaml's folder or the working directory,
+        never a folder inside the registry (promptreg.git.gitio.repo_root says why).
+        """
         return cls(gitio.repo_root(path))
 
     @classmethod
     def at(cls, path: Path) -> Repository | None:
-        """The repository holding `path`, or None: not in a repository, or no git at all."""
+        """The repository holding `path` (as for `find`), or None: not in a repository,
+        or no git at all."""
         try:
             return cls.find(path)
         except gitio.GitError:
@@ -150,8 +155,6 @@ class Repository:
                 "gpg.format=ssh",
                 "-c",
                 f"gpg.ssh.allowedSignersFile={signers}",
-                "-c",
-                "log.showSignature=false",
                 "log",
                 "--no-walk=unsorted",
                 "-z",

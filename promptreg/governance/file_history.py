@@ -85,21 +85,16 @@ class FileHistory:
         return None
 
 
-def load_history(path: Path, repo: Repository | None = None) -> FileHistory | None:
-    """The committed history of `path`; None when it is not inside a git repository.
+def load_history(path: Path, repo: Repository) -> FileHistory | None:
+    """The committed history of `path` in `repo`; None when it lies outside it.
 
-    `repo` is the caller's Repository, which keeps the answer for its lifetime; without
-    one (or when `path` lies outside it) the repository holding `path` is found afresh.
+    `repo` is the caller's Repository, found from the registry's root, never from the
+    file's folder (promptreg.git.gitio says why); it keeps the answer for its lifetime.
     """
-    if repo is None or repo.relative(path) is None:
-        repo = Repository.at(path.resolve().parent)
-        if repo is None:
-            return None
     relative = repo.relative(path)
     if relative is None:
         return None
-    found = relative
-    return repo.memo(("provenance-history", found), lambda: _read(repo, found))
+    return repo.memo(("provenance-history", relative), lambda: _read(repo, relative))
 
 
 def _read(repo: Repository, relative: str) -> FileHistory:

@@ -32,7 +32,7 @@ import contextlib
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from promptreg.core.config import Settings
 from promptreg.core.errors import PromptregError
@@ -64,7 +64,7 @@ class ProvenanceIssue:
     """One approval git does not back up, and the commit concerned, if any."""
 
     kind: str
-    """author | content | signature | self | history"""
+    """author | content | signature | self | history | unavailable"""
     message: str
     approval_index: int | None = None
     commit: str | None = None
@@ -74,23 +74,31 @@ def allowed_signers_path(settings: Settings) -> Path:
     return settings.allowed_signers or settings.root / DEFAULT_ALLOWED_SIGNERS
 
 
+LOCATE: Literal["locate"] = "locate"
+"""Passed as `repo`: find the repository from the registry's root for this call alone."""
+
+
 def provenance_issues(
-    spec: PromptSpec, settings: Settings, repo: Repository | None = None
+    spec: PromptSpec, settings: Settings, repo: Repository | Literal["locate"] | None = LOCATE
 ) -> tuple[ProvenanceIssue, ...]:
     """Every approval of `spec` that git history does not back up, in file order.
 
-    Empty when the tier does not set `verify_approvals` or the file is not inside a git
-    repository. `repo` is the caller's Repository (a lint run's): the G rules ask once
-    each for the same spec, and it keeps the answer. Without one, the repository
-    holding the file is found for this call alone.
+    Empty when the tier does not set `verify_approvals` or there is nothing to verify.
+    `repo` is the caller's Repository (a lint run's, found once from promptreg.yaml's
+    folder): the G rules ask once each for the same spec, and it keeps the answer. None
+    means the caller looked and there is no repository, which is an "unavailable" issue,
+    never silence: approvals nobody can check are not approvals. The repository is never
+    looked for from the file's own folder, whose contents the change under review picks.
     """
     path = spec.path
     if path is None or not spec.approvals or not settings.tier(spec.tier).verify_approvals:
         return ()
-    if repo is None or repo.relative(path) is None:
-        repo = Repository.at(path.resolve().parent)
-        if repo is None:
-            return ()
+    if repo == LOCATE:
+        repo = Repository.at(settings.root)
+    if not isinstance(repo, Repository):
+        return (_unavailable(spec, settings, f"{settings.root} is not in a git repository"),)
+    if repo.relative(path) is None:
+        return (_unavailable(spec, settings, f"it lies outside the repository at {repo.root}"),)
     # Keyed by what the answer reads of the spec, so linting an unchanged file again
     # reuses it; the entry keeps `settings` alive, so its id is not reused meanwhile.
     approvals = tuple((a.reviewer, a.content_hash) for a in spec.approvals)
@@ -98,6 +106,15 @@ def provenance_issues(
     found, file = repo, path
     entry = found.memo(key, lambda: (settings, _issues(spec, file, settings, found)))
     return entry[1]
+
+
+def _unavailable(spec: PromptSpec, settings: Settings, why: str) -> ProvenanceIssue:
+    return ProvenanceIssue(
+        "unavailable",
+        f"tier {spec.tier} verifies approvals against git history, but the approvals of "
+        f"{spec.id} cannot be verified: {why}; lint a clone with the full history "
+        "(`git clone`, or `fetch-depth: 0` for actions/checkout)",
+    )
 
 
 def _issues(
@@ -303,7 +320,7 @@ def cache_token(settings: Settings, repo: Repository | None = None) -> str:
     the file's bytes but everything for these rules.
     """
     if repo is None:
-        repo = Repository.at(settings.root.resolve())
+        repo = Repository.at(settings.root)
     head = repo.head if repo is not None else ""
     stamp = ""
     if settings.require_signed:

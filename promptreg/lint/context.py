@@ -35,7 +35,7 @@ class FileContext:
     tokens: TokenCounter | None = None
     """The session's token counter (with its store of earlier counts); None counts afresh."""
     git: Repository | None = None
-    """The run's git repository (what it has read of history kept); None finds it per use."""
+    """The run's git repository (what it has read of history kept); None: there is none."""
     memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
     """Results several rules share for this file (the X rules' one scan of its strings)."""
 

@@ -15,13 +15,15 @@ from typing import Literal
 
 from promptreg.core.config import CONFIG_NAME, Settings
 from promptreg.core.errors import Problem
+from promptreg.core.links import link_on_the_way, link_problem
 from promptreg.core.loader import load_prompt
 from promptreg.core.location import Span
+from promptreg.core.model import PromptSpec
 from promptreg.core.schema import CONFIG_SCHEMA, check_document
-from promptreg.core.tree import prompt_files, prompt_id_for
+from promptreg.core.tree import prompt_files, prompt_id_for, registry_links
 from promptreg.core.yamlio import read_document
 from promptreg.lint import suppress
-from promptreg.lint.catalogue import code_of
+from promptreg.lint.catalogue import RULES, code_of
 from promptreg.lint.context import FileContext, RegistryContext, SuppressionContext
 from promptreg.lint.finding import SEVERITY_RANK, Finding, Severity
 from promptreg.lint.rule import RegistryCheck
@@ -53,6 +55,11 @@ class LintResult:
         return tuple(f for f in self.findings if SEVERITY_RANK[f.severity] >= floor)
 
 
+def needs_history(spec: PromptSpec, settings: Settings) -> bool:
+    """Whether the approval provenance rules have anything to ask git about `spec`."""
+    return bool(spec.approvals) and settings.tier(spec.tier).verify_approvals
+
+
 class Linter:
     """Settings and selection resolved once; then any number of files."""
 
@@ -67,10 +74,21 @@ class Linter:
         self.settings = settings
         self.base = base
         self.tokens = tokens
-        self.git = git if git is not None else (base.repo if base is not None else None)
-        """The run's repository, shared by every file's history rules (None: found per use)."""
+        self._git = git if git is not None else (base.repo if base is not None else None)
+        self._located = self._git is not None
         self.ruleset = Ruleset(settings, selection)
         self.selection = self.ruleset.selection
+
+    @property
+    def git(self) -> Repository | None:
+        """The run's repository, shared by every file's history rules: found once, from
+        promptreg.yaml's folder, when a file first needs it; None when there is none."""
+        if not self._located:
+            from promptreg.git.repo import Repository  # git only when a rule needs it
+
+            self._git = Repository.at(self.settings.root)
+            self._located = True
+        return self._git
 
     def _from_problems(self, problems: Sequence[Problem]) -> Iterator[Finding]:
         """The loader's problems as findings of the selected loader-scope rules."""
@@ -85,6 +103,9 @@ class Linter:
         if path.name == CONFIG_NAME:
             document = read_document(path, data)
             return sorted(self._from_problems(check_document(document, CONFIG_SCHEMA)))
+        link = link_on_the_way(path, self.settings.registry_dir)
+        if link is not None:  # never read through: F013 is all there is to say
+            return sorted(self._from_problems([link_problem(link)]))
         result = load_prompt(path, data)
         findings = list(self._from_problems(result.problems))
         if result.spec is not None:
@@ -96,12 +117,13 @@ class Linter:
                 expected_id=prompt_id_for(path, self.settings.registry_dir),
                 base=self.base,
                 tokens=self.tokens,
-                git=self.git,
+                git=self.git if needs_history(result.spec, self.settings) else None,
             )
             finding = self.ruleset.finding
             for code, check in self.ruleset.file_checks:
                 findings.extend(
-                    finding(code, hit.message, path, hit.span, hit.fix) for hit in check(ctx)
+                    finding(code, hit.message, path, hit.span, hit.fix, hit.severity)
+                    for hit in check(ctx)
                 )
             findings = self._suppress(ctx, findings)
         return sorted(self.ruleset.drop_ignored(path, findings))
@@ -114,7 +136,9 @@ class Linter:
         )
         if not suppressions:
             return findings
-        kept = list(suppress.apply(findings, list(suppressions)))
+        waivable = [f for f in findings if RULES[f.code].suppressible]
+        kept = [f for f in findings if not RULES[f.code].suppressible]
+        kept.extend(suppress.apply(waivable, list(suppressions)))
         applied = SuppressionContext(ctx, suppressions, self.selection.enabled)
         finding = self.ruleset.finding
         for code, check in self.ruleset.suppression_checks:
@@ -142,7 +166,8 @@ class Linter:
         todo: list[tuple[int, str | None]] = []
         contents: list[tuple[Path, bytes | None]] = []
         for index, path in enumerate(files):
-            data = _read(path)
+            linked = link_on_the_way(path, self.settings.registry_dir) is not None
+            data = None if linked else _read(path)
             key = None
             if cache is not None and data is not None:
                 key = cache.key(path, data, self.base.blob(path) if self.base else None)
@@ -198,10 +223,11 @@ class Linter:
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Directories become the prompt files below them; files are taken as given."""
+    """Directories become the prompt files below them, and the symbolic links there
+    (each an F013 finding); files are taken as given."""
     for path in paths:
-        if path.is_dir():
-            yield from prompt_files(path)
+        if path.is_dir() and not path.is_symlink():
+            yield from sorted((*prompt_files(path), *registry_links(path)))
         else:
             yield path
 

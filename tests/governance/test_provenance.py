@@ -411,12 +411,12 @@ def test_content_author_for_four_eyes(repo: GitRepo) -> None:
     repo.commit("Jo retitles the prompt", JO)
     author = content_author(committed(repo), spec.content_hash, "mei@example.com")
     assert author.email == "dana@example.com"
-    history = load_history(prompt(repo))
+    history = load_history(prompt(repo), Repository.find(repo.root))
     assert history is not None and len(history.commits) == 2
 
 
 def committed(repo: GitRepo) -> FileHistory:
-    history = load_history(prompt(repo))
+    history = load_history(prompt(repo), Repository.find(repo.root))
     assert history is not None
     return history
 
@@ -540,7 +540,8 @@ def history_repo(folder: Path, working: Path, tmp_path: Path) -> tuple[Settings,
     order, each by EMAIL as author and committer. `.signed` commits are signed with a
     throwaway SSH key that the allowed-signers file lists for EMAIL; `.signed-unlisted`
     ones with a key it does not list. Then the working copy is written (the last state
-    plus `# expect:` comments, which change neither content nor approvals) and linted.
+    plus `# expect:` comments, which change neither content nor approvals) and linted;
+    a `without-git` file among the states removes the repository's .git first (G020).
     The folder's promptreg.yaml applies if it has one (G013's sets require_signed),
     otherwise tests/fixtures/rules/promptreg.yaml; either way with `registry: registry`.
     """
@@ -567,6 +568,8 @@ def history_repo(folder: Path, working: Path, tmp_path: Path) -> tuple[Settings,
         repo.write(relative, step.read_text(encoding="utf-8"))
         repo.commit(f"step {number}", (email.split("@")[0].title(), email), key=key)
     repo.write(relative, working.read_text(encoding="utf-8"))
+    if (folder_of_steps / "without-git").is_file():
+        shutil.rmtree(repo.root / ".git")
     return repo.settings, repo.root / relative
 
 

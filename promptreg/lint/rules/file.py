@@ -166,4 +166,21 @@ RULES: tuple[Rule, ...] = (
         ),
         check=_READER,
     ),
+    Rule(
+        "F013",
+        "symlink-in-registry",
+        "A symbolic link inside the registry.",
+        RuleDoc(
+            what="A symbolic link anywhere below the registry folder, to a file or to a "
+            "folder, wherever it points; and a prompt file given to the linter that is "
+            "a link. Nothing is read through it.",
+            why="What the linter checks must be what the SDK serves. The walk does not "
+            "descend into a linked folder, while a lookup by id would follow it: a "
+            "prompt behind the link would be served without ever being checked, and a "
+            "link can point outside the registry. The SDK refuses such a path too.",
+            example="ln -s ../../elsewhere registry/support/extra",
+            use_instead="Keep the files themselves in the registry (`git mv`), one name for each.",
+        ),
+        check=LoaderCheck("promptreg/core/links.py"),
+    ),
 )

@@ -2,8 +2,9 @@
 
 The file says who approved what; these rules ask git whether that is true (the logic,
 and what "the commit that added an approval" means, is in promptreg.governance.provenance).
-Outside a git repository they have nothing to check and stay silent, like the V rules
-without a base. Approvals not committed yet are left alone until they are.
+Outside a git repository nothing can be checked, and G020 says so: silence there would
+let a checkout without history pass any approval. Approvals not committed yet are left
+alone until they are.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from promptreg.lint.rule import Rule, RuleDoc
 
 
 def _issues(ctx: FileContext, *kinds: str) -> Iterator[ProvenanceIssue]:
-    # The run's repository; a run with a base has one in it. Without either, each call
-    # finds the file's repository afresh.
+    # The run's repository, found once by the linter from promptreg.yaml's folder (None:
+    # there is none, which G020 reports).
     git = ctx.git if ctx.git is not None else ctx.base.repo if ctx.base is not None else None
     return (i for i in provenance_issues(ctx.spec, ctx.settings, git) if i.kind in kinds)
 
@@ -49,10 +50,15 @@ def check_self_approval(ctx: FileContext) -> Iterator[Hit]:
         yield _hit(ctx, issue, "reviewer")
 
 
+def check_provenance_available(ctx: FileContext) -> Iterator[Hit]:
+    for issue in _issues(ctx, "unavailable"):
+        yield _hit(ctx, issue, "reviewer")
+
+
 _NEEDS_GIT = (
     "`tiers.<n>.verify_approvals` in promptreg.yaml. Needs the file's git history; "
-    "outside a repository the rule is silent, and a shallow clone is reported because "
-    "it hides the commits to check."
+    "outside a repository G020 is reported instead, and a shallow clone is reported "
+    "because it hides the commits to check."
 )
 
 RULES: tuple[Rule, ...] = (
@@ -138,5 +144,29 @@ RULES: tuple[Rule, ...] = (
             fix_safety="No automatic fix: another reviewer must approve.",
         ),
         check=check_self_approval,
+    ),
+    Rule(
+        "G020",
+        "provenance-unavailable",
+        "Approvals on a tier that verifies them cannot be checked: no git repository.",
+        RuleDoc(
+            what="On tiers with `verify_approvals: true`: a prompt with approvals whose "
+            "history cannot be read, because the folder of promptreg.yaml is in no git "
+            "repository (or git is not installed), or the file lies outside the "
+            "repository found there. The repository is looked for once per run, from "
+            "the folder of promptreg.yaml, never from the prompt's own folder.",
+            why="G011 to G014 can only check approvals against the commits that made "
+            "them. Without those commits, a typed-in approval would pass unchallenged; "
+            "and a folder committed in the registry that looks like a git repository "
+            "must not be able to make the checks believe there is no history.",
+            example="# a copy of the registry without .git (an archive, a CI cache)\n"
+            "approvals:\n  - {reviewer: mei@example.com, group: compliance, date: "
+            "2026-11-20, content_hash: sha256:…}\n",
+            use_instead="Lint a clone with the full history: `git clone`, or "
+            "`fetch-depth: 0` for actions/checkout.\n",
+            options="`tiers.<n>.verify_approvals` in promptreg.yaml.",
+            fix_safety="No automatic fix: the history has to be there.",
+        ),
+        check=check_provenance_available,
     ),
 )
