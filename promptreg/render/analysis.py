@@ -1,11 +1,13 @@
 """What a message template reads and whether it can run, found without rendering it.
 
 The linter asks about thousands of templates and never renders one, so analysis needs
-only Jinja2's parser, not the sandbox: the parse environment is a plain one with the
-sandbox's syntax settings, made per parse (about 2 µs, against 80 µs for the parse
-itself) so nothing is shared between threads. The names below describe the language
-the sandbox runs; `promptreg.render.sandbox` builds its environment from them, and a
-test checks that the two agree.
+only Jinja2's parser: the parse environment has the sandbox's syntax settings, its
+bracket guard and its bounded filters, intercepts every operator (so Jinja2's constant
+folding computes nothing a template asks for), and is made per parse so nothing is
+shared between threads. The names below describe the language the sandbox runs;
+`promptreg.render.sandbox` builds its environment from them, and a test checks that
+the two agree. Nesting limits are promptreg.render.nesting's; where a value's copies
+are printed (for T004 and T005) is promptreg.render.taint's.
 """
 
 from __future__ import annotations

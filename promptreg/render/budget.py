@@ -134,6 +134,12 @@ def size_of(value: Any, limit: int = MAX_OUTPUT) -> int:
     return len(value) if isinstance(value, str | bytes | bytearray) else text_bound(value, limit)
 
 
+def length_of(value: Any) -> int:
+    """Items of a string, bytes, list or tuple (what `*` and `+` copy); the text bound of
+    anything else, which `*` and `+` would make no smaller."""
+    return len(value) if isinstance(value, _SIZED) else text_bound(value, MAX_SEQUENCE + 1)
+
+
 def check_sequence(size: int, what: str) -> None:
     if size > MAX_SEQUENCE:
         raise LimitExceeded(f"{what} would make {size:,} items, over the limit of {MAX_SEQUENCE:,}")
@@ -188,14 +194,12 @@ def checked_binop(op: str, left: Any, right: Any) -> Any:
             if left.bit_length() + right.bit_length() > MAX_INT_BITS:
                 raise LimitExceeded(f"multiplication result over {MAX_INT_BITS:,} bits")
         elif isinstance(right, int) and not isinstance(left, int | float):
-            check_sequence(size_of(left, MAX_SEQUENCE + 1) * max(right, 0), "repetition")
+            check_sequence(length_of(left) * max(right, 0), "repetition")
         elif isinstance(left, int) and not isinstance(right, int | float):
-            check_sequence(size_of(right, MAX_SEQUENCE + 1) * max(left, 0), "repetition")
+            check_sequence(length_of(right) * max(left, 0), "repetition")
     elif op == "+":
         if not isinstance(left, int | float):
-            check_sequence(
-                size_of(left, MAX_SEQUENCE + 1) + size_of(right, MAX_SEQUENCE + 1), "concatenation"
-            )
+            check_sequence(length_of(left) + length_of(right), "concatenation")
     elif op == "%" and isinstance(left, str | bytes | bytearray):
         check_format(left, right)
     result = _BINOPS[op](left, right)

@@ -30,6 +30,7 @@ from promptreg.render.budget import (
     guard_join,
     guard_replace,
     iterate,
+    length_of,
     size_of,
 )
 from promptreg.render.measure import text_bound
@@ -130,6 +131,24 @@ def _guard_center(value: Any, width: int = 80) -> None:
     check_sequence(max(len(str(value)), int(width)), "center")
 
 
+def _guard_urlize(value: Any, *args: Any, **kwargs: Any) -> None:
+    """Each link repeats the URL and adds `target` and `rel`: bound by the number of
+    links there can be (one per four characters) times what one adds."""
+    text = str(value)
+    extra = sum(len(str(v)) for v in (*args, *kwargs.values()) if isinstance(v, str))
+    size = len(text) * 3 + (len(text) // 4 + 1) * (extra + 80)
+    if size > current().allocated:
+        raise LimitExceeded(f"urlize could make {size:,} characters")
+
+
+def _guard_sum(value: Any, attribute: Any = None, start: Any = 0) -> None:
+    """Summing lists or strings copies the partial sum at each item: bound the result."""
+    del attribute
+    if not isinstance(start, int | float):
+        items = value if isinstance(value, list) else []
+        check_sequence(length_of(start) + sum(length_of(item) for item in items), "sum")
+
+
 def _guard_batch(value: Any, linecount: int, fill_with: Any = None) -> None:
     del value
     if fill_with is not None:
@@ -145,6 +164,8 @@ _FILTER_GUARDS: Mapping[str, Callable[..., None]] = MappingProxyType(
         "center": _guard_center,
         "format": _guard_format,
         "batch": _guard_batch,
+        "urlize": _guard_urlize,
+        "sum": _guard_sum,
         "string": _guard_string,
         "pprint": _guard_escaped,
         "tojson": _guard_escaped,

@@ -56,25 +56,33 @@ def text_bound(value: Any, limit: int, *, wide: bool = False) -> int:
     `wide` bounds the escaped forms too (JSON, URL and XML escaping, pprint's line
     breaks and indentation). Stops as soon as the bound passes `limit`.
     """
-    if type(value) is str:
-        return _str_bound(value, wide) if wide else len(value)
     total = 0
     stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
-        item, depth = stack.pop()
-        total += _one(item, depth, stack, wide)
+        item, indent = stack.pop()
+        total += _one(item, indent, stack, wide, limit)
         if total > limit:
             return total
     return total
 
 
-def _one(item: Any, depth: int, stack: list[tuple[Any, int]], wide: bool) -> int:
-    """Characters `item` adds by itself; pushes what it contains."""
+def _pairs(
+    pairs: Iterable[tuple[Any, Any]], indent: int, wide: bool, limit: int
+) -> Iterator[tuple[Any, int]]:
+    """The keys and values of a mapping; pprint indents a value by its key's width."""
+    for key, value in pairs:
+        yield key, indent + 1
+        width = text_bound(key, limit, wide=wide) if wide else 0
+        yield value, indent + width + 3
+
+
+def _one(item: Any, indent: int, stack: list[tuple[Any, int]], wide: bool, limit: int) -> int:
+    """Characters `item` adds by itself; pushes what it contains with their indentation."""
     kind = type(item)
     # Per contained item: ', ' or ': ' in a repr; in pprint a line break and indentation.
-    per_item = depth + 4 if wide else 4
+    per_item = indent + 4 if wide else 4
     if kind is str or kind is bytes or kind is bytearray:
-        return _str_bound(item, wide) + per_item
+        return _str_bound(item, wide) + (per_item if indent else 0)
     if isinstance(item, int):
         # Decimal digits: bits * log10(2) < bits * 0.302; 'True' is 4 characters.
         return item.bit_length() * 31 // 100 + 6 + per_item
@@ -82,21 +90,22 @@ def _one(item: Any, depth: int, stack: list[tuple[Any, int]], wide: bool) -> int
         return len(repr(item)) + per_item
     if isinstance(item, str):  # Markup and other str subclasses: their text and a name
         return _str_bound(item, True) + len(kind.__name__) + per_item
-    children: Iterator[Any] | None = None
+    children: Iterator[tuple[Any, int]] | None = None
+    # The type's name (dict_items(...), frozenset(...), a named tuple's fields).
+    overhead = len(kind.__name__) + 4 + per_item
+    overhead += sum(len(f) + 1 for f in getattr(kind, "_fields", ()))
+    inner = indent + len(kind.__name__) + 2  # where pprint puts the items: past the bracket
     if isinstance(item, dict):
-        children = (x for pair in item.items() for x in pair)
+        children = _pairs(item.items(), inner, wide, limit)
     elif isinstance(item, _SEQUENCES):
-        children = iter(cast("Iterable[Any]", item))
+        children = ((child, inner) for child in cast("Iterable[Any]", item))
     elif kind.__name__ == "Namespace" and kind.__module__ == "jinja2.utils":
-        children = (x for pair in item._Namespace__attrs.items() for x in pair)
+        children = _pairs(item._Namespace__attrs.items(), inner, wide, limit)
     if children is not None:
-        # The type's name (dict_items(...), frozenset(...), a named tuple's fields).
-        overhead = len(kind.__name__) + 4 + per_item
-        overhead += sum(len(f) + 1 for f in getattr(kind, "_fields", ()))
-        stack.extend((child, depth + 1) for child in children)
+        stack.extend(children)
         return overhead
     if isinstance(item, types.MethodType):
-        stack.append((item.__self__, depth + 1))
+        stack.append((item.__self__, indent + 1))
         return len(item.__qualname__) + 32 + per_item
     if _short_repr(kind):
         return len(repr(item)) + per_item

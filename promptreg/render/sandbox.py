@@ -22,6 +22,7 @@ from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import pass_context
 from jinja2.visitor import NodeTransformer
 
 from promptreg.core.errors import TemplateError
@@ -72,9 +73,13 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         self.filters = dict(BOUNDED_FILTERS)
 
     @staticmethod
-    def _finalize(value: Any) -> str:
+    @pass_context
+    def _finalize(context: Any, value: Any) -> str:
         """The text of a printed value, charged at its real length; values whose text
-        would not fit are refused before their text is built."""
+        would not fit are refused before their text is built. Needing the context keeps
+        Jinja2 from printing constants at compile time, where nothing would charge a
+        literal printed in a loop on each iteration."""
+        del context
         budget = current()
         if type(value) is str:
             text = value
