@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from promptreg.actions.lint_targets import check_lint_paths, shown_path
 from promptreg.cli.common import (
     HelpFormatter,
     add_config_option,
@@ -122,9 +124,12 @@ def run(args: argparse.Namespace) -> int:
         if not args.base and any(c.upper().startswith("V") for c in explicit):
             sys.stderr.write("note: V rules skipped: they compare with a git base (--base REF)\n")
         paths = args.paths or [settings.registry_dir]
+        check_lint_paths(paths)
         if args.fix:
             _fix(session, paths, args.unsafe_fixes)
-        result = session.lint_paths(paths, jobs="auto" if args.jobs is None else args.jobs)
+        found = session.lint_paths(paths, jobs="auto" if args.jobs is None else args.jobs)
+    shown = tuple(replace(f, path=shown_path(f.path)) for f in found.findings)
+    result = LintResult(shown, found.files_checked)
     _report(args, result)
     if args.exit_zero:
         return EXIT_OK
