@@ -118,7 +118,7 @@ def _broken(project: Path) -> Path:
             "registry/demo",
             ["--config", "../../promptreg.yaml", "../../registry"],
             "echo.prompt.yaml",
-        ),  # noqa: E501
+        ),
     ],
 )
 def test_paths_are_relative_in_text_and_json(
