@@ -216,6 +216,8 @@ models:
 lint:
   select: [ALL]
   ignore: []
+  # Link hosts prompts may name; X202 reports other links once this list exists.
+  # allowed_domains: [example.com]
 """
 
 PRE_COMMIT_TEMPLATE = """\

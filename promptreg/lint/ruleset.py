@@ -69,17 +69,26 @@ class Ruleset:
     def __contains__(self, code: object) -> bool:
         return code in self.selection
 
-    def severity(self, code: str) -> Severity:
+    def severity(self, code: str, tier: int | None = None) -> Severity:
+        """`lint.severity` in promptreg.yaml first, then the rule's severity for the
+        prompt's tier, then its default."""
         override = self.settings.lint.severity.get(code)
         for severity in SEVERITIES:
             if override == severity:
                 return severity
-        return RULES[code].severity
+        return RULES[code].severity_for(tier)
 
     def finding(
-        self, code: str, message: str, path: Path, span: Span, fix: Fix | None = None
+        self,
+        code: str,
+        message: str,
+        path: Path,
+        span: Span,
+        fix: Fix | None = None,
+        tier: int | None = None,
     ) -> Finding:
-        return Finding(path, span, code, message, RULES[code].name, self.severity(code), fix)
+        severity = self.severity(code, tier)
+        return Finding(path, span, code, message, RULES[code].name, severity, fix)
 
     def drop_ignored(self, path: Path, findings: list[Finding]) -> list[Finding]:
         """Without the findings `lint.per_file_ignores` switches off for this path."""

@@ -113,11 +113,12 @@ class Linter:
                 git=self.git,
             )
             finding = self.ruleset.finding
+            tier = None if "tier" in failing else spec.tier
             for code, check in self.ruleset.file_checks:
                 if failing and not intact(code, failing):
                     continue
                 findings.extend(
-                    finding(code, hit.message, path, hit.span, hit.fix) for hit in check(ctx)
+                    finding(code, hit.message, path, hit.span, hit.fix, tier) for hit in check(ctx)
                 )
             findings = self._suppress(ctx, findings)
         return sorted(self.ruleset.drop_ignored(path, findings))

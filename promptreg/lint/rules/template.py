@@ -235,8 +235,11 @@ RULES: tuple[Rule, ...] = (
             "Without them, injected text blends into the instructions around it.",
             example="content: |\n  Summarise: {{ ticket_text }}\n",
             use_instead="content: |\n  <ticket>\n  {{ ticket_text }}\n  </ticket>\n",
+            options="None. A warning on tier 1 (internal, low-risk prompts), an error on "
+            "tiers 2 and 3; `lint.severity` in promptreg.yaml overrides both.",
         ),
         check=check_unfenced,
+        tier_severity=((1, "warning"),),
     ),
     Rule(
         "T006",
