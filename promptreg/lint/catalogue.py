@@ -13,6 +13,7 @@ from promptreg.lint.rules import (
     file,
     governance,
     personal_data,
+    placeholders,
     provenance,
     quality,
     registry,
@@ -36,6 +37,7 @@ _FAMILY_MODULES = (
     content_policy,
     tokens,
     quality,
+    placeholders,
     registry,
 )
 
