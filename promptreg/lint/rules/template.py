@@ -29,6 +29,15 @@ def _line_span(ctx: FileContext, index: int, template_line: int) -> Span:
     return Span.at(ctx.document.text_line(("messages", index, "content"), template_line))
 
 
+def _insertion_span(ctx: FileContext, index: int, source: str, offset: int, name: str) -> Span:
+    """The variable's name where the template prints it (the caret under it, not under
+    column 1), or the template line when the file's layout hides the column."""
+    start = source.find(name, offset)
+    if start < 0 or "\n" in source[offset:start]:
+        return _line_span(ctx, index, _line_of(source, offset))
+    return ctx.document.locate(("messages", index, "content"), start, start + len(name))
+
+
 def _carries_text(var: Variable) -> bool:
     """Untrusted and able to carry free text: what prompt injection travels in."""
     return not var.trusted and var.enum is None and var.type in ("string", "array", "object")
@@ -109,7 +118,7 @@ def check_untrusted_in_system(ctx: FileContext) -> Iterator[Hit]:
                     "instructions must not contain user-controlled text: move it to a user "
                     "message inside delimiters, or declare it `trusted: true` if the "
                     "application controls it",
-                    _line_span(ctx, index, _line_of(source, offset)),
+                    _insertion_span(ctx, index, source, offset, name),
                 )
 
 
