@@ -88,11 +88,26 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     return parser
 
 
+def _refuse_unknown_command(arguments: Sequence[str]) -> None:
+    """`promptreg lnt` names the command it probably meant, as unknown ids and rules do."""
+    chosen = next((arg for arg in arguments if not arg.startswith("-")), None)
+    if chosen is None or chosen in COMMANDS:
+        return
+    from promptreg.core.suggest import did_you_mean
+
+    sys.stderr.write(
+        f"promptreg: error: unknown command {chosen!r}{did_you_mean(chosen, COMMANDS)}\n"
+        "  hint: `promptreg --help` lists the commands\n"
+    )
+    raise Exit(EXIT_USAGE)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         with error_handler():
             parser = build_parser(arguments)
+            _refuse_unknown_command(arguments)
             try:
                 args = parser.parse_args(arguments)
             except SystemExit as done:  # --help and --version print, then exit 0

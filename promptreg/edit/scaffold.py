@@ -15,6 +15,7 @@ from promptreg.core.errors import UsageError
 from promptreg.core.fs import atomic_write
 from promptreg.core.loader import ID_RE, PROMPT_SUFFIX
 from promptreg.core.schema import CONFIG_SCHEMA, PROMPT_SCHEMA, schema_dir, schema_modeline
+from promptreg.core.suggest import did_you_mean
 
 _NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
@@ -121,7 +122,12 @@ def create_prompt(
         )
     owner = owner or settings.owners[0]
     if owner not in settings.owners:
-        raise UsageError(f"owner {owner!r} is not listed under owners: in {settings.path}")
+        raise UsageError(
+            f"owner {owner!r} is not listed under owners: in {settings.path}"
+            + did_you_mean(owner, settings.owners),
+            hint=f"--owner takes one of: {', '.join(settings.owners)} (or add the team under "
+            "owners: first)",
+        )
     models = list(settings.models)
     model = model or (models[0] if models else None)
     if model is None or model not in settings.models:
