@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK  (argcomplete's marker: this entry point completes itself)
 """The `promptreg` command: parse, route to one subcommand module, return its status.
 
 Only the chosen command's module is imported: `promptreg --version` or `promptreg list`
@@ -11,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
+from promptreg.cli import completion
 from promptreg.cli.common import HelpFormatter
 from promptreg.cli.error_handler import Exit, error_handler
 from promptreg.core.about import VERSION as __version__
@@ -107,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with error_handler():
             parser = build_parser(arguments)
+            if completion.requested():  # the shell asks for completions (cli/completion.py)
+                completion.complete(COMMANDS, parser)
             _refuse_unknown_command(arguments)
             try:
                 args = parser.parse_args(arguments)
