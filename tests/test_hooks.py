@@ -26,6 +26,8 @@ from typing import Any
 import pytest
 import yaml
 
+from promptreg.core.about import VERSION
+
 REPO = Path(__file__).resolve().parents[1]
 MANIFEST = REPO / ".pre-commit-hooks.yaml"
 HOOK_IDS = ("promptreg-lint", "promptreg-fmt", "promptreg-check")
@@ -37,6 +39,9 @@ IDENTITY = (
     "-c",
     "commit.gpgsign=false",
 )
+PUBLISHED = "https://github.com/promptreg/promptreg"
+RELEASE_TAG = f"v{VERSION}"
+"""The tag a release of this version gets, which every printed `rev:` names."""
 TIER1 = "registry/engineering/incident-timeline.prompt.yaml"
 TIER2 = "registry/support/summarize-ticket.prompt.yaml"
 
@@ -204,13 +209,18 @@ def _working_tree_files() -> list[str]:
     return [name for name in listed.decode().split("\0") if name and (REPO / name).is_file()]
 
 
-def _consumer_config(repo: HookRepo) -> str:
-    """hooks/pre-commit-config.yaml, the file teams copy, naming the repository under test."""
-    text = (REPO / "hooks" / "pre-commit-config.yaml").read_text(encoding="utf-8")
-    text, count = re.subn(r"(?m)^(\s+- repo: ).*$", rf"\g<1>{repo.path.as_posix()}", text)
+def _consumer_config(repo: HookRepo, text: str | None = None) -> str:
+    """hooks/pre-commit-config.yaml, the file teams copy (or `text`, another printed
+    configuration), exactly as printed but for the repository's address: the local copy
+    under test instead of the forge. `rev:` stays as printed: the hook repository has
+    the release tag it names, as every release does (docs/adoption.md, "Releases")."""
+    if text is None:
+        text = (REPO / "hooks" / "pre-commit-config.yaml").read_text(encoding="utf-8")
+    text, count = re.subn(
+        rf"(?m)^(\s+- repo: ){re.escape(PUBLISHED)}$", rf"\g<1>{repo.path.as_posix()}", text
+    )
     assert count == 1
-    text, count = re.subn(r"(?m)^(\s+rev: ).*$", rf"\g<1>{repo.rev}", text)
-    assert count == 1
+    assert re.search(rf"(?m)^\s+rev: {re.escape(repo.rev)}$", text), text
     return text
 
 
@@ -228,7 +238,8 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
     _git(path, "init", "-q", env=env)
     _git(path, "add", "-A", env=env)
     _git(path, "commit", "-q", "--no-verify", "-m", "promptreg under test", env=env)
-    rev = _git(path, "rev-parse", "HEAD", env=env).output.strip()
+    rev = RELEASE_TAG
+    _git(path, "tag", rev, env=env)  # what a release does (docs/adoption.md)
 
     scratch = root / "scratch"
     scratch.mkdir()
@@ -252,12 +263,13 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
 class Consumer:
     """A team's repository: the embedded registry, committed, with the hooks installed."""
 
-    def __init__(self, path: Path, hook_repo: HookRepo) -> None:
+    def __init__(self, path: Path, hook_repo: HookRepo, config: str | None = None) -> None:
         self.path = path
         self.env = _env(hook_repo.home)
         shutil.copy2(hook_repo.path / "promptreg.yaml", path / "promptreg.yaml")
         shutil.copytree(hook_repo.path / "registry", path / "registry")
-        (path / ".pre-commit-config.yaml").write_text(_consumer_config(hook_repo), encoding="utf-8")
+        text = _consumer_config(hook_repo, config)
+        (path / ".pre-commit-config.yaml").write_text(text, encoding="utf-8")
         self.git("init", "-q")
         self.git("add", "-A")
         self.git("commit", "-q", "--no-verify", "-m", "registry")
@@ -635,3 +647,96 @@ def _run_ci_example(
     data = json.loads((root / report).read_text())
     text = json.dumps(data)
     assert "V001" in text and TIER1 in text
+
+
+# --- every printed configuration runs as printed ---------------------------------------
+
+
+def _adoption_block() -> str:
+    """The `.pre-commit-config.yaml` block of docs/adoption.md, as a reader copies it."""
+    text = (REPO / "docs" / "adoption.md").read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if "repos:" in b]
+    assert len(blocks) == 1
+    return blocks[0]
+
+
+def _init_config(tmp_path: Path) -> str:
+    """The .pre-commit-config.yaml `promptreg init` writes in a fresh directory."""
+    where = tmp_path / "fresh"
+    where.mkdir()
+    subprocess.run(
+        [sys.executable, "-m", "promptreg", "init"], cwd=where, check=True, capture_output=True
+    )
+    return (where / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+
+
+def test_every_printed_rev_is_this_release_tag(tmp_path: Path) -> None:
+    for text in (
+        (HOOKS / "pre-commit-config.yaml").read_text(encoding="utf-8"),
+        _adoption_block(),
+        _init_config(tmp_path),
+    ):
+        assert f"- repo: {PUBLISHED}\n" in text
+        assert re.findall(r"(?m)^\s+rev: (\S+)$", text) == [RELEASE_TAG]
+    pins = re.findall(
+        r"promptreg==([0-9.]+)",
+        "".join(
+            (path).read_text(encoding="utf-8")
+            for path in (
+                HOOKS / "github-workflow.yml",
+                HOOKS / "gitlab-ci.yml",
+                REPO / "docs" / "adoption.md",
+            )
+        ),
+    )
+    assert pins and set(pins) == {VERSION}
+
+
+@pytest.mark.parametrize("source", ["docs/adoption.md", "promptreg init"])
+def test_printed_configuration_runs_in_pre_commit(
+    tmp_path: Path, hook_repo: HookRepo, source: str
+) -> None:
+    text = _adoption_block() if source == "docs/adoption.md" else _init_config(tmp_path)
+    path = tmp_path / "consumer"
+    path.mkdir()
+    consumer = Consumer(path, hook_repo, text)
+    consumer.edit(TIER1, "never assign blame.", "never assign blame or praise.")
+
+    run = consumer.commit("soften the wording")
+
+    assert run.status == 1, run.output
+    _finding(run.output, TIER1, "V001")
+    for name in ("promptreg fmt", "promptreg check"):
+        assert "Passed" in _hook_line(run.output, name)
+    assert "Failed" in _hook_line(run.output, "promptreg lint")
+
+
+def test_local_variant_says_what_must_be_on_path(tmp_path: Path) -> None:
+    """`language: system` runs the `promptreg` that `git commit` finds on PATH; without
+    one, pre-commit stops with the message the example's comment explains."""
+    comment = (HOOKS / "pre-commit-config.local.yaml").read_text(encoding="utf-8")
+    assert "Executable `promptreg` not found" in comment
+    assert "PATH" in comment
+    root = tmp_path / "monorepo"
+    (root / "prompts").mkdir(parents=True)
+    shutil.copy2(REPO / "promptreg.yaml", root / "prompts")
+    shutil.copytree(REPO / "registry", root / "prompts" / "registry")
+    shutil.copy2(HOOKS / "pre-commit-config.local.yaml", root / ".pre-commit-config.yaml")
+    path = os.pathsep.join(
+        part
+        for part in os.environ["PATH"].split(os.pathsep)
+        if part and not (Path(part) / "promptreg").exists()
+    )
+    env = {**_env(tmp_path / "home"), "PATH": path}
+    _git(root, "init", "-q", env=env)
+    _git(root, "add", "-A", env=env)
+    run = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert "Executable `promptreg` not found" in run.stdout + run.stderr

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from promptreg.actions.lint_targets import check_lint_paths, shown_path
 from promptreg.cli.common import (
     HelpFormatter,
     add_config_option,
@@ -17,7 +19,8 @@ from promptreg.cli.common import (
     use_color,
 )
 from promptreg.core.errors import EXIT_FINDINGS, EXIT_OK
-from promptreg.lint.runner import LintResult
+from promptreg.lint.known import Filtered, filter_known, read_baseline, write_baseline
+from promptreg.lint.runner import LintResult, expand_paths
 from promptreg.lint.session import LintSession, paths_to_lint
 from promptreg.report import REPORTERS
 from promptreg.report.statistics import report_statistics
@@ -87,6 +90,20 @@ def add_parser(subparsers: Any, name: str, summary: str) -> None:
         metavar="N",
         help="worker processes (default: one per core when there are many files)",
     )
+    known = parser.add_mutually_exclusive_group()
+    known.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="report only findings not recorded in FILE (written by --write-baseline), and "
+        "note entries that no longer match",
+    )
+    known.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record every finding in FILE as accepted, then exit 0 (adopting on existing prompts)",
+    )
     add_config_option(parser)
 
 
@@ -121,15 +138,44 @@ def run(args: argparse.Namespace) -> int:
         explicit = [*(args.select or ()), *args.extend_select]
         if not args.base and any(c.upper().startswith("V") for c in explicit):
             sys.stderr.write("note: V rules skipped: they compare with a git base (--base REF)\n")
+        check_lint_paths(args.paths or [settings.registry_dir])
         paths = paths_to_lint(settings, args.paths or [])
         if args.fix:
             _fix(session, paths, args.unsafe_fixes)
-        result = session.lint_paths(paths, jobs="auto" if args.jobs is None else args.jobs)
+        found = session.lint_paths(paths, jobs="auto" if args.jobs is None else args.jobs)
+    if args.write_baseline is not None:
+        count = write_baseline(args.write_baseline, found.findings, settings.root)
+        sys.stderr.write(
+            f"wrote {count} finding{'s' if count != 1 else ''} to {args.write_baseline}\n"
+        )
+        return EXIT_OK
+    findings = found.findings
+    if args.baseline is not None:
+        known = filter_known(
+            findings, read_baseline(args.baseline), expand_paths(paths), settings.root
+        )
+        findings = known.findings
+        _note_baseline(args.baseline, known)
+    shown = tuple(replace(f, path=shown_path(f.path)) for f in findings)
+    result = LintResult(shown, found.files_checked)
     _report(args, result)
     if args.exit_zero:
         return EXIT_OK
     fail_on = session.settings.lint.fail_on  # the base's with --base, as every setting
     return EXIT_FINDINGS if result.failing(fail_on) else EXIT_OK  # type: ignore[arg-type]
+
+
+def _note_baseline(path: Path, known: Filtered) -> None:
+    if known.known:
+        sys.stderr.write(f"{known.known} known finding(s) in {path} not shown\n")
+    if known.stale:
+        sys.stderr.write(
+            f"{len(known.stale)} entr{'y' if len(known.stale) == 1 else 'ies'} of {path} "
+            f"{'matches' if len(known.stale) == 1 else 'match'} no finding any more (fixed); "
+            "`--write-baseline` drops them:\n"
+        )
+        for entry_path, code, message in known.stale:
+            sys.stderr.write(f"  {entry_path}: {code} {message}\n")
 
 
 def _report(args: argparse.Namespace, result: LintResult) -> None:

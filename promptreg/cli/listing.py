@@ -10,7 +10,8 @@ from typing import Any
 from promptreg.cli.common import HelpFormatter, add_config_option, example, registry_from
 from promptreg.core.errors import EXIT_OK
 from promptreg.core.model import STATUSES
-from promptreg.core.summary import summary_json
+from promptreg.core.summary import not_served_note, served_json, summary_json
+from promptreg.governance.approval import serving_refusal
 from promptreg.governance.evidence import eval_label
 from promptreg.report.prompt import prompts_table
 from promptreg.sdk.registry import matching
@@ -49,14 +50,20 @@ def run(args: argparse.Namespace) -> int:
     specs = matching(everything, tier=args.tier, status=args.status, owner=args.owner, tag=args.tag)
     loaded = len(everything)
     settings = registry.settings
+    refusals = [serving_refusal(s, settings) for s in specs]
     if args.format == "json":
-        rows_json = [{**summary_json(s), "evals": eval_label(s, settings)} for s in specs]
+        rows_json = [
+            {**summary_json(s), "evals": eval_label(s, settings), **served_json(why)}
+            for s, why in zip(specs, refusals, strict=True)
+        ]
         json.dump(rows_json, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         labels = [eval_label(s, settings) for s in specs]
-        sys.stdout.write(prompts_table(specs, labels) + "\n")
+        served = [why is None for why in refusals]
+        sys.stdout.write(prompts_table(specs, labels, served) + "\n")
         sys.stderr.write(f"{len(specs)} of {total} prompts\n")
+        sys.stderr.write(not_served_note(specs, refusals))
     if loaded < total:
         sys.stderr.write(
             f"note: {total - loaded} prompt file(s) could not be loaded; run `promptreg lint`\n"

@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK  (argcomplete's marker: this entry point completes itself)
 """The `promptreg` command: parse, route to one subcommand module, return its status.
 
 Only the chosen command's module is imported: `promptreg --version` or `promptreg list`
@@ -11,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
+from promptreg.cli import completion
 from promptreg.cli.common import HelpFormatter
 from promptreg.cli.error_handler import Exit, error_handler
 from promptreg.core.about import VERSION as __version__
@@ -100,6 +102,20 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     return parser
 
 
+def _refuse_unknown_command(arguments: Sequence[str]) -> None:
+    """`promptreg lnt` names the command it probably meant, as unknown ids and rules do."""
+    chosen = next((arg for arg in arguments if not arg.startswith("-")), None)
+    if chosen is None or chosen in COMMANDS:
+        return
+    from promptreg.core.suggest import did_you_mean
+
+    sys.stderr.write(
+        f"promptreg: error: unknown command {chosen!r}{did_you_mean(chosen, COMMANDS)}\n"
+        "  hint: `promptreg --help` lists the commands\n"
+    )
+    raise Exit(EXIT_USAGE)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -108,6 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if chosen in COMMAND_EXTRAS:
                 require(COMMAND_EXTRAS[chosen], f"`promptreg {chosen}`")
             parser = build_parser(arguments)
+            if completion.requested():  # the shell asks for completions (cli/completion.py)
+                completion.complete(COMMANDS, parser)
+            _refuse_unknown_command(arguments)
             try:
                 args = parser.parse_args(arguments)
             except SystemExit as done:  # --help and --version print, then exit 0

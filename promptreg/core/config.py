@@ -14,7 +14,7 @@ from types import MappingProxyType
 from promptreg.core.errors import ConfigError
 from promptreg.core.evalsettings import EvalSettings, eval_settings, refuse_literal_keys
 from promptreg.core.location import Location
-from promptreg.core.schema import CONFIG_SCHEMA, check_document
+from promptreg.core.schema import CONFIG_SCHEMA, check_document, schema_dir
 from promptreg.core.yamlio import read_document
 
 # typing costs ~15 ms to import and the SDK path needs it only for annotations.
@@ -123,6 +123,16 @@ def _lint_settings(raw: Mapping[str, Any]) -> LintSettings:
     )
 
 
+def _schema_hint(path: Path) -> str:
+    """Where this repository keeps the configuration schema: `.promptreg/schemas/` in a
+    repository `promptreg init` set up, `schemas/` in promptreg's own, else the copy
+    inside the installed package."""
+    for folder in (Path(".promptreg") / "schemas", Path("schemas")):
+        if (path.parent / folder / CONFIG_SCHEMA).is_file():
+            return (folder / CONFIG_SCHEMA).as_posix()
+    return (schema_dir() / CONFIG_SCHEMA).as_posix()
+
+
 def load_config(path: Path) -> Settings:
     """Read and validate promptreg.yaml; any problem is a ConfigError with its place."""
     path = path.resolve() if path.is_dir() is False else (path / CONFIG_NAME).resolve()
@@ -149,7 +159,7 @@ def parse_config(path: Path, data: bytes, revision: str | None = None) -> Settin
         raise ConfigError(
             f"invalid configuration{where}: {first.message}{others}",
             location=first.location,
-            hint="fix promptreg.yaml; its schema is schemas/promptreg.schema.json",
+            hint=f"fix promptreg.yaml; its schema is {_schema_hint(path)}",
         )
     raw: dict[str, Any] = document.value
     root = path.parent

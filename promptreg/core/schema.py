@@ -262,3 +262,26 @@ def check_document(document: Document, schema: str) -> list[Problem]:
         )
         return problems
     return schema_problems(document, schema)
+
+
+def failing_keys(document: Document, name: str) -> frozenset[str] | None:
+    """The top-level keys whose values fail the schema, or None when the document as a
+    whole does (not a mapping, or a problem no single key explains). Unknown top-level
+    keys are not counted: nothing reads them."""
+    if not isinstance(document.value, dict):
+        return None
+    from jsonschema.exceptions import best_match
+
+    keys: set[str] = set()
+    for error in validator(name).iter_errors(document.value):
+        best = error
+        while best.context:
+            best = best_match(best.context)
+        path = tuple(best.absolute_path)
+        if path:
+            keys.add(str(path[0]))
+        elif best.validator == "required":
+            keys.update(str(key) for key in best.validator_value if key not in best.instance)
+        elif best.validator != "additionalProperties":
+            return None
+    return frozenset(keys)

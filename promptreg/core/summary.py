@@ -6,7 +6,7 @@ it is built in one place over the model, whatever command or view prints it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from promptreg.core.model import PromptSpec
@@ -27,6 +27,20 @@ def summary_json(spec: PromptSpec) -> dict[str, Any]:
     }
 
 
+def served_json(refusal: str | None) -> dict[str, Any]:
+    """Whether the SDK's `get` serves the prompt, and why not: `status: approved` alone
+    does not say it (an edit after the approval makes it stale)."""
+    return {"served": refusal is None, "refusal": refusal}
+
+
+def not_served_note(specs: Sequence[PromptSpec], refusals: Sequence[str | None]) -> str:
+    """One line per listed prompt the SDK would refuse, with the reason ('' if none)."""
+    lines = [
+        f"  {spec.id}: {why}" for spec, why in zip(specs, refusals, strict=True) if why is not None
+    ]
+    return "not served by the SDK:\n" + "\n".join(lines) + "\n" if lines else ""
+
+
 def details_json(
     spec: PromptSpec, refusal: str | None, evals: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -36,11 +50,7 @@ def details_json(
     are passed in so that the shape stays next to the model and a caller showing both
     forms asks once.
     """
-    details: dict[str, Any] = {
-        **summary_json(spec),
-        "served": refusal is None,
-        "refusal": refusal,
-    }
+    details: dict[str, Any] = {**summary_json(spec), **served_json(refusal)}
     if evals is not None:
         details["evals"] = dict(evals)
     details["data"] = dict(spec.data)

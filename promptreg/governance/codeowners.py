@@ -263,6 +263,14 @@ def plan_codeowners(settings: Settings, path: Path | None = None) -> CodeownersU
     """What the file at `path` (default: the one the forge reads) should hold."""
     root = project_root(settings)
     path = (path if path is not None else default_path(root)).absolute()
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        raise UsageError(
+            f"--path {path} is outside the repository at {root}",
+            hint="the forge reads CODEOWNERS only inside the repository (its top, .github/, "
+            "docs/ or .gitlab/); give a path there",
+        ) from None
     old = read_text(path)
     new = updated_text(old, settings, root, path)
     state: State

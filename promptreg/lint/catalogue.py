@@ -14,6 +14,7 @@ from promptreg.lint.rules import (
     governance,
     hidden,
     personal_data,
+    placeholders,
     policy,
     provenance,
     quality,
@@ -40,6 +41,7 @@ _FAMILY_MODULES = (
     hidden,
     tokens,
     quality,
+    placeholders,
     registry,
 )
 
@@ -59,14 +61,25 @@ def code_of(code_or_name: str) -> str | None:
     return key.upper() if key.upper() in RULES else None
 
 
+def _suggestion(word: str) -> str:
+    """Rules whose names contain the word (a part of a name is the usual slip), else the
+    closest spelling, else where the list is."""
+    key = word.lower().strip("-")
+    containing = [rule for name, rule in BY_NAME.items() if key and key in name]
+    if containing:
+        named = ", ".join(f"{rule.name!r} ({rule.code})" for rule in containing[:5])
+        return f"did you mean {named}?" if len(containing) == 1 else f"did you mean one of {named}?"
+    match = closest(word, [*RULES, *BY_NAME])
+    return f"did you mean {match!r}?" if match else "`promptreg rules` lists every rule"
+
+
 def lookup(code_or_name: str) -> Rule:
     """A rule by code or kebab-case name (redirects followed); UsageError if unknown."""
     key = REDIRECTS.get(code_or_name, code_or_name)
     rule = RULES.get(key.upper()) or BY_NAME.get(key.lower())
     if rule is None:
-        match = closest(code_or_name, [*RULES, *BY_NAME])
         raise UsageError(
             f"unknown rule {code_or_name!r}",
-            hint=f"did you mean {match!r}?" if match else "`promptreg rules` lists every rule",
+            hint=_suggestion(code_or_name),
         )
     return rule

@@ -16,7 +16,7 @@ def render_markdown(rule: Rule) -> str:
             f"## {rule.code} {rule.name}",
             "",
             f"{rule.summary} Family {rule.family} ({FAMILIES[rule.family].split(':')[0]}); "
-            f"default severity {rule.severity}; fix: {rule.fix}.",
+            f"default severity {rule.severity_label}; fix: {rule.fix}.",
             "",
             "### What it checks",
             "",
@@ -63,7 +63,7 @@ def render_rules_markdown() -> str:
         "|---|---|---|---|---|",
     ]
     out += [
-        f"| [{r.code}](#{r.code.lower()}-{r.name}) | {r.name} | {r.severity} | {r.fix} "
+        f"| [{r.code}](#{r.code.lower()}-{r.name}) | {r.name} | {r.severity_label} | {r.fix} "
         f"| {r.summary} |"
         for r in rules
     ]

@@ -106,6 +106,20 @@ class Rule:
     check: FileCheck | SuppressionCheck | RegistryCheck | LoaderCheck | None = None
     """Every rule has one (a catalogue test says so); its type gives the scope."""
     options: tuple[str, ...] = field(default=())
+    tier_severity: tuple[tuple[int, Severity], ...] = field(default=())
+    """(tier, severity) pairs that replace `severity` for prompts of that tier: a
+    finding that must block a tier-3 prompt can be advice on tier 1."""
+
+    def severity_for(self, tier: int | None) -> Severity:
+        return next((sev for t, sev in self.tier_severity if t == tier), self.severity)
+
+    @property
+    def severity_label(self) -> str:
+        """The default severity, with the tiers that differ: "error (tier 1: warning)"."""
+        if not self.tier_severity:
+            return self.severity
+        tiers = ", ".join(f"tier {t}: {sev}" for t, sev in self.tier_severity)
+        return f"{self.severity} ({tiers})"
 
     @property
     def family(self) -> str:

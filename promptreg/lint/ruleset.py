@@ -74,12 +74,14 @@ class Ruleset:
     def __contains__(self, code: object) -> bool:
         return code in self.selection
 
-    def severity(self, code: str) -> Severity:
+    def severity(self, code: str, tier: int | None = None) -> Severity:
+        """`lint.severity` in promptreg.yaml first, then the rule's severity for the
+        prompt's tier, then its default."""
         override = self.settings.lint.severity.get(code)
         for severity in SEVERITIES:
             if override == severity:
                 return severity
-        return RULES[code].severity
+        return RULES[code].severity_for(tier)
 
     def finding(
         self,
@@ -89,18 +91,20 @@ class Ruleset:
         span: Span,
         fix: Fix | None = None,
         severity: Severity | None = None,
+        tier: int | None = None,
     ) -> Finding:
         """The one place findings are made, so what every output prints is safe here:
         a message never holds a credential (a check may quote a value, an owner or a
         model name, that is one) nor runs past MAX_MESSAGE_CHARS, and a fix that would
         print one in its edits is dropped (the secret's own finding says what to do).
-        `severity` (a hit's own) lowers the rule's, never raises it."""
+        The severity is the configured one for the prompt's `tier`; `severity` (a hit's
+        own) lowers it, never raises it."""
         message = redact_secrets(message)
         if len(message) > MAX_MESSAGE_CHARS:
             message = f"{message[: MAX_MESSAGE_CHARS - 30]}… ({len(message):,} characters)"
         if fix is not None and any(redact_secrets(e.text) != e.text for e in fix.edits):
             fix = None
-        chosen = self.severity(code)
+        chosen = self.severity(code, tier)
         if severity is not None and SEVERITY_RANK[severity] < SEVERITY_RANK[chosen]:
             chosen = severity
         return Finding(path, span, code, message, RULES[code].name, chosen, fix)

@@ -19,12 +19,14 @@ from promptreg.core.links import link_on_the_way, link_problem
 from promptreg.core.loader import load_prompt
 from promptreg.core.location import Span
 from promptreg.core.model import PromptSpec
+from promptreg.core.partial import partial_spec
 from promptreg.core.schema import CONFIG_SCHEMA, check_document
 from promptreg.core.tree import prompt_files, prompt_id_for, registry_links
 from promptreg.core.yamlio import read_document
 from promptreg.lint import suppress
 from promptreg.lint.catalogue import RULES, code_of
 from promptreg.lint.context import FileContext, RegistryContext, SuppressionContext
+from promptreg.lint.families import intact
 from promptreg.lint.finding import SEVERITY_RANK, Finding, Severity
 from promptreg.lint.rule import RegistryCheck
 from promptreg.lint.ruleset import Ruleset
@@ -36,6 +38,9 @@ if TYPE_CHECKING:
     from promptreg.git.repo import Repository
     from promptreg.lint.cache import LintCache
     from promptreg.render.tokens import TokenCounter
+
+SCHEMA_CODES = frozenset({"S001", "S003"})
+"""Loader problems that leave the file parsed and safe: the schema's, not the file's."""
 
 Jobs = int | Literal["auto"]
 """Processes to lint in: a number, or "auto" (one per core when there are many files)."""
@@ -108,21 +113,33 @@ class Linter:
             return sorted(self._from_problems([link_problem(link)]))
         result = load_prompt(path, data)
         findings = list(self._from_problems(result.problems))
-        if result.spec is not None:
+        spec, failing = result.spec, frozenset[str]()
+        if (
+            spec is None
+            and result.problems
+            and all(p.code in SCHEMA_CODES for p in result.problems)
+        ):
+            partial = partial_spec(result.document)
+            if partial is not None:
+                spec, failing = partial
+        if spec is not None:
             ctx = FileContext(
                 path=path,
                 document=result.document,
-                spec=result.spec,
+                spec=spec,
                 settings=self.settings,
                 expected_id=prompt_id_for(path, self.settings.registry_dir),
                 base=self.base,
                 tokens=self.tokens,
-                git=self.git if needs_history(result.spec, self.settings) else None,
+                git=self.git if needs_history(spec, self.settings) else None,
             )
             finding = self.ruleset.finding
+            tier = None if "tier" in failing else spec.tier
             for code, check in self.ruleset.file_checks:
+                if failing and not intact(code, failing):
+                    continue
                 findings.extend(
-                    finding(code, hit.message, path, hit.span, hit.fix, hit.severity)
+                    finding(code, hit.message, path, hit.span, hit.fix, hit.severity, tier)
                     for hit in check(ctx)
                 )
             findings = self._suppress(ctx, findings)

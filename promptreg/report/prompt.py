@@ -11,14 +11,24 @@ from promptreg.report.terminal import printable
 LIST_HEADERS = ["ID", "VERSION", "TIER", "STATUS", "OWNER", "TITLE"]
 
 
-def prompts_table(specs: Sequence[PromptSpec], evals: Sequence[str] | None = None) -> str:
+def prompts_table(
+    specs: Sequence[PromptSpec],
+    evals: Sequence[str] | None = None,
+    served: Sequence[bool] | None = None,
+) -> str:
     """One row per prompt, in the given order, with each one's eval state when `evals`
-    gives it (no trailing newline)."""
+    gives it, and after STATUS whether the SDK serves it when `served` does (a status
+    of "approved" with stale approvals is not served). No trailing newline."""
     rows = [[s.id, s.version, str(s.tier), s.status, s.owner, s.title] for s in specs]
+    headers = list(LIST_HEADERS)
+    if served is not None:
+        headers.insert(4, "SERVED")
+        for row, yes in zip(rows, served, strict=True):
+            row.insert(4, "yes" if yes else "no")
     if evals is None:
-        return table(rows, LIST_HEADERS)
+        return table(rows, headers)
     return table(
-        [[*row, label] for row, label in zip(rows, evals, strict=True)], [*LIST_HEADERS, "EVALS"]
+        [[*row, label] for row, label in zip(rows, evals, strict=True)], [*headers, "EVALS"]
     )
 
 

@@ -232,7 +232,16 @@ def write_prompt(root: Path, prompt_id: str, text: str) -> Path:
 
 def table_ids(out: str) -> list[str]:
     lines = out.splitlines()
-    assert lines[0].split() == ["ID", "VERSION", "TIER", "STATUS", "OWNER", "TITLE", "EVALS"]
+    assert lines[0].split() == [
+        "ID",
+        "VERSION",
+        "TIER",
+        "STATUS",
+        "SERVED",
+        "OWNER",
+        "TITLE",
+        "EVALS",
+    ]
     return [line.split()[0] for line in lines[1:]]
 
 

@@ -74,7 +74,7 @@ def test_lint_reports_the_exact_place(
     capsys: pytest.CaptureFixture[str],
     breakage: Breakage,
 ) -> None:
-    path = write_prompt(project, f"demo/{breakage.name}", breakage.text())
+    path = write_prompt(project, f"demo/{breakage.name}", breakage.text()).relative_to(project)
     monkeypatch.chdir(project)
     line, column = breakage.expected_position()
 
@@ -108,7 +108,7 @@ def test_lint_t001_line_in_a_folded_block_scalar(
         "    content: >\n      You repeat words\n      politely.\n\n"
         "      Repeat the word {{ word ) }} once.\n",
     )
-    path = write_prompt(project, "demo/folded", text)
+    path = write_prompt(project, "demo/folded", text).relative_to(project)
     monkeypatch.chdir(project)
     line, _ = locate(text, "{{ word ) }}")
 

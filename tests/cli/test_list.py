@@ -16,7 +16,7 @@ def test_list_shows_every_prompt(in_repo: Path, capsys: pytest.CaptureFixture[st
 
     assert run.status == 0
     assert table_ids(run.out) == REPO_IDS
-    assert run.err == f"{len(REPO_IDS)} of {len(REPO_IDS)} prompts\n"
+    assert run.err.startswith(f"{len(REPO_IDS)} of {len(REPO_IDS)} prompts\n")
 
 
 def test_list_json_entries(in_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -79,6 +79,8 @@ def check_banned_phrase(ctx: FileContext) -> Iterator[Hit]:
 
 
 def check_link(ctx: FileContext) -> Iterator[Hit]:
+    if "allowed_domains" not in ctx.settings.lint.options:
+        return  # the organisation's list decides; without it every link would be reported
     text = corpus(ctx)
     for detection in find_links(text.text, option_list(ctx, "allowed_domains")):
         match = text.place(detection)
@@ -137,9 +139,11 @@ RULES: tuple[Rule, ...] = (
             use_instead="content: Send the customer to https://help.example.com/refunds.\n",
             options=options_doc(
                 {
-                    "allowed_domains": "domains links may point to, subdomains included; "
-                    "default: none beyond example.com, example.org, example.net and the "
-                    "reserved `.example`, `.test`, `.invalid`, `.localhost` names."
+                    "allowed_domains": "domains links may point to, subdomains included, "
+                    "beyond example.com, example.org, example.net and the reserved "
+                    "`.example`, `.test`, `.invalid`, `.localhost` names. Until the list "
+                    "exists the rule is silent (it needs the organisation's own domains); "
+                    "`allowed_domains: []` allows none."
                 }
             ),
             fix_safety="No automatic fix: the right link is a person's choice.",

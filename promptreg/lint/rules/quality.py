@@ -12,16 +12,9 @@ from promptreg.core.location import Position, Span
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Edit, Fix, Hit
 from promptreg.lint.rule import Rule, RuleDoc
+from promptreg.lint.rules.uncertainty import UNCERTAINTY_RE
 from promptreg.render.prompt import VariableBinder
 
-UNCERTAINTY_RE = re.compile(
-    r"\b(?:not sure|unsure|uncertain|don't know|do not know|not stated|not provided|"
-    r"never guess|do not guess|don't guess|without guessing|if unclear|is unclear|"
-    r"cannot determine|can't determine|cannot tell|insufficient (?:information|evidence)|"
-    r"not enough information|ask for clarification|say so|flag (?:it |this |them )?for|"
-    r"needs? (?:human )?review|not (?:in|covered by) the)\b",
-    re.IGNORECASE,
-)
 VAGUE_RE = re.compile(
     r"(?<!\w)(?:do your best|as (?:appropriate|needed|necessary)|if possible|etc\.|"
     r"and so on|try to|be helpful|somehow|where relevant)(?!\w)",
@@ -113,11 +106,10 @@ def check_trailing_whitespace(ctx: FileContext) -> Iterator[Hit]:
                             "",
                         )
                     )
-        line = ctx.document.offset_line(_content(ctx, index), match.start())
         yield Hit(
             f"message {index + 1} has trailing whitespace (invisible, and it changes the "
             "content hash); remove it",
-            Span.at(line),
+            ctx.document.locate(_content(ctx, index), match.start(), match.end()),
             Fix("remove trailing whitespace", tuple(edits), "unsafe") if edits else None,
         )
 
@@ -215,8 +207,11 @@ RULES: tuple[Rule, ...] = (
         "A tier 2 or 3 system prompt does not say what to do when unsure.",
         RuleDoc(
             what="Tier 2 and 3 prompts whose system and developer messages contain no "
-            "instruction for uncertainty (phrases such as 'not stated', 'never guess', "
-            "'if unclear', 'say so', 'flag for review').",
+            "instruction for uncertainty: neither a named fallback ('never guess', 'do not "
+            "make things up', \"write 'not stated'\", 'say you don't know', 'ask a "
+            "clarifying question', 'flag it for review', 'hand it to a person') nor a "
+            "condition of doubt that the sentence answers ('if you are not sure', 'when in "
+            "doubt', 'if the ticket does not say', 'if the date is not given').",
             why="Trust: a model that is not told how to admit uncertainty fills gaps with "
             "plausible inventions. Customer-facing and high-risk prompts must make 'I don't "
             "know' an allowed answer.",

@@ -36,6 +36,15 @@ def _line_span(ctx: FileContext, index: int, template_line: int) -> Span:
     return Span.at(ctx.document.text_line(("messages", index, "content"), template_line))
 
 
+def _insertion_span(ctx: FileContext, index: int, source: str, offset: int, name: str) -> Span:
+    """The variable's name where the template prints it (the caret under it, not under
+    column 1), or the template line when the file's layout hides the column."""
+    start = source.find(name, offset)
+    if start < 0 or "\n" in source[offset:start]:
+        return _line_span(ctx, index, _line_of(source, offset))
+    return ctx.document.locate(("messages", index, "content"), start, start + len(name))
+
+
 def _carries_text(var: Variable) -> bool:
     """Untrusted and able to carry free text: what prompt injection travels in."""
     return not var.trusted and var.enum is None and var.type in ("string", "array", "object")
@@ -119,12 +128,14 @@ def check_untrusted_in_system(ctx: FileContext) -> Iterator[Hit]:
             if var is None or not _carries_text(var) or not sites:
                 continue
             printed, line = sites[0]
+            source = ctx.spec.messages[index].content
+            offset = _insertion(source, printed, line)
             yield Hit(
                 f"untrusted variable {name!r}{_through(name, printed)} is inserted into the "
                 f"{role} message; instructions must not contain user-controlled text: move it "
                 "to a user message inside delimiters, or declare it `trusted: true` if the "
                 "application controls it",
-                _line_span(ctx, index, line),
+                _insertion_span(ctx, index, source, offset, printed),
             )
 
 
@@ -260,8 +271,11 @@ RULES: tuple[Rule, ...] = (
             "Without them, injected text blends into the instructions around it.",
             example="content: |\n  Summarise: {{ ticket_text }}\n",
             use_instead="content: |\n  <ticket>\n  {{ ticket_text }}\n  </ticket>\n",
+            options="None. A warning on tier 1 (internal, low-risk prompts), an error on "
+            "tiers 2 and 3; `lint.severity` in promptreg.yaml overrides both.",
         ),
         check=check_unfenced,
+        tier_severity=((1, "warning"),),
     ),
     Rule(
         "T006",

@@ -261,11 +261,14 @@ RULES: tuple[Rule, ...] = (
             use_instead="variables:\n  ticket_text:\n    type: string\n"
             "    description: The ticket as the customer wrote it.\n    max_tokens: 3000\n",
             options="None. A variable declared `trusted: true` (its value comes from the "
-            "organisation, not from users) or constrained by `enum` is not reported.",
+            "organisation, not from users) or constrained by `enum` is not reported. A "
+            "warning on tier 1 (internal, low-risk prompts), an error on tiers 2 and 3; "
+            "`lint.severity` in promptreg.yaml overrides both.",
             fix_safety="No automatic fix: the bound must match what the application "
             "enforces before it calls the model.",
         ),
         check=check_unbounded_untrusted,
+        tier_severity=((1, "warning"),),
     ),
     Rule(
         "K004",

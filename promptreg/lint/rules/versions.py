@@ -14,6 +14,9 @@ from promptreg.lint.context import FileContext, RegistryContext
 from promptreg.lint.finding import Edit, Fix, Hit, RegistryHit
 from promptreg.lint.rule import RegistryCheck, Rule, RuleDoc
 
+RELEASED = frozenset({"approved", "deprecated"})
+"""Statuses after which a version names content someone relies on (V001)."""
+
 
 def _pair(ctx: FileContext) -> tuple[PromptSpec, PromptSpec] | None:
     if ctx.base is None:
@@ -29,6 +32,8 @@ def check_content_without_bump(ctx: FileContext) -> Iterator[Hit]:
     before, after = pair
     if after.version != before.version or after.content_hash == before.content_hash:
         return
+    if before.status not in RELEASED:
+        return  # a draft's versions name nothing yet: the first approved one does
     old = parse_version(before.version)
     level = required_level(classify(before, after)) or "patch"
     span = ctx.document.span(("version",))
@@ -125,7 +130,10 @@ RULES: tuple[Rule, ...] = (
         "The content changed since the base revision but the version did not.",
         RuleDoc(
             what="Prompts whose content hash differs from the base revision's while "
-            "`version` is the same.",
+            "`version` is the same, once the base revision's file is approved (or "
+            "deprecated). A draft or a prompt in review that was never approved can be "
+            "edited at its version as often as needed: from the first approved version "
+            "on, every content change needs a bump and a changelog entry.",
             why="A version names exactly one content. Two different prompts under one "
             "version make logs, evals and approvals ambiguous.",
             example="# base: version 1.2.0, the system message said 'summarise'\n"
