@@ -3,12 +3,16 @@ a fixed time (the app is asserted on through its state, never its timing)."""
 
 from __future__ import annotations
 
+import io
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Static
 
 from promptreg.tui.app import RegistryApp, make_app
 from promptreg.tui.services import Services
@@ -60,6 +64,7 @@ evals:
 def write_demo(
     root: Path, url: str = "http://127.0.0.1:9/v1", names: tuple[str, ...] = ("echo",)
 ) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
     (root / "promptreg.yaml").write_text(CONFIG.format(url=url), encoding="utf-8")
     for name in names:
         path = root / "registry" / "demo" / f"{name}.prompt.yaml"
@@ -93,6 +98,15 @@ def app_for(root: Path, services: Services | None = None, **options: object) -> 
     options.setdefault("live_reload", False)
     options.setdefault("keymap", {})
     return make_app(root, services, **options)  # type: ignore[arg-type]
+
+
+def text_of(widget: Widget) -> str:
+    """What a Static shows, as plain text (a Rich renderable rendered without colour)."""
+    assert isinstance(widget, Static)
+    console = Console(width=200, file=io.StringIO(), color_system=None)
+    with console.capture() as captured:
+        console.print(widget.content)
+    return captured.get()
 
 
 async def until(pilot: Pilot[int], condition: Callable[[], object], what: str) -> None:

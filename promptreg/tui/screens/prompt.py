@@ -17,7 +17,7 @@ from promptreg.tui.services import Services, explain
 from promptreg.tui.widgets.history_view import HistoryView
 from promptreg.tui.widgets.overview import Overview
 from promptreg.tui.widgets.source import SourceView
-from promptreg.tui.widgets.test_pane import TestPane
+from promptreg.tui.widgets.trial_pane import TrialPane
 
 TABS = ("overview", "source", "history", "test")
 
@@ -51,7 +51,7 @@ class PromptScreen(Screen[None]):
             with TabPane("History", id="history"):
                 yield HistoryView(self.spec.id, self.services.history)
             with TabPane("Test", id="test"):
-                yield TestPane(self.spec, self.services)
+                yield TrialPane(self.spec, self.services)
         yield Footer()
 
     def on_mount(self) -> None:

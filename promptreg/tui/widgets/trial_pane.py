@@ -43,7 +43,7 @@ def meter_text(meter: Meter) -> str:
     return "\n".join(lines)
 
 
-class TestPane(VerticalScroll):
+class TrialPane(VerticalScroll):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "run", "Run", id="test.run"),
         Binding("escape", "cancel", "Cancel run / back", id="test.cancel"),
@@ -56,6 +56,8 @@ class TestPane(VerticalScroll):
         self.prompt: Prompt | None = None
         self.preview: Preview | None = None
         self.answer = ""
+        self.pieces = 0
+        """Streamed pieces of the current answer received so far."""
         self.running = False
 
     def compose(self) -> ComposeResult:
@@ -181,6 +183,7 @@ class TestPane(VerticalScroll):
             self.notify("fix the inputs first: the prompt does not render", severity="warning")
             return
         self.answer = ""
+        self.pieces = 0
         self.running = True
         self.query_one("#answer", Static).update("asking the model…  (esc cancels)")
         self.run_model(self.services.renderer.request(self.prompt, self.preview))
@@ -211,6 +214,7 @@ class TestPane(VerticalScroll):
         if not self.running:
             return
         self.answer += event.text
+        self.pieces += 1
         self.query_one("#answer", Static).update(self.answer)
 
     @on(AnswerDone)
