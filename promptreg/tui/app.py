@@ -12,7 +12,7 @@ import shlex
 import subprocess
 import time
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from textual import on, work
 from textual.app import App
@@ -28,9 +28,13 @@ from promptreg.tui.index import Row
 from promptreg.tui.keymap import load_keymap
 from promptreg.tui.messages import FilesChanged, PromptChosen, RowsFilled
 from promptreg.tui.screens.browser import BrowserScreen
-from promptreg.tui.screens.help import HelpScreen
-from promptreg.tui.screens.prompt import PromptScreen
 from promptreg.tui.services import Services, explain
+
+# The prompt screen (TextArea, tree-sitter, governance's evidence) loads when the first
+# prompt is opened, not before the list paints.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from promptreg.tui.screens.prompt import PromptScreen
 
 
 class RegistryApp(App[int]):
@@ -139,8 +143,8 @@ class RegistryApp(App[int]):
         listing.update_rows(fresh)
         changed = {row.id for row in fresh}
         for screen in self.screen_stack:
-            if isinstance(screen, PromptScreen) and screen.prompt_id in changed:
-                screen.reload()
+            if getattr(screen, "prompt_id", None) in changed:
+                cast("PromptScreen", screen).reload()
         self.reloads += len(fresh) + len(gone)
 
     # -- routing ------------------------------------------------------------------
@@ -150,6 +154,8 @@ class RegistryApp(App[int]):
         self.open_prompt(event.prompt_id)
 
     def open_prompt(self, prompt_id: str) -> None:
+        from promptreg.tui.screens.prompt import PromptScreen
+
         try:
             spec = self.services.spec(prompt_id)
         except PromptregError as error:
@@ -167,20 +173,22 @@ class RegistryApp(App[int]):
 
     def current_path(self) -> Path | None:
         screen = self.screen
-        if isinstance(screen, PromptScreen):
-            return screen.spec.path
+        if getattr(screen, "prompt_id", None) is not None:
+            return cast("PromptScreen", screen).spec.path
         row = self.browser.prompt_list.current
         return row.path if row else None
 
     # -- actions ------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from promptreg.tui.screens.help import HelpScreen
+
         screen = self.screen
         entries = [
             (key, active.binding.description or active.binding.action, active.binding.id or "-")
             for key, active in screen.active_bindings.items()
         ]
-        name = "prompt" if isinstance(screen, PromptScreen) else "browser"
+        name = "browser" if screen is self.browser else "prompt"
         self.push_screen(HelpScreen(name, sorted(entries, key=lambda e: e[2])))
 
     def action_reload_index(self) -> None:

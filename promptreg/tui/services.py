@@ -18,12 +18,19 @@ from promptreg.core.config import Settings
 from promptreg.core.errors import PromptregError, TemplateError, VariableError
 from promptreg.core.model import PromptSpec
 from promptreg.core.tree import spec_by_id
-from promptreg.git.history import WORKING, Comparison, Revision, compare_versions, history
 from promptreg.git.repo import Repository
 from promptreg.render.prompt import Messages, Prompt
 from promptreg.render.tokens import TokenCounter
 from promptreg.render.values import ValueFormatError, parse_value
 from promptreg.tui.index import PromptIndex
+
+# History and diffs load with the first prompt screen, not before the list paints.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from promptreg.git.history import Comparison, Revision
+
+WORKING = "working"
+"""promptreg.git.history.WORKING: the ref naming the working tree's file."""
 
 __all__ = ["WORKING", "History", "ModelRunner", "Preview", "Renderer", "Services", "TokenMeter"]
 
@@ -44,11 +51,15 @@ class History:
         return None
 
     def revisions(self, prompt_id: str) -> list[Revision]:
+        from promptreg.git.history import history
+
         if self.repo is None:
             return []
         return history(self.settings, prompt_id, repo=self.repo)
 
     def compare(self, prompt_id: str, a: str, b: str = WORKING) -> Comparison:
+        from promptreg.git.history import compare_versions
+
         return compare_versions(self.settings, prompt_id, a, b, repo=self.repo)
 
     def refresh(self) -> None:
