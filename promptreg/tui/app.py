@@ -105,7 +105,9 @@ class RegistryApp(App[int]):
         try:
             linted = list(self.services.index.lint_counts(self.rows()))
         except PromptregError as error:
-            self.call_from_thread(self.notify, f"lint: {explain(error)}", severity="error")
+            self.call_from_thread(
+                self.notify, f"lint: {explain(error)}", severity="error", markup=False
+            )
             return
         self.browser.post_message(RowsFilled(linted))
         self.call_from_thread(self.browser.note_progress, done, True)
@@ -159,7 +161,12 @@ class RegistryApp(App[int]):
         try:
             spec = self.services.spec(prompt_id)
         except PromptregError as error:
-            self.notify(explain(error), title=f"{prompt_id} cannot be opened", severity="error")
+            self.notify(
+                explain(error),
+                title=f"{prompt_id} cannot be opened",
+                severity="error",
+                markup=False,
+            )
             return
         self.push_screen(PromptScreen(spec, self.services))
 
@@ -205,7 +212,7 @@ class RegistryApp(App[int]):
             with self.suspend():
                 subprocess.run([*shlex.split(command), str(path)], check=False)
         except Exception as error:  # SuspendNotSupported (headless), editor missing
-            self.notify(f"cannot open an editor here: {error}", severity="warning")
+            self.notify(f"cannot open an editor here: {error}", severity="warning", markup=False)
             return
         self.reload_paths(frozenset([path]))
 

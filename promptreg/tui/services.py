@@ -45,8 +45,8 @@ class History:
     def why_empty(self) -> str | None:
         if self.repo is None:
             return (
-                f"{self.settings.root} is not inside a git repository (or git is not "
-                "installed), so there is no committed version to list"
+                "the registry is not inside a git repository (or git is not installed), "
+                "so there is no committed version to list"
             )
         return None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -35,7 +36,7 @@ class BrowserScreen(Screen[None]):
         self.linted = False
 
     def compose(self) -> ComposeResult:
-        yield Static(header_line(), id="list-header")
+        yield Static(Text(header_line()), id="list-header")
         yield PromptList(self._rows, id="prompts")
         yield Input(placeholder=FILTER_HELP, id="filter", classes="hidden")
         yield Static("", id="counts")
@@ -108,7 +109,7 @@ class BrowserScreen(Screen[None]):
         not_served = sum(1 for r in listing.rows if r.serve is False)
         parts.append(f"{not_served} not served")
         parts.append(self.registry)
-        self.query_one("#counts", Static).update("  ·  ".join(parts))
+        self.query_one("#counts", Static).update(Text("  ·  ".join(parts)))
 
     async def action_reload(self) -> None:
         await self.app.run_action("reload_index")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -40,7 +41,9 @@ class PromptScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         settings = self.services.index.settings
-        yield Static(f"{self.spec.id}  {self.spec.version}  {self.spec.title}", id="prompt-title")
+        yield Static(
+            Text(f"{self.spec.id}  {self.spec.version}  {self.spec.title}"), id="prompt-title"
+        )
         with TabbedContent(id="tabs"):
             with TabPane("Overview", id="overview"):
                 yield Overview(self.spec, settings)
@@ -68,7 +71,7 @@ class PromptScreen(Screen[None]):
             with LintSession.open(self.services.index.settings) as session:
                 findings = session.lint_file(path)
         except PromptregError as error:
-            self.app.call_from_thread(self.notify, explain(error), severity="error")
+            self.app.call_from_thread(self.notify, explain(error), severity="error", markup=False)
             return
         self.app.call_from_thread(self._linted, findings)
 
@@ -92,12 +95,18 @@ class PromptScreen(Screen[None]):
         try:
             spec = self.services.spec(self.prompt_id)
         except PromptregError as error:
-            self.notify(f"{self.prompt_id} no longer loads: {explain(error)}", severity="error")
+            self.notify(
+                f"{self.prompt_id} no longer loads: {explain(error)}",
+                severity="error",
+                markup=False,
+            )
             return
         self.spec = spec
         self.query_one(Overview).show(spec)
         path = spec.path
         if path is not None:
             self.query_one(SourceView).show_text(path.read_text(encoding="utf-8", errors="replace"))
-        self.query_one("#prompt-title", Static).update(f"{spec.id}  {spec.version}  {spec.title}")
+        self.query_one("#prompt-title", Static).update(
+            Text(f"{spec.id}  {spec.version}  {spec.title}")
+        )
         self.lint()

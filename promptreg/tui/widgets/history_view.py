@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -69,7 +70,7 @@ class HistoryView(Vertical):
 
     def _show(self, revisions: list[Revision], note: str) -> None:
         self.revisions = revisions
-        self.query_one("#history-note", Static).update(note)
+        self.query_one("#history-note", Static).update(Text(note))
         table = self.query_one("#revisions", DataTable)
         table.clear()
         self.refs = [WORKING]
@@ -120,6 +121,6 @@ class HistoryView(Vertical):
         try:
             comparison = self.history.compare(self.prompt_id, older, newer)
         except PromptregError as error:
-            self.app.call_from_thread(self.notify, explain(error), severity="error")
+            self.app.call_from_thread(self.notify, explain(error), severity="error", markup=False)
             return
         self.app.call_from_thread(self.query_one(DiffView).show, comparison)

@@ -12,6 +12,7 @@ import asyncio
 import json
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -108,7 +109,7 @@ class TrialPane(VerticalScroll):
         try:
             self.prompt = self.services.renderer.prompt(self.spec)
         except PromptregError as error:
-            self.query_one("#preview", Static).update(f"cannot render: {explain(error)}")
+            self.query_one("#preview", Static).update(Text(f"cannot render: {explain(error)}"))
             return
         self.update_preview()
 
@@ -153,15 +154,17 @@ class TrialPane(VerticalScroll):
         preview = self.services.renderer.preview(self.prompt, self.raw_values())
         self.preview = preview
         for name in self.spec.variables:
-            self.query_one(f"#err-{name}", Static).update(preview.field_errors.get(name, ""))
+            self.query_one(f"#err-{name}", Static).update(Text(preview.field_errors.get(name, "")))
         body = self.query_one("#preview", Static)
         if preview.messages is None:
             problems = [*preview.errors, *(f"{k}: {v}" for k, v in preview.field_errors.items())]
-            body.update("not rendered:\n" + "\n".join(problems))
+            body.update(Text("not rendered:\n" + "\n".join(problems)))
             return
-        body.update(
-            "\n\n".join(f"[{m['role']}]\n{m['content']}" for m in preview.messages), layout=True
-        )
+        shown = Text()
+        for message in preview.messages:
+            shown.append(f"{message['role']}\n", style="bold underline")
+            shown.append(f"{message['content']}\n\n")
+        body.update(shown, layout=True)
         self.measure(preview)
 
     @work(thread=True, exclusive=True, group="meter")
@@ -174,13 +177,15 @@ class TrialPane(VerticalScroll):
             text = f"tokens cannot be counted: {explain(error)}"
         else:
             text = meter_text(meter)
-        self.app.call_from_thread(self.query_one("#meter", Static).update, text)
+        self.app.call_from_thread(self.query_one("#meter", Static).update, Text(text))
 
     # -- the model ----------------------------------------------------------------
 
     def action_run(self) -> None:
         if self.prompt is None or self.preview is None or self.preview.messages is None:
-            self.notify("fix the inputs first: the prompt does not render", severity="warning")
+            self.notify(
+                "fix the inputs first: the prompt does not render", severity="warning", markup=False
+            )
             return
         self.answer = ""
         self.pieces = 0
@@ -205,7 +210,7 @@ class TrialPane(VerticalScroll):
         if self.running:
             self.workers.cancel_group(self, "model")
             self.running = False
-            self.query_one("#answer", Static).update(f"{self.answer}\n\n(cancelled)")
+            self.query_one("#answer", Static).update(Text(f"{self.answer}\n\n(cancelled)"))
         else:
             self.app.pop_screen()
 
@@ -215,13 +220,13 @@ class TrialPane(VerticalScroll):
             return
         self.answer += event.text
         self.pieces += 1
-        self.query_one("#answer", Static).update(self.answer)
+        self.query_one("#answer", Static).update(Text(self.answer))
 
     @on(AnswerDone)
     def _done(self, event: AnswerDone) -> None:
         self.running = False
         answer = self.query_one("#answer", Static)
         if event.error:
-            answer.update(f"{self.answer}\n\nthe endpoint failed: {event.error}")
+            answer.update(Text(f"{self.answer}\n\nthe endpoint failed: {event.error}"))
         elif not event.cancelled:
-            answer.update(f"{self.answer}\n\n(done)")
+            answer.update(Text(f"{self.answer}\n\n(done)"))
