@@ -95,22 +95,22 @@ class RegistryApp(App[int]):
         def batch(filled: list[Row]) -> None:
             nonlocal done
             done += len(filled)
-            self.browser.post_message(RowsFilled(filled))
-            self.call_from_thread(self.browser.note_progress, done, False)
+            self.browser.post_message(RowsFilled(filled, done))
 
         self.services.index.fill(rows, batch, lambda: worker.is_cancelled)
         self.filled_at = time.perf_counter() - self.started
         if worker.is_cancelled:
             return
         try:
-            linted = list(self.services.index.lint_counts(self.rows()))
+            for linted in self.services.index.lint_counts(rows, lambda: worker.is_cancelled):
+                self.browser.post_message(RowsFilled(linted, done, counts_only=True))
         except PromptregError as error:
             self.call_from_thread(
                 self.notify, f"lint: {explain(error)}", severity="error", markup=False
             )
             return
-        self.browser.post_message(RowsFilled(linted))
-        self.call_from_thread(self.browser.note_progress, done, True)
+        if not worker.is_cancelled:
+            self.browser.post_message(RowsFilled([], done, linted=True, counts_only=True))
 
     @work(exclusive=True, group="watch")
     async def watch_files(self) -> None:

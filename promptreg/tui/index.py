@@ -23,6 +23,10 @@ from promptreg.core.model import PromptSpec
 from promptreg.core.tree import prompt_files, prompt_id_for
 from promptreg.governance.approval import serving_refusal
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from promptreg.lint.finding import Finding
+
 _FORMAT = 1
 _BATCH = 250
 """Rows handed back per callback while filling: often enough to watch, rarely enough
@@ -183,24 +187,34 @@ class PromptIndex:
             kept = {k: v for k, v in self._entries.items() if k in self._seen}
             write_entries(self.cache_path, _FORMAT, self._fingerprint, kept)
 
-    def lint_counts(self, rows: Iterable[Row]) -> Iterator[Row]:
-        """The rows with their lint error and warning counts, through one lint session
-        (its result cache makes a second start cheap)."""
+    def lint_counts(
+        self, rows: Iterable[Row], cancelled: Callable[[], bool] = lambda: False
+    ) -> Iterator[list[Row]]:
+        """The rows with their lint error and warning counts, a batch at a time, through
+        one lint session (its result cache makes the next start cheap). Stops between
+        batches once `cancelled()`, so quitting never waits for a whole registry."""
         from promptreg.lint.session import LintSession  # the rules load only when asked
 
-        by_path = {row.path.resolve(): row for row in rows}
+        pending = list(rows)
         with LintSession.open(self.settings) as session:
-            result = session.lint_paths(by_path)
-        errors: dict[Path, int] = dict.fromkeys(by_path, 0)
-        warnings: dict[Path, int] = dict.fromkeys(by_path, 0)
-        for finding in result.findings:
-            where = finding.path.resolve()
-            if finding.severity == "error" and where in errors:
-                errors[where] += 1
-            elif finding.severity == "warning" and where in warnings:
-                warnings[where] += 1
-        for path, row in by_path.items():
-            yield replace(row, lint_errors=errors[path], lint_warnings=warnings[path])
+            for start in range(0, len(pending), _BATCH):
+                if cancelled():
+                    return
+                batch = {row.path.resolve(): row for row in pending[start : start + _BATCH]}
+                yield list(_counted(batch, session.lint_paths(batch).findings))
+
+
+def _counted(by_path: dict[Path, Row], findings: Iterable[Finding]) -> Iterator[Row]:
+    errors: dict[Path, int] = dict.fromkeys(by_path, 0)
+    warnings: dict[Path, int] = dict.fromkeys(by_path, 0)
+    for finding in findings:
+        where = finding.path.resolve()
+        if finding.severity == "error" and where in errors:
+            errors[where] += 1
+        elif finding.severity == "warning" and where in warnings:
+            warnings[where] += 1
+    for path, row in by_path.items():
+        yield replace(row, lint_errors=errors[path], lint_warnings=warnings[path])
 
 
 def _config_bytes(settings: Settings) -> bytes:

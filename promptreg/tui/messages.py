@@ -23,9 +23,16 @@ class PromptChosen(Message):
 
 @dataclass
 class RowsFilled(Message):
-    """The index worker read a batch of files."""
+    """The index worker read (or linted) a batch of files; `filled` rows are read so
+    far and `linted` says the lint counts are complete. One queue carries both, so the
+    counts never run ahead of the rows they count."""
 
     rows: list[Row]
+    filled: int = 0
+    linted: bool = False
+    counts_only: bool = False
+    """The rows carry lint counts only: merge them into the rows shown, whose other
+    fields may be newer (a file reloaded meanwhile)."""
 
 
 @dataclass

@@ -86,7 +86,11 @@ class BrowserScreen(Screen[None]):
 
     @on(RowsFilled)
     def _rows_filled(self, event: RowsFilled) -> None:
-        self.prompt_list.update_rows(event.rows)
+        if event.counts_only:
+            self.prompt_list.merge_lint_counts(event.rows)
+        else:
+            self.prompt_list.update_rows(event.rows)
+        self.note_progress(max(event.filled, self.filled), event.linted)
 
     def note_progress(self, filled: int, linted: bool) -> None:
         self.filled = filled

@@ -9,6 +9,7 @@ place as the index worker fills them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -113,6 +114,18 @@ class PromptList(ScrollView, can_focus=True):
                 self.rows.append(row)
             else:
                 self.rows[index] = row
+        self._apply()
+
+    def merge_lint_counts(self, rows: Iterable[Row]) -> None:
+        """Take only the lint counts of `rows` (by id) into the rows held."""
+        for counted in rows:
+            index = self._where.get(counted.id)
+            if index is not None:
+                self.rows[index] = replace(
+                    self.rows[index],
+                    lint_errors=counted.lint_errors,
+                    lint_warnings=counted.lint_warnings,
+                )
         self._apply()
 
     def remove_ids(self, ids: Iterable[str]) -> None:
