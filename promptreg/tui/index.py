@@ -18,9 +18,9 @@ from typing import Any
 
 from promptreg.core.cachefile import read_entries, write_entries
 from promptreg.core.config import Settings
-from promptreg.core.loader import load_prompt
+from promptreg.core.loader import PROMPT_SUFFIX, load_prompt
 from promptreg.core.model import PromptSpec
-from promptreg.core.tree import prompt_files, prompt_id_for
+from promptreg.core.tree import prompt_files
 from promptreg.governance.approval import serving_refusal
 
 TYPE_CHECKING = False
@@ -125,12 +125,9 @@ class PromptIndex:
     def rows(self) -> list[Row]:
         """Every prompt file as an unfilled row, sorted by id: no file is read."""
         directory = self.settings.registry_dir
-        rows = []
-        for path in prompt_files(directory):
-            prompt_id = prompt_id_for(path, directory)
-            if prompt_id is not None:
-                rows.append(Row(prompt_id, path))
-        return rows
+        cut = len(PROMPT_SUFFIX)
+        # The walker's paths are below `directory` as given: no need to resolve each.
+        return [Row(p.relative_to(directory).as_posix()[:-cut], p) for p in prompt_files(directory)]
 
     def _cache(self) -> dict[str, Any]:
         if self._entries is None:

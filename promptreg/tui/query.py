@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from promptreg.tui.index import Row
 
@@ -50,13 +51,26 @@ TERMS: dict[str, Test] = {
 
 def fuzzy(needle: str, haystack: str) -> bool:
     """Whether `needle`'s characters appear in `haystack` in order (case-insensitive)."""
+    return _in_order(needle.casefold(), haystack.casefold())
+
+
+def _in_order(needle: str, haystack: str) -> bool:
     position = 0
-    haystack = haystack.casefold()
-    for char in needle.casefold():
+    for char in needle:
         position = haystack.find(char, position) + 1
-        if position == 0:
+        if not position:
             return False
     return True
+
+
+@lru_cache(maxsize=65_536)
+def _folded(text: str) -> str:
+    """Ids and titles casefolded once, not once per keystroke."""
+    return text.casefold()
+
+
+def _word_matches(word: str, row: Row) -> bool:
+    return _in_order(word, _folded(row.id)) or _in_order(word, _folded(row.title))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +102,31 @@ class Query:
             return False
         if not all(term.matches(row) for term in self.terms):
             return False
-        return all(fuzzy(word, row.id) or fuzzy(word, row.title) for word in self.words)
+        return all(_word_matches(word.casefold(), row) for word in self.words)
+
+    def narrows(self, older: Query) -> bool:
+        """Whether every row this query matches also matched `older` (typing more of a
+        word): then only `older`'s matches need checking, not the whole registry."""
+        if older.problems or self.terms != older.terms or len(self.words) < len(older.words):
+            return False
+        return all(new.startswith(old) for old, new in zip(older.words, self.words, strict=False))
+
+    def select(self, rows: list[Row]) -> list[Row]:
+        """The rows that match, in order: one pass per term over what the terms before
+        it left (the same answer as `matches`, a few times faster on 10,000 rows)."""
+        if self.problems:
+            return []
+        for term in self.terms:
+            test, negated = TERMS[term.key], term.negated
+            if len(term.values) == 1:
+                value = term.values[0]
+                rows = [r for r in rows if test(r, value) != negated]
+            else:
+                rows = [r for r in rows if term.matches(r)]
+        for word in self.words:
+            folded = word.casefold()
+            rows = [r for r in rows if _word_matches(folded, r)]
+        return rows
 
 
 def parse_query(text: str) -> Query:

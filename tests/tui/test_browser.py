@@ -132,3 +132,14 @@ async def test_the_palette_opens_a_prompt(embedded: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert getattr(app.screen, "prompt_id", None) == "support/summarize-ticket"
+
+
+async def test_typing_more_of_a_word_narrows_as_a_fresh_filter_would(embedded: Path) -> None:
+    app = app_for(embedded)
+    async with app.run_test(size=SIZE) as pilot:
+        await filled(pilot, app, linted=False)
+        listing = app.browser.prompt_list
+        for text in ("s", "su", "sup", "supp", "supp t", "supp tk", "supp t", "tier:3 s"):
+            listing.set_query(text)
+            fresh = [r.id for r in app.rows() if listing.filter_query.matches(r)]
+            assert [r.id for r in listing.shown] == fresh, text

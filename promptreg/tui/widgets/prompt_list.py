@@ -97,6 +97,8 @@ class PromptList(ScrollView, can_focus=True):
         self._where: dict[str, int] = {r.id: i for i, r in enumerate(self.rows)}
         self.filter_query = parse_query("")
         self.shown: list[Row] = list(self.rows)
+        self._matched: list[Row] = self.rows
+        """The rows the query matched, in id order (before sorting)."""
 
     # -- data ---------------------------------------------------------------------
 
@@ -133,19 +135,30 @@ class PromptList(ScrollView, can_focus=True):
         self.set_rows(r for r in self.rows if r.id not in gone)
 
     def set_query(self, text: str) -> Query:
-        self.filter_query = parse_query(text)
-        self._apply()
+        older, self.filter_query = self.filter_query, parse_query(text)
+        narrower = not older.empty and self.filter_query.narrows(older)
+        self._apply(self._matched if narrower else None)
         return self.filter_query
 
-    def _apply(self) -> None:
+    def _apply(self, candidates: list[Row] | None = None) -> None:
+        """Filter and sort again; `candidates` (the last matches, when the query only
+        narrowed) stand in for every row."""
         current = self.current.id if self.current else None
         query = self.filter_query
-        shown = self.rows if query.empty else [r for r in self.rows if query.matches(r)]
+        shown = (
+            self.rows
+            if query.empty
+            else query.select(self.rows if candidates is None else candidates)
+        )
+        self._matched = shown
         if self.sort_key != "id":
             shown = sorted(shown, key=SORTS[self.sort_key])
         self.shown = shown
         self.virtual_size = Size(sum(w for _, w in COLUMNS), len(shown))
-        index = next((i for i, r in enumerate(shown) if r.id == current), None)
+        if shown is self.rows:  # unfiltered: the id index says where the cursor's row is
+            index = self._where.get(current) if current is not None else None
+        else:
+            index = next((i for i, r in enumerate(shown) if r.id == current), None)
         self.cursor = min(index if index is not None else self.cursor, max(len(shown) - 1, 0))
         self.refresh()
         self.post_message(FilterApplied(query.text, len(shown), len(self.rows)))
