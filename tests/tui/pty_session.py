@@ -40,10 +40,11 @@ class TuiProcess:
         self.master = master
         self.output = b""
 
-    def read_until(self, needle: bytes, timeout: float = 30.0) -> float:
-        """Read the terminal until `needle` shows; seconds since the process started."""
+    def read_until(self, needle: bytes, timeout: float = 30.0, *, since: int = 0) -> float:
+        """Read the terminal until `needle` shows (after byte `since` of the output);
+        seconds since the process started."""
         deadline = time.monotonic() + timeout
-        while needle not in self.output:
+        while needle not in self.output[since:]:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise AssertionError(f"{needle!r} never appeared; got {self.output[-800:]!r}")
