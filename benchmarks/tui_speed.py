@@ -11,6 +11,9 @@ copies of them (benchmarks/corpus.py's `large`). Measured two ways:
 - as a whole process under a pseudo-terminal: from `promptreg tui` starting to the
   first prompt id on the terminal (tests/tui/pty_session.py).
 
+The peer is the smallest Textual app (one Static), measured the same two ways in the
+same run: what any Textual program pays before it shows anything on this machine.
+
     .venv/bin/python benchmarks/tui_speed.py [--count 10000] [--runs 3]
 """
 
@@ -57,6 +60,8 @@ async def in_app(root: Path, first_id: str) -> dict[str, float]:
         found["first_paint_ms"] = (app.first_paint or 0) * 1000
         await _until(pilot, lambda: app.filled_at is not None)
         found["filled_s"] = app.filled_at or 0.0
+        if len(app.rows()) < 1000:  # the embedded registry: measure with lint done
+            await _until(pilot, lambda: app.browser.linted)
         listing = app.browser.prompt_list
         await pilot.press("slash")
         keystrokes = []
@@ -82,6 +87,51 @@ async def in_app(root: Path, first_id: str) -> dict[str, float]:
         found["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         await pilot.press("escape")
     return found
+
+
+PEER = """\
+import sys, time
+started = time.perf_counter()
+from textual.app import App
+from textual.widgets import Static
+
+
+class Peer(App[None]):
+    BINDINGS = [("q", "quit", "Quit")]
+
+    def compose(self):
+        yield Static("peer/ready")
+
+    def on_mount(self):
+        self.call_after_refresh(lambda: setattr(self, "painted", time.perf_counter()))
+
+
+if __name__ == "__main__":
+    Peer().run()
+"""
+
+
+async def peer_in_app() -> float:
+    namespace: dict[str, Any] = {}
+    exec(compile(PEER, "peer", "exec"), namespace)  # noqa: S102 (our own constant)
+    started = time.perf_counter()
+    app = namespace["Peer"]()
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: hasattr(app, "painted"))
+    return float(app.painted - started) * 1000
+
+
+def peer_whole_process(scratch: Path) -> float:
+    script = scratch / "peer_app.py"
+    script.write_text(PEER, encoding="utf-8")
+    session = TuiProcess(scratch, command=[sys.executable, str(script)])
+    try:
+        seconds = session.read_until(b"peer/ready", timeout=120)
+        session.send("q")
+        session.wait(timeout=120)
+    finally:
+        session.kill()
+    return seconds * 1000
 
 
 def diff_ms(runs: int) -> float:
@@ -153,6 +203,8 @@ def main() -> None:
                 figures = asyncio.run(in_app(root, first))
                 figures["warm"] = float(run > 0)
                 figures["pty_first_id_ms"] = whole_process(root, first.split("/")[0])
+                figures["peer_first_paint_ms"] = asyncio.run(peer_in_app())
+                figures["peer_pty_ms"] = peer_whole_process(Path(scratch))
                 runs.append(figures)
             report(f"{name} (run 1 cold index, later runs warm)", runs)
     print(f"\ndiff of two committed versions: {diff_ms(args.runs * 3):.1f} ms (median)")

@@ -65,6 +65,8 @@ class RegistryApp(App[int]):
         """Seconds from construction to the list's first paint (the benchmarks read it)."""
         self.filled_at: float | None = None
         self.reloads = 0
+        self.refusal: str | None = None
+        """Why the last approve from the palette was refused (tests read it)."""
         """Files re-read after a change on disk (tests wait on it)."""
         root = settings.root
         self.browser = BrowserScreen(services.index.rows(), _shown(settings.registry_dir, root))
@@ -201,6 +203,44 @@ class RegistryApp(App[int]):
     def action_reload_index(self) -> None:
         self.browser.prompt_list.set_rows(self.services.index.rows())
         self.fill_index()
+
+    def action_approve(self) -> None:
+        """Approve the open prompt as the git identity, after showing what is written."""
+        from promptreg.tui.approving import ConfirmScreen, approval_preview
+
+        screen = self.screen
+        if getattr(screen, "prompt_id", None) is None:
+            self.notify("open a prompt first: approving applies to the prompt on screen")
+            return
+        spec = cast("PromptScreen", screen).spec
+        try:
+            plan = approval_preview(self.settings, spec)
+        except PromptregError as error:
+            self.refusal = explain(error)
+            self.notify(self.refusal, title="cannot approve", severity="error", markup=False)
+            return
+        self.refusal = None
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._approve(spec.id)
+
+        self.push_screen(ConfirmScreen(plan), answered)
+
+    def _approve(self, prompt_id: str) -> None:
+        from promptreg.actions.approve import approve_prompt
+
+        try:
+            outcome = approve_prompt(self.settings, prompt_id)
+        except PromptregError as error:
+            self.refusal = explain(error)
+            self.notify(self.refusal, title="cannot approve", severity="error", markup=False)
+            return
+        self.notify(
+            f"approved by {outcome.approval.reviewer}; commit {outcome.path.name} to record it",
+            markup=False,
+        )
+        self.reload_paths(frozenset([outcome.path]))
 
     def action_edit(self) -> None:
         """Open the file in $VISUAL or $EDITOR (suspending the app), then read it again."""

@@ -21,6 +21,7 @@ class RegistryApp(Protocol):
     def action_reload_index(self) -> None: ...
     def action_edit(self) -> None: ...
     def action_help(self) -> None: ...
+    def action_approve(self) -> None: ...
     async def action_quit(self) -> None: ...
 
 
@@ -63,6 +64,11 @@ class ActionsProvider(Provider):
         found += [
             ("reload the registry", app.action_reload_index, "read every file again"),
             ("edit the current prompt", app.action_edit, "open it in $EDITOR"),
+            (
+                "approve the open prompt",
+                app.action_approve,
+                "as your git identity; shows what it writes first",
+            ),
             ("keys of this screen", app.action_help, "list the bindings and their ids"),
             ("quit", app.action_quit, "leave promptreg tui"),
         ]

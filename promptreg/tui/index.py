@@ -11,6 +11,7 @@ parse: a 10,000-prompt registry is browsable at once and complete in about a sec
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -126,8 +127,10 @@ class PromptIndex:
         """Every prompt file as an unfilled row, sorted by id: no file is read."""
         directory = self.settings.registry_dir
         cut = len(PROMPT_SUFFIX)
-        # The walker's paths are below `directory` as given: no need to resolve each.
-        return [Row(p.relative_to(directory).as_posix()[:-cut], p) for p in prompt_files(directory)]
+        start = len(str(directory)) + 1
+        # The walker's paths are below `directory` as given: the id is the rest of the
+        # text (no resolve, no second Path per file; 10,000 of those cost a second).
+        return [Row(str(p)[start:-cut].replace(os.sep, "/"), p) for p in prompt_files(directory)]
 
     def _cache(self) -> dict[str, Any]:
         if self._entries is None:

@@ -20,7 +20,13 @@ PROMPTREG = Path(sys.executable).parent / "promptreg"
 
 
 class TuiProcess:
-    def __init__(self, cwd: Path, *args: str, size: tuple[int, int] = (160, 45)) -> None:
+    def __init__(
+        self,
+        cwd: Path,
+        *args: str,
+        size: tuple[int, int] = (160, 45),
+        command: list[str] | None = None,
+    ) -> None:
         master, slave = pty.openpty()
         columns, lines = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
@@ -28,7 +34,7 @@ class TuiProcess:
         env.pop("NO_COLOR", None)
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
-            [str(PROMPTREG), "tui", *args],
+            command or [str(PROMPTREG), "tui", *args],
             cwd=cwd,
             stdin=slave,
             stdout=slave,
