@@ -76,12 +76,14 @@ class RegistryApp(App[int]):
             self.set_keymap(self._keys)
         self.push_screen(self.browser)
         self.call_after_refresh(self._painted)
+
+    def _painted(self) -> None:
+        """The list is on screen: only now start the workers, whose threads would
+        otherwise compete with the first paint for the interpreter."""
+        self.first_paint = time.perf_counter() - self.started
         self.fill_index()
         if self.live_reload:
             self.watch_files()
-
-    def _painted(self) -> None:
-        self.first_paint = time.perf_counter() - self.started
 
     def rows(self) -> list[Row]:
         return self.browser.prompt_list.rows
