@@ -21,7 +21,8 @@ def add_parser(subparsers: Any, name: str, summary: str) -> None:
         "would serve it, a filter bar on `/` (tier:3 status:approved serve:no lint:error ...), "
         "and for each prompt its overview, source with lint findings, history with diffs, "
         "and a test form that renders it and runs it against the configured endpoint. "
-        "Read-only: it never edits a file. `?` lists the keys; ctrl+p opens the palette.",
+        "It edits no file, except an approval you confirm from the palette. `?` lists the "
+        "keys; ctrl+p opens the palette.",
         epilog=example("promptreg tui", "promptreg tui --no-watch"),
         formatter_class=HelpFormatter,
     )
