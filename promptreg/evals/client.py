@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -213,6 +213,27 @@ class Caller:
             raise Failure("retry", f"malformed answer: {str(exc)[:160]}") from None
         latency = (time.perf_counter() - started) * 1000
         return Reply(text, model, usage, latency, headers)
+
+    async def stream(self, request: Mapping[str, Any]) -> AsyncIterator[str]:
+        """The answer's text as the endpoint streams it, piece by piece.
+
+        For a person watching an answer arrive (the TUI's test pane), not for eval runs:
+        nothing is recorded or cached, and a failure is the same `Failure` as `call`'s.
+        """
+        import openai
+
+        try:
+            chunks = await self.client.chat.completions.create(**request, stream=True)
+            async for chunk in chunks:
+                if chunk.choices and chunk.choices[0].delta.content:
+                    yield chunk.choices[0].delta.content
+        except openai.APIStatusError as exc:
+            raise _status_failure(exc) from None
+        except openai.APITimeoutError:
+            raise Failure("retry", f"no answer within {self.timeout:g} s (timeout)") from None
+        except openai.APIConnectionError as exc:
+            cause = exc.__cause__ or exc
+            raise Failure("retry", f"cannot connect to {self.connection.host}: {cause}") from None
 
 
 async def _read_stream(stream: Any) -> tuple[str, str | None, dict[str, int]]:

@@ -1,0 +1,162 @@
+"""The browser's filter language: `tier:3 status:approved owner:legal-ops tag:pii
+serve:no lint:error` plus free words matched fuzzily against id and title.
+
+Terms combine with AND; a term's values may be listed with commas (`tier:2,3`) and a
+term negated with a leading `-` (`-status:draft`). A free word matches when its letters
+appear in order in the id or the title (`sumtick` finds support/summarize-ticket), as in
+a fuzzy finder. Unknown keys are reported, never silently ignored, so a typo shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from promptreg.tui.index import Row
+
+Test = Callable[[Row, str], bool]
+
+
+def _tier(row: Row, value: str) -> bool:
+    return row.tier is not None and str(row.tier) == value
+
+
+def _serve(row: Row, value: str) -> bool:
+    wanted = value in ("yes", "y", "true", "1")
+    return row.serve is not None and row.serve == wanted
+
+
+def _lint(row: Row, value: str) -> bool:
+    if value in ("error", "errors"):
+        return bool(row.lint_errors)
+    if value in ("warning", "warnings"):
+        return bool(row.lint_warnings)
+    if value in ("clean", "ok", "none"):
+        return row.lint_errors == 0 and row.lint_warnings == 0
+    return False
+
+
+TERMS: dict[str, Test] = {
+    "tier": _tier,
+    "status": lambda row, value: row.status == value,
+    "owner": lambda row, value: row.owner == value,
+    "tag": lambda row, value: value in row.tags,
+    "serve": _serve,
+    "lint": _lint,
+    "id": lambda row, value: row.id.startswith(value),
+}
+"""Each key and how a row meets one of its values."""
+
+
+def fuzzy(needle: str, haystack: str) -> bool:
+    """Whether `needle`'s characters appear in `haystack` in order (case-insensitive)."""
+    return _in_order(needle.casefold(), haystack.casefold())
+
+
+def _in_order(needle: str, haystack: str) -> bool:
+    position = 0
+    for char in needle:
+        position = haystack.find(char, position) + 1
+        if not position:
+            return False
+    return True
+
+
+@lru_cache(maxsize=65_536)
+def _folded(text: str) -> str:
+    """Ids and titles casefolded once, not once per keystroke."""
+    return text.casefold()
+
+
+def _word_matches(word: str, row: Row) -> bool:
+    return _in_order(word, _folded(row.id)) or _in_order(word, _folded(row.title))
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    key: str
+    values: tuple[str, ...]
+    negated: bool = False
+
+    def matches(self, row: Row) -> bool:
+        test = TERMS[self.key]
+        found = any(test(row, value) for value in self.values)
+        return found != self.negated
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    text: str
+    terms: tuple[Term, ...] = ()
+    words: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+    """Terms that were not understood (and so match nothing until corrected)."""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.terms or self.words or self.problems)
+
+    def matches(self, row: Row) -> bool:
+        if self.problems:
+            return False
+        if not all(term.matches(row) for term in self.terms):
+            return False
+        return all(_word_matches(word.casefold(), row) for word in self.words)
+
+    def narrows(self, older: Query) -> bool:
+        """Whether every row this query matches also matched `older` (typing more of a
+        word): then only `older`'s matches need checking, not the whole registry."""
+        if older.problems or self.terms != older.terms or len(self.words) < len(older.words):
+            return False
+        return all(new.startswith(old) for old, new in zip(older.words, self.words, strict=False))
+
+    def select(self, rows: list[Row]) -> list[Row]:
+        """The rows that match, in order: one pass per term over what the terms before
+        it left (the same answer as `matches`, a few times faster on 10,000 rows)."""
+        if self.problems:
+            return []
+        for term in self.terms:
+            test, negated = TERMS[term.key], term.negated
+            if len(term.values) == 1:
+                value = term.values[0]
+                rows = [r for r in rows if test(r, value) != negated]
+            else:
+                rows = [r for r in rows if term.matches(r)]
+        for word in self.words:
+            folded = word.casefold()
+            rows = [r for r in rows if _word_matches(folded, r)]
+        return rows
+
+
+def parse_query(text: str) -> Query:
+    terms: list[Term] = []
+    words: list[str] = []
+    problems: list[str] = []
+    for token in text.split():
+        key, sep, value = token.partition(":")
+        negated = key.startswith("-")
+        key = key.removeprefix("-").lower()
+        if not sep:
+            words.append(token)
+        elif key not in TERMS:
+            known = ", ".join(f"{k}:" for k in TERMS)
+            problems.append(f"unknown filter {key + ':'!r}; use {known}")
+        elif not value:
+            problems.append(f"{key}: needs a value, e.g. {key}:{_EXAMPLES[key]}")
+        else:
+            values = tuple(v.lower() if key in _LOWER else v for v in value.split(",") if v)
+            terms.append(Term(key, values, negated))
+    return Query(text, tuple(terms), tuple(words), tuple(problems))
+
+
+_LOWER = frozenset(("serve", "lint", "status"))
+_EXAMPLES = {
+    "tier": "3",
+    "status": "approved",
+    "owner": "legal-ops",
+    "tag": "pii",
+    "serve": "no",
+    "lint": "error",
+    "id": "support/",
+}

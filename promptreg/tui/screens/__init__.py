@@ -1,0 +1,1 @@
+"""The TUI's screens: the browser, one prompt, help."""

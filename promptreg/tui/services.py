@@ -1,0 +1,204 @@
+"""What the screens ask of the library, injected so that tests replace only the edge.
+
+Each service is a thin adapter over the typed functions the CLI calls (the index over
+the loader and governance, history over promptreg.git, the renderer over
+promptreg.render, the token meter over the token counter, the runner over the eval
+runner's client): the screens hold no rule of their own about prompts. `Services.of`
+builds the real ones; a test passes its own `runner` (say, pointed at a local server)
+and keeps the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from promptreg.core.config import Settings
+from promptreg.core.errors import PromptregError, TemplateError, VariableError
+from promptreg.core.model import PromptSpec
+from promptreg.core.tree import spec_by_id
+from promptreg.git.repo import Repository
+from promptreg.render.prompt import Messages, Prompt
+from promptreg.render.tokens import TokenCounter
+from promptreg.render.values import ValueFormatError, parse_value
+from promptreg.tui.index import PromptIndex
+
+# History and diffs load with the first prompt screen, not before the list paints.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from promptreg.git.history import Comparison, Revision
+
+WORKING = "working"
+"""promptreg.git.history.WORKING: the ref naming the working tree's file."""
+
+__all__ = ["WORKING", "History", "ModelRunner", "Preview", "Renderer", "Services", "TokenMeter"]
+
+
+class History:
+    """Committed versions and comparisons; outside git, `why_empty` says why."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.repo = Repository.at(settings.root)
+
+    def why_empty(self) -> str | None:
+        if self.repo is None:
+            return (
+                "the registry is not inside a git repository (or git is not installed), "
+                "so there is no committed version to list"
+            )
+        return None
+
+    def revisions(self, prompt_id: str) -> list[Revision]:
+        from promptreg.git.history import history
+
+        if self.repo is None:
+            return []
+        return history(self.settings, prompt_id, repo=self.repo)
+
+    def compare(self, prompt_id: str, a: str, b: str = WORKING) -> Comparison:
+        from promptreg.git.history import compare_versions
+
+        return compare_versions(self.settings, prompt_id, a, b, repo=self.repo)
+
+    def refresh(self) -> None:
+        """Forget what git said: a commit was made while the app runs."""
+        self.repo = Repository.at(self.settings.root)
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """One render of the test form: messages, or what is wrong with the inputs."""
+
+    messages: Messages | None
+    field_errors: Mapping[str, str] = field(default_factory=dict)
+    """Variable name → what is wrong with its value, shown under its field."""
+    errors: tuple[str, ...] = ()
+    """Problems that belong to no one field (the template, the sandbox)."""
+    values: Mapping[str, Any] = field(default_factory=dict)
+    """The values as typed variables, for the request and the token meter."""
+
+
+class Renderer:
+    """Renders a spec with values typed as text, as `promptreg render --var` does."""
+
+    def prompt(self, spec: PromptSpec) -> Prompt:
+        return Prompt(spec)
+
+    def preview(self, prompt: Prompt, raw: Mapping[str, str | bool | None]) -> Preview:
+        """`raw` maps a variable to its field's text (None: left empty, so the default
+        or the binder's "required" applies; a bool from a switch)."""
+        values: dict[str, Any] = {}
+        field_errors: dict[str, str] = {}
+        for name, text in raw.items():
+            if text is None:
+                continue
+            variable = prompt.variables.get(name)
+            try:
+                values[name] = text if isinstance(text, bool) else parse_value(text, variable, name)
+            except ValueFormatError as exc:
+                field_errors[name] = f"{exc.message} ({exc.hint})"
+        if field_errors:
+            return Preview(None, field_errors)
+        try:
+            return Preview(prompt.render(**values), values=values)
+        except VariableError as exc:
+            for problem in exc.problems:
+                name = problem.split(" ", 1)[0]
+                field_errors[name] = problem
+            return Preview(None, field_errors)
+        except TemplateError as exc:
+            return Preview(None, errors=(str(exc),))
+
+    def request(self, prompt: Prompt, preview: Preview) -> dict[str, Any]:
+        """The chat request for a preview that rendered."""
+        return prompt.openai_chat(**preview.values)
+
+
+@dataclass(frozen=True, slots=True)
+class Meter:
+    """Offline token counts of a rendered prompt against the limits that apply."""
+
+    prompt_tokens: int
+    budget: int
+    """lint.max_prompt_tokens: what the registry allows a prompt."""
+    context_window: int | None
+    """The model's, from promptreg.yaml; None for an unlisted model."""
+    variables: Mapping[str, tuple[int, int]]
+    """Variable → (tokens of its value, its max_tokens), for bounded ones."""
+    encoding: str
+
+
+class TokenMeter:
+    def __init__(self, settings: Settings, counter: TokenCounter | None = None) -> None:
+        self.settings = settings
+        self.counter = counter or TokenCounter()
+
+    def measure(self, spec: PromptSpec, messages: Messages, values: Mapping[str, Any]) -> Meter:
+        from promptreg.lint.rules.tokens import (
+            DEFAULT_MAX_PROMPT_TOKENS,
+            REPLY_PRIMING,
+            TOKENS_PER_MESSAGE,
+        )
+
+        model = self.settings.models.get(spec.model.name)
+        encoding = model.encoding if model else "o200k_base"
+        count = self.counter.count
+        total = REPLY_PRIMING + sum(
+            TOKENS_PER_MESSAGE + count(m["content"], encoding) for m in messages
+        )
+        bounded = {
+            name: (count(str(values.get(name, "")), encoding), var.max_tokens)
+            for name, var in spec.variables.items()
+            if var.max_tokens is not None
+        }
+        budget = int(self.settings.lint.options.get("max_prompt_tokens", DEFAULT_MAX_PROMPT_TOKENS))
+        return Meter(total, budget, model.context_window if model else None, bounded, encoding)
+
+
+class ModelRunner(Protocol):
+    def stream(self, request: Mapping[str, Any]) -> AsyncIterator[str]: ...
+
+
+class EndpointRunner:
+    """The configured eval endpoint, through the eval runner's client."""
+
+    def __init__(self, settings: Settings, endpoint: str | None = None) -> None:
+        self.settings = settings
+        self.endpoint = endpoint
+
+    def stream(self, request: Mapping[str, Any]) -> AsyncIterator[str]:
+        from promptreg.evals.trial import stream_answer  # the openai client, when first run
+
+        return stream_answer(self.settings, request, endpoint=self.endpoint)
+
+
+@dataclass
+class Services:
+    index: PromptIndex
+    history: History
+    renderer: Renderer
+    tokens: TokenMeter
+    runner: ModelRunner
+
+    @classmethod
+    def of(cls, settings: Settings, *, runner: ModelRunner | None = None) -> Services:
+        return cls(
+            PromptIndex(settings),
+            History(settings),
+            Renderer(),
+            TokenMeter(settings),
+            runner or EndpointRunner(settings),
+        )
+
+    def spec(self, prompt_id: str) -> PromptSpec:
+        """The prompt with positions, for the screens that point into the file."""
+        return spec_by_id(self.index.settings, prompt_id)
+
+
+def explain(error: Exception) -> str:
+    """An error as one shows it in a notification: message and hint, no traceback."""
+    if isinstance(error, PromptregError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"

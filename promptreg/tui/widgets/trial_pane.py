@@ -1,0 +1,232 @@
+"""The Test tab: a form from the prompt's typed variables, the rendered preview, a token
+meter, and "run" against the configured endpoint with the answer streamed in.
+
+Values are read as `promptreg render --var` reads them (render.values.parse_value) and
+checked by the same binder as the SDK, so a problem shows under its field in the words
+the SDK would use. The model is called in a worker; `esc` cancels it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, Switch
+
+from promptreg.core.errors import PromptregError
+from promptreg.core.model import PromptSpec, Variable
+from promptreg.render.prompt import Prompt
+from promptreg.tui.messages import AnswerChunk, AnswerDone
+from promptreg.tui.services import Meter, Preview, Services, explain
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def meter_text(meter: Meter) -> str:
+    window = f" of a {meter.context_window:,}-token context window" if meter.context_window else ""
+    over = "  OVER BUDGET" if meter.prompt_tokens > meter.budget else ""
+    lines = [
+        f"prompt: {meter.prompt_tokens:,} tokens ({meter.encoding}); budget "
+        f"{meter.budget:,}{window}{over}"
+    ]
+    for name, (used, bound) in meter.variables.items():
+        flag = "  OVER" if used > bound else ""
+        lines.append(f"  {name}: {used:,} / {bound:,} tokens{flag}")
+    return "\n".join(lines)
+
+
+class TrialPane(VerticalScroll):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "run", "Run", id="test.run"),
+        Binding("escape", "cancel", "Cancel run / back", id="test.cancel"),
+    ]
+
+    def __init__(self, spec: PromptSpec, services: Services) -> None:
+        super().__init__(id="test-pane")
+        self.spec = spec
+        self.services = services
+        self.prompt: Prompt | None = None
+        self.preview: Preview | None = None
+        self.answer = ""
+        self.pieces = 0
+        """Streamed pieces of the current answer received so far."""
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        if self.spec.evals:
+            yield Select(
+                [(f"case: {case.name}", index) for index, case in enumerate(self.spec.evals)],
+                prompt="fill from an eval case",
+                id="preset",
+            )
+        with Vertical(id="form"):
+            for variable in self.spec.variables.values():
+                yield self._field(variable)
+        with Horizontal(id="test-output"):
+            yield Static("", id="preview")
+            with Vertical(id="test-side"):
+                yield Static("", id="meter")
+                yield Static("ctrl+r runs the prompt against the configured endpoint", id="answer")
+
+    def _field(self, variable: Variable) -> Widget:
+        name = variable.name
+        label = Label(
+            f"{name} ({variable.type}{'' if variable.required else ', optional'}): "
+            f"{variable.description}",
+            classes="field-label",
+        )
+        control: Widget
+        if variable.type == "boolean":
+            control = Switch(value=bool(variable.default), id=f"var-{name}")
+        elif variable.enum is not None:
+            control = Select(
+                [(_text(option), _text(option)) for option in variable.enum],
+                prompt=f"choose {name}",
+                value=_text(variable.default) if variable.has_default else Select.NULL,
+                id=f"var-{name}",
+            )
+        else:
+            default = (
+                _text(variable.default)
+                if variable.has_default and variable.default is not None
+                else ""
+            )
+            control = Input(value=default, placeholder=variable.type, id=f"var-{name}")
+        return Vertical(
+            label, control, Static("", id=f"err-{name}", classes="field-error"), classes="field"
+        )
+
+    def on_mount(self) -> None:
+        try:
+            self.prompt = self.services.renderer.prompt(self.spec)
+        except PromptregError as error:
+            self.query_one("#preview", Static).update(Text(f"cannot render: {explain(error)}"))
+            return
+        self.update_preview()
+
+    # -- the form -----------------------------------------------------------------
+
+    def raw_values(self) -> dict[str, str | bool | None]:
+        raw: dict[str, str | bool | None] = {}
+        for name in self.spec.variables:
+            control = self.query_one(f"#var-{name}")
+            if isinstance(control, Switch):
+                raw[name] = control.value
+            elif isinstance(control, Select):
+                raw[name] = None if control.value is Select.NULL else str(control.value)
+            elif isinstance(control, Input):
+                raw[name] = control.value if control.value != "" else None
+        return raw
+
+    def set_value(self, name: str, value: Any) -> None:
+        control = self.query_one(f"#var-{name}")
+        if isinstance(control, Switch):
+            control.value = bool(value)
+        elif isinstance(control, Select | Input):
+            control.value = _text(value)
+
+    @on(Select.Changed, "#preset")
+    def _preset(self, event: Select.Changed) -> None:
+        if isinstance(event.value, int):
+            for name, value in self.spec.evals[event.value].vars.items():
+                if name in self.spec.variables:
+                    self.set_value(name, value)
+
+    @on(Input.Changed)
+    @on(Switch.Changed)
+    @on(Select.Changed)
+    def _changed(self, event: Input.Changed | Switch.Changed | Select.Changed) -> None:
+        if getattr(event.control, "id", "") != "preset":
+            self.update_preview()
+
+    def update_preview(self) -> None:
+        if self.prompt is None:
+            return
+        preview = self.services.renderer.preview(self.prompt, self.raw_values())
+        self.preview = preview
+        for name in self.spec.variables:
+            self.query_one(f"#err-{name}", Static).update(Text(preview.field_errors.get(name, "")))
+        body = self.query_one("#preview", Static)
+        if preview.messages is None:
+            problems = [*preview.errors, *(f"{k}: {v}" for k, v in preview.field_errors.items())]
+            body.update(Text("not rendered:\n" + "\n".join(problems)))
+            return
+        shown = Text()
+        for message in preview.messages:
+            shown.append(f"{message['role']}\n", style="bold underline")
+            shown.append(f"{message['content']}\n\n")
+        body.update(shown, layout=True)
+        self.measure(preview)
+
+    @work(thread=True, exclusive=True, group="meter")
+    def measure(self, preview: Preview) -> None:
+        if preview.messages is None:
+            return
+        try:
+            meter = self.services.tokens.measure(self.spec, preview.messages, preview.values)
+        except PromptregError as error:
+            text = f"tokens cannot be counted: {explain(error)}"
+        else:
+            text = meter_text(meter)
+        self.app.call_from_thread(self.query_one("#meter", Static).update, Text(text))
+
+    # -- the model ----------------------------------------------------------------
+
+    def action_run(self) -> None:
+        if self.prompt is None or self.preview is None or self.preview.messages is None:
+            self.notify(
+                "fix the inputs first: the prompt does not render", severity="warning", markup=False
+            )
+            return
+        self.answer = ""
+        self.pieces = 0
+        self.running = True
+        self.query_one("#answer", Static).update("asking the model…  (esc cancels)")
+        self.run_model(self.services.renderer.request(self.prompt, self.preview))
+
+    @work(exclusive=True, group="model")
+    async def run_model(self, request: dict[str, Any]) -> None:
+        try:
+            async for piece in self.services.runner.stream(request):
+                self.post_message(AnswerChunk(piece))
+        except asyncio.CancelledError:
+            self.post_message(AnswerDone(cancelled=True))
+            raise
+        except PromptregError as error:
+            self.post_message(AnswerDone(error=explain(error)))
+            return
+        self.post_message(AnswerDone())
+
+    def action_cancel(self) -> None:
+        if self.running:
+            self.workers.cancel_group(self, "model")
+            self.running = False
+            self.query_one("#answer", Static).update(Text(f"{self.answer}\n\n(cancelled)"))
+        else:
+            self.app.pop_screen()
+
+    @on(AnswerChunk)
+    def _chunk(self, event: AnswerChunk) -> None:
+        if not self.running:
+            return
+        self.answer += event.text
+        self.pieces += 1
+        self.query_one("#answer", Static).update(Text(self.answer))
+
+    @on(AnswerDone)
+    def _done(self, event: AnswerDone) -> None:
+        self.running = False
+        answer = self.query_one("#answer", Static)
+        if event.error:
+            answer.update(Text(f"{self.answer}\n\nthe endpoint failed: {event.error}"))
+        elif not event.cancelled:
+            answer.update(Text(f"{self.answer}\n\n(done)"))
