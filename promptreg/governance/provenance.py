@@ -137,6 +137,7 @@ def _issues(
         )
     issues: list[ProvenanceIssue] = []
     adders: dict[int, Commit] = {}
+    made: dict[int, Commit] = {}
     committed = history.committed_hashes
     for index, approval in enumerate(spec.approvals):
         reviewer, approved = approval.reviewer, approval.content_hash
@@ -179,20 +180,58 @@ def _issues(
             )
         else:
             author = history.content_introduced(approved)
-            if author is not None and author.authored_by(reviewer):
-                issues.append(
-                    ProvenanceIssue(
-                        "self",
-                        f"{reviewer} approved content they wrote themselves ({author.describe()} "
-                        "made it); someone other than the author must approve it",
-                        index,
-                        author.id,
-                    )
-                )
+            if author is not None:
+                made[index] = author
+    writers = content_writers([*made.values(), *adders.values()], settings, repo)
+    signers = _shown(allowed_signers_path(settings), settings.root)
+    for index, author in made.items():
+        reviewer = spec.approvals[index].reviewer
+        writer = writers[author.id]
+        if writer is None:
+            message = (
+                f"the content {reviewer} approved was made in {author.describe()}, which "
+                f"has no good signature by a key in {signers}; "
+                "with require_signed, who wrote content is known only from a signature, so "
+                "four eyes cannot be checked: commit content signed (`git commit -S`)"
+            )
+        elif writer.casefold() == reviewer.casefold():
+            signed = f", signed with {writer}'s key" if settings.require_signed else ""
+            message = (
+                f"{reviewer} approved content they wrote themselves ({author.describe()} "
+                f"made it{signed}); someone other than the author must approve it"
+            )
+        else:
+            continue
+        issues.append(ProvenanceIssue("self", message, index, author.id))
     if settings.require_signed and adders:
         issues.extend(_signature_issues(spec, settings, repo, adders))
     issues.sort(key=lambda issue: issue.approval_index or 0)
     return tuple(issues)
+
+
+def content_writers(
+    commits: list[Commit], settings: Settings, repo: Repository
+) -> dict[str, str | None]:
+    """Who wrote each commit, as far as four eyes may trust it, by commit id.
+
+    Without require_signed, the author e-mail git records. With it, the author field is
+    whatever the committer typed, so the writer is the allowed-signers principal of the
+    commit's good signature, and None (nobody can tell) for any other signature or none.
+    All the commits' signatures are read with one git call, kept by `repo`.
+    """
+    if not settings.require_signed:
+        return {commit.id: commit.author_email for commit in commits}
+    signers = allowed_signers_path(settings)
+    if not commits or not signers.is_file():
+        return dict.fromkeys((commit.id for commit in commits), None)
+    try:
+        verdicts = repo.signatures((commit.id for commit in commits), signers)
+    except GitError:
+        return dict.fromkeys((commit.id for commit in commits), None)
+    return {
+        commit: verdict.principal if verdict.status == "G" and verdict.principal else None
+        for commit, verdict in verdicts.items()
+    }
 
 
 def _signature_issues(
@@ -290,11 +329,18 @@ class ContentAuthor:
     """"commit 1a2b3c4d5e by Ada <ada@…>" or "uncommitted changes in the working tree"."""
 
 
-def content_author(history: FileHistory, current_hash: str, identity: str) -> ContentAuthor:
+def content_author(
+    history: FileHistory,
+    current_hash: str,
+    identity: str,
+    settings: Settings | None = None,
+    repo: Repository | None = None,
+) -> ContentAuthor:
     """Who made the file's current content: the four-eyes check of `promptreg approve`.
 
     Content that differs from HEAD's is an uncommitted change, so its author is whoever
-    runs the command (`identity`).
+    runs the command (`identity`). With require_signed (`settings`, read through
+    `repo`), a committed change's author is its signer, as G014 takes it.
     """
     if history.head is None or history.head.content_hash != current_hash:
         return ContentAuthor(identity, "uncommitted changes in the working tree")
@@ -310,7 +356,18 @@ def content_author(history: FileHistory, current_hash: str, identity: str) -> Co
             hint="this happens when only a merge commit holds it; commit the content in a "
             "commit of its own and try again",
         )
-    return ContentAuthor(commit.author_email, commit.describe())
+    if settings is None or repo is None or not settings.require_signed:
+        return ContentAuthor(commit.author_email, commit.describe())
+    writer = content_writers([commit], settings, repo)[commit.id]
+    if writer is None:
+        raise PromptregError(
+            f"the current content of {history.relative} was made in {commit.describe()}, "
+            "which has no good signature by a listed key; with require_signed, who wrote "
+            "it is known only from a signature, so four eyes cannot be checked",
+            hint="the author commits the content again, signed (`git commit -S` with "
+            "gpg.format=ssh and a key in the allowed-signers file)",
+        )
+    return ContentAuthor(writer, f"{commit.describe()}, signed with {writer}'s key")
 
 
 def cache_token(settings: Settings, repo: Repository | None = None) -> str:
