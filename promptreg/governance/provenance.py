@@ -28,22 +28,19 @@ read its history once, and a new Repository sees new commits.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from promptreg.core.config import Settings
 from promptreg.core.errors import PromptregError
-from promptreg.core.hashing import content_hash
 from promptreg.core.model import PromptSpec
-from promptreg.core.tree import prompt_files
-from promptreg.core.yamlio import read_document
 from promptreg.git.gitio import GitError
 from promptreg.git.log import Commit
 from promptreg.git.repo import Repository
-from promptreg.governance.file_history import FileHistory, load_history
+from promptreg.governance.copied import match_elsewhere, shown
+from promptreg.governance.file_history import FileHistory, history_at, load_history
 
 DEFAULT_ALLOWED_SIGNERS = ".promptreg/allowed_signers"
 """Where the allowed-signers file is when promptreg.yaml does not say (the schema's default)."""
@@ -117,11 +114,27 @@ def _unavailable(spec: PromptSpec, settings: Settings, why: str) -> ProvenanceIs
     )
 
 
+def provenance_issues_at(
+    spec: PromptSpec, settings: Settings, repo: Repository, relative: str, commit: str
+) -> tuple[ProvenanceIssue, ...]:
+    """The issues of `spec` as committed at `commit` (the file at `relative` there), with
+    the history that commit descends from: what a pinned version's approvals were worth
+    when the branch was in that state. Empty when the tier does not verify approvals."""
+    if not spec.approvals or not settings.tier(spec.tier).verify_approvals:
+        return ()
+    return _issues(spec, repo.root / relative, settings, repo, relative, commit)
+
+
 def _issues(
-    spec: PromptSpec, path: Path, settings: Settings, repo: Repository
+    spec: PromptSpec,
+    path: Path,
+    settings: Settings,
+    repo: Repository,
+    relative: str | None = None,
+    rev: str | None = None,
 ) -> tuple[ProvenanceIssue, ...]:
     try:
-        history = load_history(path, repo)
+        history = load_history(path, repo) if relative is None else history_at(repo, relative, rev)
     except GitError as exc:
         return (ProvenanceIssue("history", f"approvals cannot be verified: {exc.message}"),)
     if history is None:
@@ -172,7 +185,7 @@ def _issues(
                     "content",
                     f"the approval by {reviewer} (added in commit {added.short}) names content "
                     f"{approved[:15]}… that {spec.id} was never committed with"
-                    f"{_match_elsewhere(approved, settings, path, repo)}; an approval covers one "
+                    f"{match_elsewhere(approved, settings, path, repo)}; an approval covers one "
                     "prompt's content and cannot be copied",
                     index,
                     added.id,
@@ -183,7 +196,7 @@ def _issues(
             if author is not None:
                 made[index] = author
     writers = content_writers([*made.values(), *adders.values()], settings, repo)
-    signers = _shown(allowed_signers_path(settings), settings.root)
+    signers = shown(allowed_signers_path(settings), settings.root)
     for index, author in made.items():
         reviewer = spec.approvals[index].reviewer
         writer = writers[author.id]
@@ -238,12 +251,12 @@ def _signature_issues(
     spec: PromptSpec, settings: Settings, repo: Repository, adders: dict[int, Commit]
 ) -> list[ProvenanceIssue]:
     signers = allowed_signers_path(settings)
-    shown = _shown(signers, settings.root)
+    where = shown(signers, settings.root)
     if not signers.is_file():
         return [
             ProvenanceIssue(
                 "signature",
-                f"require_signed is set but the allowed-signers file {shown} does not exist, "
+                f"require_signed is set but the allowed-signers file {where} does not exist, "
                 f"so the commit adding the approval by {spec.approvals[i].reviewer} "
                 f"({commit.short}) cannot be verified",
                 i,
@@ -265,58 +278,19 @@ def _signature_issues(
             what = f"a good signature by the key of {verdict.principal}, not of {reviewer}"
         else:
             what = _SIGNATURE_WORDS.get(verdict.status, "an unknown signature status").format(
-                signers=shown
+                signers=where
             )
         issues.append(
             ProvenanceIssue(
                 "signature",
                 f"the approval by {reviewer} was added in {commit.describe()}, which has "
                 f"{what}; require_signed needs it signed with a key listed for {reviewer} "
-                f"in {shown} (`git commit -S` with gpg.format=ssh)",
+                f"in {where} (`git commit -S` with gpg.format=ssh)",
                 index,
                 commit.id,
             )
         )
     return issues
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def _match_elsewhere(approved: str, settings: Settings, path: Path, repo: Repository) -> str:
-    """The words ", but it matches …" when another prompt has that content or approval.
-
-    The index of the registry is read once per Repository, and only when an approval
-    names unknown content, which is rare.
-    """
-    directory = settings.registry_dir
-    index = repo.memo(("registry-index", directory), lambda: _registry_index(directory))
-    me = path.resolve()
-    for other, name in index.get(approved, ()):
-        if other != me:
-            return f", but it matches prompt {name} ({_shown(other, settings.root)})"
-    return ""
-
-
-def _registry_index(directory: Path) -> dict[str, list[tuple[Path, str]]]:
-    """Content hash -> the prompts that have that content or an approval of it."""
-    index: dict[str, list[tuple[Path, str]]] = {}
-    for other in prompt_files(directory):
-        value: Any = read_document(other).value
-        if not isinstance(value, dict):
-            continue
-        name = f"{value.get('id', other.name)} {value.get('version', '')}".strip()
-        where = (other.resolve(), name)
-        with contextlib.suppress(TypeError, ValueError):
-            index.setdefault(content_hash(value), []).append(where)
-        for item in value.get("approvals") or ():
-            if isinstance(item, dict) and isinstance(item.get("content_hash"), str):
-                index.setdefault(item["content_hash"], []).append(where)
-    return index
 
 
 # --- the author of the content, for `promptreg approve` -------------------------------

@@ -23,6 +23,11 @@ from promptreg.core.tree import load_by_id, path_for_id, prompt_files, spec_by_i
 from promptreg.governance.approval import serving_refusal
 from promptreg.render.prompt import Prompt
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from promptreg.git.history import Revision
+    from promptreg.git.repo import Repository
+
 
 def matching(
     specs: Iterable[PromptSpec],
@@ -112,8 +117,11 @@ class Registry:
     ) -> Prompt:
         """The prompt, if it may be served; NotApprovedError naming the reason otherwise.
 
-        `version` other than the working tree's is looked up in git history and served
-        only if that commit's file passes the same approval rules.
+        `version` other than the working tree's is looked up in the first-parent history
+        of the current branch and served only if that commit's file passes the same
+        approval rules and, on tiers that verify approvals, its approvals hold against
+        the history up to that commit; a version only a merged side branch ever had is
+        refused.
         """
         entry = self._served.get(prompt_id)
         if entry is None:
@@ -143,9 +151,19 @@ class Registry:
         # Deferred: only a pinned older version needs git; the plain get() path never does.
         from promptreg.git.gitio import GitError
         from promptreg.git.history import committed_version
+        from promptreg.git.repo import Repository
 
+        side = False
         try:
-            revision = committed_version(self.settings, prompt_id, version)
+            repo = Repository.find(self.settings.root)
+            try:
+                revision = committed_version(
+                    self.settings, prompt_id, version, repo=repo, first_parent=True
+                )
+            except PromptNotFoundError:
+                # Only a merged side branch has it, or nothing: the full walk tells which.
+                revision = committed_version(self.settings, prompt_id, version, repo=repo)
+                side = True
         except GitError as exc:
             now = f"is at version {working} in the working tree" if working else "has no file"
             raise PromptNotFoundError(
@@ -164,7 +182,7 @@ class Registry:
                 revision.problems,
                 hint=f"version {version} as committed in {revision.short} does not load",
             )
-        refusal = serving_refusal(revision.spec, self.settings)
+        refusal = _history_refusal(self.settings, repo, revision, side)
         if refusal is not None:
             refusal = f"{refusal} (version {version} as committed in {revision.short})"
         entry = (Prompt(revision.spec), refusal)
@@ -175,3 +193,30 @@ class Registry:
         """Forget cached prompts, so the next get() reads the files again."""
         self._served.clear()
         self._versions.clear()
+
+
+def _history_refusal(
+    settings: Settings, repo: Repository, revision: Revision, side_branch: bool
+) -> str | None:
+    """Why a committed state may not be served; None when it may.
+
+    Only states of the current branch's first-parent history qualify: each was the
+    branch's own state, where its checks ran, while a commit only on a merged side
+    branch was never checked as the branch. On top of the approval rules of the file,
+    tiers that verify approvals have them verified against the history up to that
+    commit, as G011 to G014 would have at the time.
+    """
+    spec = revision.spec
+    assert spec is not None
+    if side_branch:
+        return (
+            "it was committed only on a side branch merged later, never on the first-parent "
+            "history of the current branch, so no check of this branch saw it"
+        )
+    refusal = serving_refusal(spec, settings)
+    if refusal is not None:
+        return refusal
+    from promptreg.governance.provenance import provenance_issues_at  # reads git history
+
+    issues = provenance_issues_at(spec, settings, repo, revision.path, revision.commit)
+    return f"its approvals do not hold against git history: {issues[0].message}" if issues else None
