@@ -26,9 +26,12 @@ _EXPORTS = {
     "VariableError": "promptreg.core.errors",
     "TemplateError": "promptreg.core.errors",
     "ConfigError": "promptreg.core.errors",
+    "BundleError": "promptreg.sdk.bundle_format",
+    "SignatureError": "promptreg.sdk.signature",
 }
 
 __all__ = [
+    "BundleError",
     "ConfigError",
     "InvalidPromptError",
     "NotApprovedError",
@@ -37,6 +40,7 @@ __all__ = [
     "PromptSpec",
     "PromptregError",
     "Registry",
+    "SignatureError",
     "TemplateError",
     "VariableError",
     "__version__",
@@ -58,7 +62,9 @@ if TYPE_CHECKING:
     )
     from promptreg.core.model import PromptSpec
     from promptreg.render.prompt import Prompt
+    from promptreg.sdk.bundle_format import BundleError
     from promptreg.sdk.registry import Registry
+    from promptreg.sdk.signature import SignatureError
 
 
 def __getattr__(name: str) -> Any:

@@ -59,6 +59,8 @@ class ApprovalOutcome:
     """How many the tier needs."""
     signed: bool
     """Whether the approval commit must be signed (`require_signed`)."""
+    status_set: bool = False
+    """This approval completed the count and set `status: approved` (from review)."""
 
     @property
     def enough(self) -> bool:
@@ -91,11 +93,18 @@ def approve_prompt(
         spec, settings, identity, load_history(path, repo), group=group, today=today, repo=repo
     )
     _lint_clean(settings, path)
+    policy = settings.tier(spec.tier)
+    stale = _stale_of_others(spec, plan.approval)
+    completes = spec.status == "review" and _completes(spec, settings, plan.approval, stale)
     text = approval_text(
-        original.decode("utf-8"), plan.approval, replace_index=plan.replace_index, path=path
+        original.decode("utf-8"),
+        plan.approval,
+        replace_index=plan.replace_index,
+        status="approved" if completes else None,
+        drop=stale if completes else (),
+        path=path,
     )
     write_edit(path, original, text)
-    policy = settings.tier(spec.tier)
     return ApprovalOutcome(
         spec=spec,
         approval=plan.approval,
@@ -105,7 +114,35 @@ def approve_prompt(
         valid=_valid_approvals(path, settings) if policy.approvals else None,
         needed=policy.approvals,
         signed=settings.require_signed,
+        status_set=completes,
     )
+
+
+def _stale_of_others(spec: PromptSpec, approval: Approval) -> tuple[int, ...]:
+    """Other reviewers' approvals of earlier content (the reviewer's own is replaced)."""
+    return tuple(
+        index
+        for index, given in enumerate(spec.approvals)
+        if given.content_hash != spec.content_hash
+        and given.reviewer.casefold() != approval.reviewer.casefold()
+    )
+
+
+def _completes(
+    spec: PromptSpec, settings: Settings, approval: Approval, stale: tuple[int, ...]
+) -> bool:
+    """Whether `approval` brings the prompt in review to its tier's count. The reviewer
+    who gives the last one needed sets `status: approved` and drops the stale entries
+    in the same commit, so nobody edits the file by hand between review and merge."""
+    from dataclasses import replace
+
+    others = [
+        given
+        for index, given in enumerate(spec.approvals)
+        if index not in stale and given.reviewer.casefold() != approval.reviewer.casefold()
+    ]
+    after = replace(spec, approvals=(*others, approval), status="approved")
+    return settings.tier(spec.tier).approvals > 0 and not approval_issues(after, settings)
 
 
 def _identity(repo: Repository) -> str:

@@ -69,7 +69,12 @@ def report_lines(outcome: ApprovalOutcome) -> list[str]:
             f"valid approvals for this content: {min(outcome.valid, outcome.needed)} of "
             f"{outcome.needed} that tier {spec.tier} needs"
         )
-        if outcome.enough and spec.status != "approved":
+        if outcome.status_set:
+            lines.append(
+                "  enough approvals: set `status: approved` (and dropped approvals of "
+                "earlier content); commit it with the approval"
+            )
+        elif outcome.enough and spec.status != "approved":
             lines.append("  enough approvals: the owner can now set `status: approved`")
     signed = " -S" if outcome.signed else ""
     relative = os.path.relpath(outcome.path, root)

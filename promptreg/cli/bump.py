@@ -70,7 +70,14 @@ def run(args: argparse.Namespace) -> int:
         write_edit(
             path,
             original,
-            bump_text(text, plan.target, plan.entry, replace_top=plan.replace_top, path=path),
+            bump_text(
+                text,
+                plan.target,
+                plan.entry,
+                replace_top=plan.replace_top,
+                status=plan.status,
+                path=path,
+            ),
         )
     sys.stdout.write(plan.message)
     return EXIT_OK

@@ -6,6 +6,7 @@ traceback goes to a file, never to the terminal of someone who did nothing wrong
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Iterator
@@ -25,10 +26,16 @@ class Exit(Exception):
         self.status = status
 
 
-def _crash_log() -> Path:
+def _write_crash_log(text: str) -> Path:
+    """A new file of its own in the temporary directory, made exclusively under a random
+    name (mode 0600), so that nothing planted there (a symlink under a fixed name, a file
+    of another user) is followed or written through."""
     import tempfile  # only on the crash path
 
-    return Path(tempfile.gettempdir()) / "promptreg-crash.log"
+    fd, name = tempfile.mkstemp(prefix="promptreg-crash-", suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return Path(name)
 
 
 @contextmanager
@@ -50,9 +57,8 @@ def error_handler() -> Iterator[None]:
         sys.stderr.close()  # the reader went away (e.g. `| head`); nothing left to say
         raise Exit(0) from None
     except Exception:
-        log = _crash_log()
         try:
-            log.write_text(traceback.format_exc(), encoding="utf-8")
+            log = _write_crash_log(traceback.format_exc())
             where = f"the traceback was written to {log}"
         except OSError:
             where = "the traceback could not be written"

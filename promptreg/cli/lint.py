@@ -18,7 +18,7 @@ from promptreg.cli.common import (
 )
 from promptreg.core.errors import EXIT_FINDINGS, EXIT_OK
 from promptreg.lint.runner import LintResult
-from promptreg.lint.session import LintSession
+from promptreg.lint.session import LintSession, paths_to_lint
 from promptreg.report import REPORTERS
 from promptreg.report.statistics import report_statistics
 
@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
         explicit = [*(args.select or ()), *args.extend_select]
         if not args.base and any(c.upper().startswith("V") for c in explicit):
             sys.stderr.write("note: V rules skipped: they compare with a git base (--base REF)\n")
-        paths = args.paths or [settings.registry_dir]
+        paths = paths_to_lint(settings, args.paths or [])
         if args.fix:
             _fix(session, paths, args.unsafe_fixes)
         result = session.lint_paths(paths, jobs="auto" if args.jobs is None else args.jobs)

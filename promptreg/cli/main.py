@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("promptreg.cli.export", "write a prompt as a Prompty or Dotprompt file"),
     "report": ("promptreg.cli.report", "write the governance report (HTML and Markdown)"),
     "test": ("promptreg.cli.test", "run eval cases against a model and record the results"),
+    "build": ("promptreg.cli.build", "verify the registry and write the bundle production serves"),
 }
 """Each command: the module with its `add_parser` and `run`, and its one-line summary."""
 

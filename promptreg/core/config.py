@@ -66,12 +66,21 @@ class Settings:
     registry_dir: Path
     owners: tuple[str, ...]
     reviewers: Mapping[str, tuple[str, ...]]
+    """Current members of each review group: the people who may approve now."""
     tiers: Mapping[int, TierPolicy]
     models: Mapping[str, ModelInfo]
     lint: LintSettings
     require_signed: bool = False
     allowed_signers: Path | None = None
     evals: EvalSettings = field(default_factory=EvalSettings)
+    former_reviewers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Members who left a group: approvals they gave while members stay valid, and they
+    give no new ones (docs/governance.md, "Offboarding a reviewer")."""
+    signers_in_tree: Path | None = None
+    """Where the allowed-signers file is in the work tree when `allowed_signers` points
+    at a private copy of the base's version of it (promptreg.governance.policy)."""
+    revision: str | None = None
+    """The git commit this configuration was read from (`--base`); None: the work tree."""
 
     @property
     def root(self) -> Path:
@@ -122,20 +131,30 @@ def load_config(path: Path) -> Settings:
             f"{path} does not exist",
             hint="run `promptreg init` to create promptreg.yaml, or pass --config PATH",
         )
-    document = read_document(path)
+    return parse_config(path, path.read_bytes())
+
+
+def parse_config(path: Path, data: bytes, revision: str | None = None) -> Settings:
+    """Settings from the bytes of promptreg.yaml, whose place is `path` (relative paths in
+    it are resolved from its folder). `revision` names the commit the bytes come from,
+    when they are not the work tree's: the policy a pull request is judged by is read
+    from its base (promptreg.governance.policy), never from the change itself."""
+    document = read_document(path, data)
     refuse_literal_keys(document)
     problems = check_document(document, CONFIG_SCHEMA)
     if problems:
         first = problems[0]
         others = "".join(f"\n  {p.location}: {p.message}" for p in problems[1:])
+        where = f" (as committed at {revision[:12]})" if revision else ""
         raise ConfigError(
-            f"invalid configuration: {first.message}{others}",
+            f"invalid configuration{where}: {first.message}{others}",
             location=first.location,
             hint="fix promptreg.yaml; its schema is schemas/promptreg.schema.json",
         )
     raw: dict[str, Any] = document.value
     root = path.parent
     reviewers = {group: tuple(emails) for group, emails in (raw.get("reviewers") or {}).items()}
+    former = {group: tuple(emails) for group, emails in (raw.get("former_reviewers") or {}).items()}
     tiers: dict[int, TierPolicy] = {}
     for key, policy in (raw.get("tiers") or {}).items():
         tiers[int(key)] = TierPolicy(
@@ -175,6 +194,8 @@ def load_config(path: Path) -> Settings:
         require_signed=bool(raw.get("require_signed", False)),
         allowed_signers=root / signers if signers else None,
         evals=eval_settings(raw.get("evals"), document),
+        former_reviewers=MappingProxyType(former),
+        revision=revision,
     )
 
 

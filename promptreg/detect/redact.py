@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from promptreg.detect.detection import Detection
 from promptreg.detect.personal import PERSONAL_KINDS, find_personal
-from promptreg.detect.secrets import find_secrets
+from promptreg.detect.secrets import HIGH_ENTROPY, find_secrets
 
 
 def marker(detection: Detection) -> str:
@@ -66,3 +66,19 @@ def _replace(text: str, found: list[Detection]) -> str:
         position = end
     parts.append(text[position:])
     return "".join(parts)
+
+
+def redact_secrets(text: str, *, random_tokens: bool = False) -> str:
+    """`text` with every credential of a known format replaced by a marker, for what
+    the linter itself prints: a finding's message, a source line shown under it.
+
+    Random-looking tokens stay unless `random_tokens`: messages name commits and content
+    digests, which look random and are not secret; a source line shown for context may
+    hold a key of no known format, so it is redacted with them. Personal data stays: a
+    message about a reviewer names the reviewer's address.
+    """
+    while True:
+        found = [d for d in find_secrets(text) if random_tokens or d.kind != HIGH_ENTROPY]
+        if not found:
+            return text
+        text = _replace(text, found)

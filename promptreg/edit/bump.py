@@ -61,6 +61,10 @@ class BumpPlan:
     """The changelog summary was generated, not given."""
     approved: bool
     """The file carries approvals, which the new version makes stale."""
+    status: str | None = None
+    """The status to write with the bump: `review` for an approved prompt, whose new
+    content nobody has approved yet (the SDK stops serving it from this file until it
+    is approved again; the stale approvals are then information, not errors)."""
 
     @property
     def message(self) -> str:
@@ -92,6 +96,10 @@ class BumpPlan:
             ),
             f"wrote {_relative(self.path)}",
         ]
+        if self.status is not None:
+            lines.append(
+                f"status: approved → {self.status}: nobody has approved the new content yet"
+            )
         if self.approved:
             lines.append(
                 "the new version changes the content hash, so the existing approvals are "
@@ -194,6 +202,7 @@ def plan_bump(
         new=base_spec is None,
         generated=not message and not replace_top,
         approved=bool(spec.approvals),
+        status="review" if outcome == "bump" and spec.status == "approved" else None,
     )
 
 

@@ -45,9 +45,12 @@ def bump_text(
     entry: ChangelogEntry,
     *,
     replace_top: bool = False,
+    status: str | None = None,
     path: Path = Path("<text>"),
 ) -> str:
-    """`text` with `version:` set and `entry` at the top of `changelog:`.
+    """`text` with `version:` set and `entry` at the top of `changelog:` (and `status:`
+    set to `status` when given: an approved prompt whose content changes goes back to
+    review).
 
     With `replace_top` the first changelog entry is overwritten instead (a version that
     was bumped again before it was ever committed). A missing `changelog:` is created in
@@ -58,6 +61,7 @@ def bump_text(
 
     def on_tree(root: Any) -> None:
         root["version"] = _like(root.get("version"), version)
+        _set_status(root, status)
         sequence = _sequence(root, "changelog")
         if replace_top:
             _overwrite(sequence[0], fields)
@@ -67,6 +71,7 @@ def bump_text(
 
     def on_data(data: dict[str, Any]) -> None:
         data["version"] = version
+        _set_status(data, status)
         items = _plain_sequence(data, "changelog")
         if replace_top:
             items[0].update(fields)
@@ -76,11 +81,14 @@ def bump_text(
     def replaceable(document: Document) -> set[int]:
         lines = lines_of(document, ("version",))
         lines |= empty_key_lines(document, "changelog")
+        if status is not None:
+            lines |= lines_of(document, ("status",))
         if replace_top:
             lines |= lines_of(document, ("changelog", 0))
         return lines
 
-    change = Change(("version", "changelog"), "changelog", on_tree, on_data, replaceable)
+    keys = ("version", "changelog", *(("status",) if status is not None else ()))
+    change = Change(keys, "changelog", on_tree, on_data, replaceable)
     return apply_change(text, path, change)
 
 
@@ -89,9 +97,14 @@ def approval_text(
     approval: Approval,
     *,
     replace_index: int | None = None,
+    status: str | None = None,
+    drop: tuple[int, ...] = (),
     path: Path = Path("<text>"),
 ) -> str:
-    """`text` with `approval` appended to `approvals:`, or written over entry `replace_index`.
+    """`text` with `approval` appended to `approvals:`, or written over entry `replace_index`
+    (and `status:` set to `status` when given: the approval that completes the count
+    makes the prompt approved). The entries at `drop` are removed: stale approvals of
+    earlier content, which count for nothing and would stop the SDK serving it.
 
     Replacing is for a reviewer approving again after the content changed: their stale
     entry becomes the new one, so the file never holds two approvals by one person.
@@ -106,35 +119,52 @@ def approval_text(
     }
 
     def on_tree(root: Any) -> None:
+        _set_status(root, status)
         sequence = _sequence(root, "approvals")
         if replace_index is not None:
             _overwrite(sequence[replace_index], fields)
-            return
-        style = _neighbour_style(sequence, len(sequence) - 1, default="block")
-        item = _entry(fields, style)
-        tail = _take_tail_comment(sequence)
-        sequence.append(item)
-        if tail is not None:
-            _give_tail_comment(sequence, item, tail)
+        else:
+            style = _neighbour_style(sequence, len(sequence) - 1, default="block")
+            item = _entry(fields, style)
+            tail = _take_tail_comment(sequence)
+            sequence.append(item)
+            if tail is not None:
+                _give_tail_comment(sequence, item, tail)
+        for index in sorted(drop, reverse=True):
+            del sequence[index]
 
     def on_data(data: dict[str, Any]) -> None:
+        _set_status(data, status)
         items = _plain_sequence(data, "approvals")
         if replace_index is not None:
             items[replace_index].update(fields)
         else:
             items.append(dict(fields))
+        for index in sorted(drop, reverse=True):
+            del items[index]
 
     def replaceable(document: Document) -> set[int]:
         lines = empty_key_lines(document, "approvals")
+        if status is not None:
+            lines |= lines_of(document, ("status",))
+        for index in drop:
+            lines |= lines_of(document, ("approvals", index))
         if replace_index is not None:
             lines |= lines_of(document, ("approvals", replace_index))
         return lines
 
-    change = Change(("approvals",), "approvals", on_tree, on_data, replaceable)
+    keys = ("approvals", *(("status",) if status is not None else ()))
+    change = Change(keys, "approvals", on_tree, on_data, replaceable)
     return apply_change(text, path, change)
 
 
 # --- ruamel helpers -----------------------------------------------------------------------
+
+
+def _set_status(mapping: Any, status: str | None) -> None:
+    """Set an existing `status:` (the schema requires one) in place, keeping its style."""
+    if status is not None and "status" in mapping:
+        mapping["status"] = _like(mapping["status"], status)
 
 
 def _like(old: Any, value: str) -> Any:

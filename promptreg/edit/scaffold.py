@@ -204,7 +204,7 @@ reviewers:
 tiers:
   1: {{approvals: 0}}
   2: {{approvals: 1, groups: [team-leads], require: [changelog, handoff, limitations],
-      min_evals: 2, logging: metadata}}
+      min_evals: 2, logging: metadata, verify_approvals: true}}
   3: {{approvals: 2, groups: [compliance], require: [changelog, handoff, limitations],
       min_evals: 3, eval_max_age_days: 30, logging: full, verify_approvals: true,
       suppression_reason: true}}

@@ -3,8 +3,8 @@
 The requests without a cached answer are written as JSONL (`custom_id` is the case's
 fingerprint), split at the API's limits per file (50,000 requests, 200 MB), uploaded
 with `files.create` and started with `batches.create`. The batch ids are saved in
-`.promptreg/cache/batch.json` before any waiting, so an interrupted run is picked up by
-`promptreg test --resume`. Polling backs off from one second up to
+`.promptreg/cache/batch.json` (sealed, as every cache is) before any waiting, so an
+interrupted run is picked up by `promptreg test --resume`. Polling backs off from one second up to
 `evals.batch_poll_seconds`. Each answer in the output file is stored in the response
 cache; the online run that follows then grades and records every case exactly as
 without --batch, answering from the cache (requests the batch did not answer are sent
@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from promptreg.core.cachefile import seal_text, unseal_text
 from promptreg.core.config import Settings
 from promptreg.core.errors import UsageError
 from promptreg.core.fs import atomic_write
@@ -148,13 +149,16 @@ async def submit(
 def _save(cache: ResponseCache, state: dict[str, Any]) -> None:
     path = state_path(cache)
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, json.dumps(state))
+    sealed = seal_text(STATE_NAME, json.dumps(state))
+    if sealed is not None:  # without a key, an interrupted run cannot be resumed
+        atomic_write(path, sealed)
 
 
 def load_state(cache: ResponseCache) -> dict[str, Any] | None:
     try:
-        state = json.loads(state_path(cache).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        body = unseal_text(STATE_NAME, state_path(cache).read_text(encoding="utf-8"))
+        state = json.loads(body) if body is not None else None
+    except (OSError, ValueError, RecursionError):
         return None
     return state if isinstance(state, dict) and isinstance(state.get("batches"), list) else None
 

@@ -8,6 +8,10 @@ gets an answer given to something else. Entries are about 1 KB plus the answer's
 and are never evicted: `promptreg test` prints the file's size after a run, and
 `promptreg test --clear-cache` deletes it.
 
+Each row is sealed with this user's key (promptreg.core.cachefile), its own key part of
+the seal: a file committed to the repository, or a row copied from one request to
+another, reads as a miss, so no answer reaches a run that this machine did not record.
+
 A run opened with `enabled=False` (`--no-cache`) neither reads nor writes. A cache that
 cannot be opened or written is skipped with a note, since no run depends on it.
 """
@@ -23,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from promptreg.core.cachefile import IGNORE_ALL
+from promptreg.core.cachefile import IGNORE_ALL, local_key, seal_text, unseal_text
 from promptreg.core.fs import atomic_write
 from promptreg.core.hashing import canonical_json
 
@@ -54,7 +58,9 @@ class ResponseCache:
         self.problem: str | None = None
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, str]] = []
-        if enabled:
+        if enabled and local_key() is None:
+            self.problem = "response cache not used (no private key for sealing it)"
+        elif enabled:
             try:
                 directory.mkdir(parents=True, exist_ok=True)
                 ignore = directory / ".gitignore"
@@ -80,10 +86,13 @@ class ResponseCache:
             row = self._db.execute("SELECT body FROM answers WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error:
             return None
-        if row is None:
+        if row is None or not isinstance(row[0], str):
             return None
+        body = unseal_text(key, row[0])
+        if body is None:
+            return None  # not recorded here: committed, copied or edited
         try:
-            data = json.loads(row[0])
+            data = json.loads(body)
             return CachedAnswer(
                 str(data["text"]),
                 data.get("model"),
@@ -104,7 +113,10 @@ class ResponseCache:
             "latency_ms": answer.latency_ms,
             "answered_at": answer.answered_at,
         }
-        self._pending.append((key, json.dumps(body, separators=(",", ":"))))
+        sealed = seal_text(key, json.dumps(body, separators=(",", ":")))
+        if sealed is None:
+            return
+        self._pending.append((key, sealed))
         if len(self._pending) >= _FLUSH_EVERY:
             self.flush()
 

@@ -31,6 +31,14 @@ def in_group(settings: Settings, reviewer: str, group: str) -> bool:
     return reviewer in settings.reviewers.get(group, ())
 
 
+def former_member(settings: Settings, reviewer: str, group: str) -> bool:
+    """Whether promptreg.yaml lists `reviewer` under `former_reviewers.<group>`: someone
+    who left the group, whose approvals given while a member still count (docs/
+    governance.md, "Offboarding a reviewer"). They give no new ones: `promptreg approve`
+    asks `in_group`, and with a base, G003 refuses an approval the base did not have."""
+    return reviewer in settings.former_reviewers.get(group, ())
+
+
 def groups_of(settings: Settings, reviewer: str) -> list[str]:
     """Every group that lists `reviewer`, in promptreg.yaml's order."""
     return [group for group in settings.reviewers if in_group(settings, reviewer, group)]
@@ -90,7 +98,9 @@ def _approval_problem(
             "group",
             f"group {approval.group!r} of {approval.reviewer} is not defined in promptreg.yaml",
         )
-    if not in_group(settings, approval.reviewer, approval.group):
+    if not in_group(settings, approval.reviewer, approval.group) and not former_member(
+        settings, approval.reviewer, approval.group
+    ):
         return "member", f"{approval.reviewer} is not a member of group {approval.group!r}"
     if groups and approval.group not in groups:
         return (

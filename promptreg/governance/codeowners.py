@@ -3,9 +3,11 @@
 Tier policies name reviewer groups; a forge (GitHub, GitLab) only enforces reviews for
 paths listed in CODEOWNERS. This module writes one line per prompt whose tier needs
 approvals from a group, owned by that group's e-mail addresses, between two marker
-lines, and leaves every other byte of the file as it was. promptreg.yaml itself gets a
-line too: whoever can rewrite the tier policy can undo every other line, so it is
-owned by the reviewers of the strictest tier.
+lines, and leaves every other byte of the file as it was. promptreg.yaml and the
+allowed-signers file get a line too: whoever can rewrite the tier policy, or add a key
+under a reviewer's address, can undo every other line, so they are owned by the
+reviewers of the strictest tier. Forges read CODEOWNERS from the pull request's base
+branch, so a pull request cannot drop these lines for itself.
 
 Tiers are read from the raw YAML, not the validated prompt, so a file with a schema
 error still gets its owners, and a file whose tier cannot be read at all gets the
@@ -120,17 +122,25 @@ def owner_lines(
                 hint="run promptreg codeowners inside the repository that holds the registry",
             ) from None
 
-    lines = []
+    lines: list[str] = []
     by_tier = [tier_owners(settings, tier) for tier in sorted(settings.tiers, reverse=True)]
     strictest = next((owners for owners in by_tier if owners), ())
     if strictest:
-        lines.append(f"{pattern(settings.path)} {' '.join(strictest)}")
+        guards = " ".join(strictest)
+        lines.extend(f"{pattern(file)} {guards}" for file in (settings.path, _signers(settings)))
     for path, head in (read_heads(settings) if heads is None else heads).items():
         tier = head.tier
         owners = tier_owners(settings, tier) if tier is not None else strictest
         if owners:
             lines.append(f"{pattern(path)} {' '.join(owners)}")
     return lines
+
+
+def _signers(settings: Settings) -> Path:
+    """The allowed-signers file, owned whether or not it exists yet: the change that
+    adds it is the one that most needs review."""
+    declared = settings.signers_in_tree or settings.allowed_signers
+    return declared or settings.root / ".promptreg" / "allowed_signers"
 
 
 def markers(settings: Settings, root: Path) -> tuple[str, str]:

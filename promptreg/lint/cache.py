@@ -5,7 +5,8 @@ One JSON file under `.promptreg/cache/` (with a `.gitignore`, so it is never
 committed), loaded once and written once, atomically. The key of a file covers its
 bytes, its path (ids are checked against paths), the promptreg version, the
 configuration file and the rule selection, and for the V rules the base revision's
-blob of the file. A corrupt or foreign cache is ignored, never trusted.
+blob of the file. A corrupt or foreign cache (one not sealed on this machine: see
+promptreg.core.cachefile) is ignored, never trusted.
 """
 
 from __future__ import annotations
@@ -30,6 +31,40 @@ def _code_stamp() -> str:
         for p in package.rglob("*.py")
     )
     return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
+
+
+_TEXT_FIELDS = ("code", "name", "severity", "message", "path")
+_NUMBER_FIELDS = ("line", "column", "end_line", "end_column")
+_SEVERITIES = frozenset(("error", "warning", "info"))
+
+
+def _is_position(item: dict[str, Any]) -> bool:
+    return all(type(item.get(name)) is int and item[name] >= 0 for name in _NUMBER_FIELDS)
+
+
+def _well_formed(item: object) -> bool:
+    """Whether a stored finding has every field, each of its type: a finding of another
+    shape would fail far from here, in a reporter."""
+    if not isinstance(item, dict) or not _is_position(item):
+        return False
+    if not all(isinstance(item.get(name), str) for name in _TEXT_FIELDS):
+        return False
+    if item["severity"] not in _SEVERITIES:
+        return False
+    fix = item.get("fix")
+    if fix is None:
+        return True
+    if not isinstance(fix, dict) or not isinstance(fix.get("description"), str):
+        return False
+    edits = fix.get("edits")
+    return (
+        fix.get("applicability") in ("safe", "unsafe")
+        and isinstance(edits, list)
+        and all(
+            isinstance(e, dict) and _is_position(e) and isinstance(e.get("text"), str)
+            for e in edits
+        )
+    )
 
 
 class LintCache:
@@ -61,12 +96,17 @@ class LintCache:
 
     def get(self, path: Path, key: str) -> list[Finding] | None:
         entry = self._entries.get(path.as_posix())
-        if entry is None or entry.get("key") != key:
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        findings = entry.get("findings")
+        if not isinstance(findings, list):
+            return None
+        if not all(_well_formed(item) for item in findings):
             return None
         try:
-            return [Finding.from_json(item) for item in entry["findings"]]
-        except (KeyError, TypeError, ValueError):
-            return None
+            return [Finding.from_json(item) for item in findings]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None  # an entry of the wrong shape is a miss, never an error
 
     def put(self, path: Path, key: str, findings: list[Finding]) -> None:
         self._entries[path.as_posix()] = {

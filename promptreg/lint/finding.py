@@ -75,6 +75,9 @@ class Hit:
     message: str
     span: Span
     fix: Fix | None = None
+    severity: Severity | None = None
+    """Set when this finding is milder than the rule's severity (a stale approval on a
+    prompt that is not approved is information); None: the rule's."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,13 @@ SCOPES: tuple[Scope, ...] = ("file", "suppression", "registry", "loader")
 
 FileCheck = Callable[["FileContext"], Iterator[Hit]]
 
+UNSUPPRESSIBLE_FAMILIES = frozenset("GV")
+"""Families whose findings the file under review cannot suppress: governance (approvals,
+their proof in git, evals, logging, the suppression rules themselves) and versions. A
+pull request must not be able to waive its own review; an organisation that wants an
+exception writes it in promptreg.yaml (`per_file_ignores`), which `--base` reads from
+the base revision."""
+
 FAMILIES: Mapping[str, str] = {
     "F": "file: YAML syntax, encoding, size, anchors, aliases and tags",
     "S": "schema and metadata: schema violations, id vs path, semver, owner, model",
@@ -103,6 +110,11 @@ class Rule:
     @property
     def family(self) -> str:
         return self.code[0]
+
+    @property
+    def suppressible(self) -> bool:
+        """Whether an inline comment or `lint.ignore` in the file itself may waive it."""
+        return self.family not in UNSUPPRESSIBLE_FAMILIES
 
     @property
     def scope(self) -> Scope:

@@ -10,10 +10,15 @@ from pathlib import Path
 
 from promptreg.core.config import Settings
 from promptreg.core.location import Span
+from promptreg.detect.redact import redact_secrets
 from promptreg.lint.catalogue import RULES
-from promptreg.lint.finding import SEVERITIES, Finding, Fix, Severity
+from promptreg.lint.finding import SEVERITIES, SEVERITY_RANK, Finding, Fix, Severity
 from promptreg.lint.rule import FileCheck, LoaderCheck, RegistryCheck, SuppressionCheck
 from promptreg.lint.select import Selection, code_prefix
+
+MAX_MESSAGE_CHARS = 1000
+"""A finding's message is for a person to read; one that quotes a whole input (a
+400,000-item list) is cut here, whichever check wrote it."""
 
 
 class Ruleset:
@@ -77,9 +82,28 @@ class Ruleset:
         return RULES[code].severity
 
     def finding(
-        self, code: str, message: str, path: Path, span: Span, fix: Fix | None = None
+        self,
+        code: str,
+        message: str,
+        path: Path,
+        span: Span,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
     ) -> Finding:
-        return Finding(path, span, code, message, RULES[code].name, self.severity(code), fix)
+        """The one place findings are made, so what every output prints is safe here:
+        a message never holds a credential (a check may quote a value, an owner or a
+        model name, that is one) nor runs past MAX_MESSAGE_CHARS, and a fix that would
+        print one in its edits is dropped (the secret's own finding says what to do).
+        `severity` (a hit's own) lowers the rule's, never raises it."""
+        message = redact_secrets(message)
+        if len(message) > MAX_MESSAGE_CHARS:
+            message = f"{message[: MAX_MESSAGE_CHARS - 30]}… ({len(message):,} characters)"
+        if fix is not None and any(redact_secrets(e.text) != e.text for e in fix.edits):
+            fix = None
+        chosen = self.severity(code)
+        if severity is not None and SEVERITY_RANK[severity] < SEVERITY_RANK[chosen]:
+            chosen = severity
+        return Finding(path, span, code, message, RULES[code].name, chosen, fix)
 
     def drop_ignored(self, path: Path, findings: list[Finding]) -> list[Finding]:
         """Without the findings `lint.per_file_ignores` switches off for this path."""

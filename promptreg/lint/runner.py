@@ -23,7 +23,7 @@ from promptreg.core.schema import CONFIG_SCHEMA, check_document
 from promptreg.core.tree import prompt_files, prompt_id_for, registry_links
 from promptreg.core.yamlio import read_document
 from promptreg.lint import suppress
-from promptreg.lint.catalogue import code_of
+from promptreg.lint.catalogue import RULES, code_of
 from promptreg.lint.context import FileContext, RegistryContext, SuppressionContext
 from promptreg.lint.finding import SEVERITY_RANK, Finding, Severity
 from promptreg.lint.rule import RegistryCheck
@@ -122,7 +122,8 @@ class Linter:
             finding = self.ruleset.finding
             for code, check in self.ruleset.file_checks:
                 findings.extend(
-                    finding(code, hit.message, path, hit.span, hit.fix) for hit in check(ctx)
+                    finding(code, hit.message, path, hit.span, hit.fix, hit.severity)
+                    for hit in check(ctx)
                 )
             findings = self._suppress(ctx, findings)
         return sorted(self.ruleset.drop_ignored(path, findings))
@@ -135,7 +136,9 @@ class Linter:
         )
         if not suppressions:
             return findings
-        kept = list(suppress.apply(findings, list(suppressions)))
+        waivable = [f for f in findings if RULES[f.code].suppressible]
+        kept = [f for f in findings if not RULES[f.code].suppressible]
+        kept.extend(suppress.apply(waivable, list(suppressions)))
         applied = SuppressionContext(ctx, suppressions, self.selection.enabled)
         finding = self.ruleset.finding
         for code, check in self.ruleset.suppression_checks:

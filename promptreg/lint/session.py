@@ -10,15 +10,23 @@ The session decides the cache policy: whether to cache at all (`cache=`, and
 configuration, the selection, the base commit and, for the rules that read approval
 history, HEAD and the signers file) and where the token counts are kept. `close()`
 (or leaving the `with` block) writes both back.
+
+With a base, the policy comes from the base too (promptreg.governance.policy): the
+settings a session is opened with are only where the work tree is, and what the change
+proposes. When the change edits promptreg.yaml or the signers file, every file is also
+linted under the proposed policy and findings under either count: the base's policy
+keeps the change from relaxing its own rules, the proposed one shows what the change
+breaks once merged (a reviewer removed: every prompt that loses its approvals).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
-from promptreg.core.config import Settings
+from promptreg.core.config import CONFIG_NAME, Settings
 from promptreg.lint.cache import LintCache
 from promptreg.lint.finding import Finding
 from promptreg.lint.rules import evals, provenance
@@ -30,6 +38,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from promptreg.git.baseline import Baseline
     from promptreg.git.repo import Repository
+    from promptreg.governance.policy import BasePolicy
     from promptreg.lint.fix import FixOutcome
     from promptreg.render.tokens import TokenCounter
 
@@ -47,8 +56,10 @@ class LintSession:
         cache: LintCache | None,
         tokens: TokenCounter,
         git: Repository | None = None,
+        proposed: Linter | None = None,
     ) -> None:
         self.settings = settings
+        """The policy the run applies: the base's with `--base`, else the work tree's."""
         self.base = base
         self.cache = cache
         self.tokens = tokens
@@ -56,6 +67,8 @@ class LintSession:
         self.linter = Linter(settings, selection, base, tokens, git)
         self.ruleset = self.linter.ruleset
         self.selection = selection
+        self.proposed = proposed
+        """A linter under the work tree's policy when the change edits it; else None."""
 
     @classmethod
     def open(
@@ -72,31 +85,51 @@ class LintSession:
         and `extend_select` add to it. `base` is a git revision for the V rules (a
         GitError when it names no commit). `cache=False` neither reads nor writes the
         result cache or the stored token counts."""
+        ignore, extend_select = tuple(ignore), tuple(extend_select)
+        baseline = None
+        repo = None
+        policy: BasePolicy | None = None
+        proposed = settings
+        if base:
+            from promptreg.git.baseline import Baseline
+            from promptreg.git.repo import Repository
+            from promptreg.governance.policy import load_base_policy
+
+            repo = Repository.at(settings.root)
+            baseline = Baseline(settings, base, repo)
+            repo = baseline.repo
+            policy = load_base_policy(settings, repo, baseline.commit)
+            settings = policy.settings
         selection = Ruleset.build(
             settings, select=select, ignore=ignore, extend_select=extend_select
         ).selection
-        baseline = None
-        repo = None
-        if base or selection.enabled & HISTORY_RULES:
+        if repo is None and selection.enabled & HISTORY_RULES:
             from promptreg.git.repo import Repository  # git only when a rule needs it
 
             repo = Repository.at(settings.root)
-        if base:
-            from promptreg.git.baseline import Baseline
-
-            baseline = Baseline(settings, base, repo)
         from promptreg.render.tokens import TokenCounter  # light; tiktoken loads only to count
 
         results = None
         if cache and settings.lint.options.get("cache", True):
-            results = open_cache(settings, selection, baseline, repo)
+            config = policy.config_bytes if policy is not None else None
+            results = open_cache(settings, selection, baseline, repo, config)
         tokens = TokenCounter(results.directory / "tokens.json" if results else None)
-        return cls(settings, selection, baseline, results, tokens, repo)
+        second = None
+        if policy is not None and policy.changed:
+            chosen = Ruleset.build(
+                proposed, select=select, ignore=ignore, extend_select=extend_select
+            ).selection
+            second = Linter(proposed, chosen, baseline, tokens, repo)
+        return cls(settings, selection, baseline, results, tokens, repo, second)
 
     def lint_paths(self, paths: Iterable[Path], *, jobs: Jobs = 1) -> LintResult:
         """Lint files and directories, then the whole-registry rules a lint run reports.
         One process unless `jobs` asks for more (a number, or "auto" as the CLI does)."""
-        return self.linter.lint_paths(paths, cache=self.cache, jobs=jobs)
+        paths = list(paths)
+        result = self.linter.lint_paths(paths, cache=self.cache, jobs=jobs)
+        if self.proposed is None:
+            return result
+        return _union(result, self.proposed.lint_paths(paths, jobs=jobs))
 
     def lint_file(self, path: Path, data: bytes | None = None) -> list[Finding]:
         """One file's findings, fresh (`data` stands in for its bytes when given)."""
@@ -111,7 +144,10 @@ class LintSession:
 
     def check_registry(self) -> LintResult:
         """What `promptreg check` reports: every selected whole-registry rule."""
-        return self.linter.check_registry()
+        result = self.linter.check_registry()
+        if self.proposed is None:
+            return result
+        return _union(result, self.proposed.check_registry())
 
     def close(self) -> None:
         """Write the result cache and new token counts back (each only if it changed)."""
@@ -131,15 +167,56 @@ class LintSession:
         self.close()
 
 
+def paths_to_lint(settings: Settings, paths: Sequence[Path]) -> list[Path]:
+    """What a lint of `paths` must read: the registry when none are given, and the whole
+    registry as well when promptreg.yaml is among them. A change to the policy can void
+    approvals in any file (a reviewer removed from a group), and the pre-commit hook
+    passes only the staged files: without this, the commit that offboards a reviewer
+    would pass and production would then refuse every prompt they approved."""
+    if not paths:
+        return [settings.registry_dir]
+    if not any(path.name == CONFIG_NAME for path in paths):
+        return list(paths)
+    registry = settings.registry_dir.resolve()
+    outside = [
+        p for p in paths if p.name == CONFIG_NAME or not p.resolve().is_relative_to(registry)
+    ]
+    return [*outside, settings.registry_dir]  # each file once
+
+
+PROPOSED_ONLY = frozenset({"R003"})
+"""Checked under the proposed policy alone: the CODEOWNERS block must match the policy
+the forge will enforce once the change is merged; that the proposal itself is approved
+is G019's."""
+
+
+def _union(applied: LintResult, proposed: LintResult) -> LintResult:
+    """Findings under the base's policy and under the proposed one, each once; those only
+    the proposed policy yields say so."""
+    kept = [f for f in applied.findings if f.code not in PROPOSED_ONLY]
+    seen = set(applied.findings)
+    for finding in proposed.findings:
+        if finding in seen:
+            continue
+        if finding.code not in PROPOSED_ONLY:
+            finding = replace(
+                finding, message=f"{finding.message} (under the promptreg.yaml of this change)"
+            )
+        kept.append(finding)
+    return LintResult(tuple(sorted(kept)), max(applied.files_checked, proposed.files_checked))
+
+
 def open_cache(
     settings: Settings,
     selection: Selection,
     base: Baseline | None,
     repo: Repository | None = None,
+    config: bytes | None = None,
 ) -> LintCache:
-    """The result cache under `.promptreg/cache/` for this configuration, selection and
-    base; results recorded under any other are not used."""
-    config_bytes = settings.path.read_bytes()
+    """The result cache under `.promptreg/cache/` for this configuration (`config`: its
+    bytes when they are not the work tree's, as with a base), selection and base;
+    results recorded under any other are not used."""
+    config_bytes = config if config is not None else settings.path.read_bytes()
     if selection.enabled & HISTORY_RULES:
         from promptreg.governance.provenance import cache_token  # it reads git history
 

@@ -55,11 +55,17 @@ def _scalar_lines(
     document: Document,
 ) -> tuple[frozenset[int], dict[int, frozenset[int]], dict[int, list[tuple[int, int]]]]:
     """Lines inside multi-line scalars (no comments there), what a block scalar's header
-    line covers, and the columns each line's scalar values occupy (a `#` there is text)."""
+    line covers, and the columns each line's keys and scalar values occupy (a `#` there
+    is text)."""
     inside: set[int] = set()
     covered: dict[int, frozenset[int]] = {}
     values: dict[int, list[tuple[int, int]]] = {}
     for node in document.positions.values():
+        key = node.key
+        if key is not None:
+            # A key is text too: `"x # promptreg: ignore[G011]": 1` is no comment.
+            last_key = key.end.column if key.end.line == key.start.line else 10**9
+            values.setdefault(key.start.line, []).append((key.start.column, last_key))
         if node.style is None:
             continue  # a mapping or sequence: its scalars are recorded themselves
         span = node.value

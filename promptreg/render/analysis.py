@@ -18,37 +18,25 @@ from types import MappingProxyType
 import jinja2
 from jinja2 import meta, nodes
 from jinja2.defaults import DEFAULT_NAMESPACE
+from jinja2.sandbox import SandboxedEnvironment
 
 from promptreg.core.suggest import did_you_mean
+from promptreg.render.budget import BINARY_OPERATORS
+from promptreg.render.guards import BLOCKED_METHODS, BOUNDED_FILTERS
+from promptreg.render.nesting import BracketGuard, NestingError, check_nesting
+from promptreg.render.taint import printed_names
 
-BUDGET_GLOBAL = "__promptreg_budget"
-"""The global that rewritten loops call to draw each iteration from the budget."""
-CHARGE_GLOBAL = "__promptreg_charge"
-"""The global that loop and macro bodies call to charge their literal text."""
-CONCAT_GLOBAL = "__promptreg_concat"
-"""The global that `~` becomes, so concatenation is checked and charged."""
-
-RESERVED_GLOBALS = frozenset((BUDGET_GLOBAL, CHARGE_GLOBAL, CONCAT_GLOBAL))
-"""Globals the sandbox adds for its budget."""
 REMOVED_GLOBALS = frozenset(("lipsum",))
 """Jinja2 globals the sandbox drops: lipsum makes text of any length."""
-GLOBAL_NAMES = (frozenset(DEFAULT_NAMESPACE) - REMOVED_GLOBALS) | RESERVED_GLOBALS
-"""Names every template sees without being given them: not variables of the prompt."""
+GLOBAL_NAMES = frozenset(DEFAULT_NAMESPACE) - REMOVED_GLOBALS
+"""Names every template sees without being given them: not variables of the prompt.
+The sandbox's budget hooks are not among them: the rewritten template reaches them as
+imports, which no name in a template can rebind."""
 
-BLOCKED_STR_METHODS = frozenset(
-    (
-        "format",
-        "format_map",
-        "translate",
-        "maketrans",
-        "center",
-        "ljust",
-        "rjust",
-        "zfill",
-        "expandtabs",
-    )
-)
-"""String methods the sandbox refuses: they pad or format without a bound."""
+BLOCKED_STR_METHODS = BLOCKED_METHODS[str]
+"""String methods the sandbox refuses: they pad, format or encode without a bound."""
+BLOCKED_INT_METHODS = BLOCKED_METHODS[int]
+"""Integer methods the sandbox refuses: they make bytes or integers of any size."""
 
 _FORBIDDEN_NODES: Mapping[type[nodes.Node], str] = MappingProxyType(
     {
@@ -61,12 +49,24 @@ _FORBIDDEN_NODES: Mapping[type[nodes.Node], str] = MappingProxyType(
 _WANTED_NODES: tuple[type[nodes.Node], ...] = (*_FORBIDDEN_NODES, nodes.Filter, nodes.Test)
 
 
+class _SyntaxEnvironment(SandboxedEnvironment):
+    """Parses as the sandbox does. Jinja2's variable finder runs its code generator,
+    which computes constant parts of a template (`'x' * 10**9`, a filter of a literal)
+    unless the environment intercepts the operator or the filter needs a context; so
+    every operator is intercepted and the filters are the sandbox's bounded ones."""
+
+    intercepted_binops = BINARY_OPERATORS
+
+
 def syntax_environment() -> jinja2.Environment:
-    """A plain environment that parses as the sandbox does and has its globals, less
-    the reserved ones (Jinja2's variable finder skips names that are globals)."""
-    env = jinja2.Environment(keep_trailing_newline=True, cache_size=0, auto_reload=False)
+    """An environment that parses as the sandbox does and has its globals and filters
+    (Jinja2's variable finder skips names that are globals); it never renders."""
+    env = _SyntaxEnvironment(
+        keep_trailing_newline=True, cache_size=0, auto_reload=False, extensions=[BracketGuard]
+    )
     for name in REMOVED_GLOBALS:
         del env.globals[name]
+    env.filters = dict(BOUNDED_FILTERS)
     return env
 
 
@@ -77,7 +77,8 @@ class TemplateProblem:
     message: str
     line: int
     kind: str = "syntax"
-    """syntax, forbidden (include/import/extends) or unknown-name (filter or test)."""
+    """syntax, forbidden (include/import/extends), unknown-name (filter or test) or
+    too-deep (nesting past the limits of promptreg.render.nesting)."""
 
 
 class TemplateProblemError(Exception):
@@ -97,9 +98,24 @@ def parse(source: str, environment: jinja2.Environment | None = None) -> nodes.T
     env = environment if environment is not None else syntax_environment()
     try:
         ast = env.parse(source)
+        check_nesting(ast)
+    except NestingError as exc:
+        raise TemplateProblemError(
+            TemplateProblem(str(exc.message), exc.lineno, "too-deep")
+        ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblemError(
             TemplateProblem(f"template syntax error: {exc.message}", exc.lineno)
+        ) from None
+    except RecursionError:
+        # Only a very long run of `not` or `-` gets this far; brackets are counted first.
+        raise TemplateProblemError(
+            TemplateProblem("template nests too deeply to parse", 1, "too-deep")
+        ) from None
+    except (ValueError, OverflowError, MemoryError) as exc:
+        # A number literal of more than 4,300 digits, for one.
+        raise TemplateProblemError(
+            TemplateProblem(f"template cannot be parsed: {exc}", 1)
         ) from None
     node: nodes.Node
     for node in ast.find_all(_WANTED_NODES):  # one walk over the tree
@@ -141,9 +157,24 @@ class TemplateFacts:
     """Template lines (1-based) where each context variable is read; read-only."""
     private_access: tuple[tuple[str, int, str | None], ...]
     """Attributes the sandbox may refuse: (name, line, what it is read from: "" for a
-    string literal, a variable's name, or None when unknown)."""
+    string literal, "#" for an integer literal, a variable's name, or None when
+    unknown)."""
+    printed: Mapping[str, tuple[tuple[str, int], ...]]
+    """Where each context variable's value is printed, followed through set, with,
+    loops and macro arguments: (the name printed, template line); read-only."""
     literal_text: str
     """Everything outside `{{ }}`, `{% %}` and comments: what token budgets count."""
+
+
+_BLOCKED_NAMES = frozenset().union(*BLOCKED_METHODS.values())
+
+
+def _owner(node: nodes.Node) -> str | None:
+    if isinstance(node, nodes.Const):
+        if isinstance(node.value, str):
+            return ""
+        return "#" if isinstance(node.value, int) else None
+    return node.name if isinstance(node, nodes.Name) else None
 
 
 def facts_of(ast: nodes.Template) -> TemplateFacts:
@@ -154,15 +185,8 @@ def facts_of(ast: nodes.Template) -> TemplateFacts:
             lines.setdefault(node.name, []).append(node.lineno)
     private: list[tuple[str, int, str | None]] = []
     for attr in ast.find_all(nodes.Getattr):
-        if attr.attr.startswith("_") or attr.attr in BLOCKED_STR_METHODS:
-            owner = attr.node
-            on = (
-                ""
-                if isinstance(owner, nodes.Const) and isinstance(owner.value, str)
-                else owner.name
-                if isinstance(owner, nodes.Name)
-                else None
-            )
+        if attr.attr.startswith("_") or attr.attr in _BLOCKED_NAMES:
+            on = _owner(attr.node)
             private.append((attr.attr, attr.lineno, on))
     private += [
         (str(item.arg.value), item.lineno, None)
@@ -185,6 +209,7 @@ def facts_of(ast: nodes.Template) -> TemplateFacts:
             {name: tuple(sorted(set(found))) for name, found in lines.items()}
         ),
         private_access=tuple(private),
+        printed=MappingProxyType(printed_names(ast, variables)),
     )
 
 

@@ -1,10 +1,13 @@
 """What one render may spend, and the checks that charge it before work is done.
 
-Loops and calls draw steps, every byte of output is charged, strings built by
-operators, filters and methods draw from an allocation budget, and arithmetic that
-could make huge values (`'a' * 10**9`, `10**10**10`) is refused before it runs. The
-sandbox (promptreg.render.sandbox) wires these checks into Jinja2; this module knows
-nothing of Jinja2, so each check can be read and tested on its own.
+Loops and calls draw steps, every character of output is charged at its real length,
+strings built by operators, filters and methods draw from an allocation budget, and
+arithmetic that could make huge values or run long (`'a' * 10**9`, `10**10**10`, a
+division of two million-bit numbers) is refused before it runs: no integer operand or
+result may pass MAX_INT_BITS, so each operation is quick and checking the clock
+between operations bounds the time. The sandbox (promptreg.render.sandbox) wires these
+checks into Jinja2; this module knows nothing of Jinja2, so each check can be read and
+tested on its own.
 
 The budget of the render in progress lives in a context variable: each thread (and
 each asyncio task) sees its own, so renders running at the same time never share one.
@@ -14,48 +17,35 @@ from __future__ import annotations
 
 import contextvars
 import operator
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from promptreg.render.measure import format_specs, int_bits, text_bound
+
 MAX_ITERATIONS = 100_000
-"""Loop iterations, items fed through iterating filters, and calls, per render."""
+"""Loop iterations, items fed through iterating filters, items of containers that
+methods return, and calls, per render."""
 MAX_SEQUENCE = 100_000
-"""Longest string or list one operator, padding, replace or join may produce."""
+"""Longest string or list one operator, padding, replace or format may produce."""
 MAX_ALLOCATED = 10_000_000
 """Characters of strings that operators, filters and methods may build per render."""
 MACRO_WEIGHT = 10
 """Steps one macro call draws: 10,000 macro calls per render at most."""
 MAX_INT_BITS = 4096
+"""Largest integer (about 1,233 digits) an operator may take or make."""
+MAX_FORMAT_WIDTH = 1000
+"""Largest width or precision of one `%` conversion."""
 MAX_OUTPUT = 1_000_000
 """Characters of output per render, all messages together."""
 MAX_SECONDS = 1.0
-"""Wall-clock safety net, checked as the budget is drawn."""
+"""Processor time one render may take (its thread's), checked at every step, call,
+operator and output: a loaded machine slows a render down without failing it."""
+MAX_WALL_SECONDS = 10.0
+"""Wall-clock time one render may take however loaded the machine is."""
 
-_FORMAT_SPEC_RE = re.compile(r"%[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?[a-zA-Z%]")
-_ITERATING_FILTERS = frozenset(
-    (
-        "map",
-        "select",
-        "reject",
-        "selectattr",
-        "rejectattr",
-        "sum",
-        "join",
-        "list",
-        "unique",
-        "batch",
-        "slice",
-        "groupby",
-        "sort",
-        "min",
-        "max",
-        "reverse",
-    )
-)
-"""Filters that walk their input in Python: each item they take draws from the budget."""
+_SIZED = (str, bytes, bytearray, list, tuple)
 
 
 class LimitExceeded(Exception):
@@ -65,33 +55,46 @@ class LimitExceeded(Exception):
 class Budget:
     """What is left to spend in one render; one per render, never shared."""
 
-    __slots__ = ("allocated", "deadline", "output", "steps")
+    __slots__ = ("allocated", "cpu_start", "deadline", "output", "steps", "wall_limit")
 
     def __init__(self) -> None:
         self.steps = MAX_ITERATIONS
         self.output = MAX_OUTPUT
         self.allocated = MAX_ALLOCATED
-        self.deadline = time.monotonic() + MAX_SECONDS
+        now = time.monotonic()
+        self.deadline = now + MAX_SECONDS
+        self.wall_limit = now + MAX_WALL_SECONDS
+        self.cpu_start = time.thread_time()
 
-    def _check_clock(self) -> None:
+    def check_clock(self) -> None:
+        # The monotonic clock costs about 50 ns, the thread's processor time 40 times that,
+        # so the second is read only once the first says MAX_SECONDS may have passed.
         if time.monotonic() > self.deadline:
-            raise LimitExceeded(f"rendering took longer than {MAX_SECONDS:g} seconds")
+            self._check_processor_time()
+
+    def _check_processor_time(self) -> None:
+        now = time.monotonic()
+        used = time.thread_time() - self.cpu_start
+        if used > MAX_SECONDS:
+            raise LimitExceeded(f"rendering took more than {MAX_SECONDS:g} s of processor time")
+        if now > self.wall_limit:
+            raise LimitExceeded(f"rendering took longer than {MAX_WALL_SECONDS:g} seconds")
+        self.deadline = now + max(MAX_SECONDS - used, 0.01)
 
     def step(self, weight: int = 1) -> None:
-        before = self.steps
         self.steps -= weight
         if self.steps < 0:
             raise LimitExceeded(
                 f"more than {MAX_ITERATIONS:,} loop iterations, filtered items and calls "
                 "in one render"
             )
-        if before >> 10 != self.steps >> 10:  # every 1,024 steps
-            self._check_clock()
+        self.check_clock()
 
     def emit(self, size: int) -> None:
         self.output -= size
         if self.output < 0:
             raise LimitExceeded(f"output longer than {MAX_OUTPUT:,} characters")
+        self.check_clock()
 
     def alloc(self, size: int) -> None:
         self.allocated -= size
@@ -99,7 +102,18 @@ class Budget:
             raise LimitExceeded(
                 f"more than {MAX_ALLOCATED:,} characters of strings built in one render"
             )
-        self._check_clock()
+        self.check_clock()
+
+    def charge_result(self, result: Any, *, items: bool = True) -> Any:
+        """Charge what a call or operator made: strings to the allocation budget, the
+        items of containers to the steps (each item costs memory as a loop would)."""
+        if isinstance(result, str | bytes | bytearray):
+            self.alloc(len(result))
+        elif items and isinstance(result, list | tuple | dict | set | frozenset):
+            self.step(len(result))
+        elif int_bits(result) > MAX_INT_BITS:
+            raise LimitExceeded(f"a {result.bit_length():,}-bit number, over {MAX_INT_BITS:,} bits")
+        return result
 
 
 CURRENT: contextvars.ContextVar[Budget] = contextvars.ContextVar("promptreg_budget")
@@ -116,20 +130,8 @@ def current() -> Budget:
 
 
 def size_of(value: Any, limit: int = MAX_OUTPUT) -> int:
-    """Characters `str(value)` would take, roughly, without building it; stops at limit."""
-    if isinstance(value, str):
-        return len(value)
-    if isinstance(value, list | tuple | set | frozenset | dict):
-        total = 2
-        items: Iterable[Any] = value.items() if isinstance(value, dict) else value
-        for item in items:
-            total += size_of(item, limit - total) + 2
-            if total > limit:
-                return total
-        return total
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value.bit_length() * 30 // 100 + 1
-    return 16
+    """Characters `str(value)` would take, at most, without building it; stops past limit."""
+    return len(value) if isinstance(value, str | bytes | bytearray) else text_bound(value, limit)
 
 
 def check_sequence(size: int, what: str) -> None:
@@ -145,8 +147,35 @@ def iterate(iterable: Any) -> Iterator[Any]:
         yield item
 
 
+def charge(size: int) -> str:
+    """Charge literal text a loop or macro body is about to write; prints nothing."""
+    current().emit(size)
+    return ""
+
+
+def concat(*parts: Any) -> str:
+    """`a ~ b ~ c`, checked and charged before it is built."""
+    total = sum(size_of(p, MAX_SEQUENCE + 1) for p in parts)
+    check_sequence(total, "concatenation (~)")
+    current().alloc(total)
+    return "".join(str(p) for p in parts)
+
+
+def _check_int(value: Any) -> None:
+    if int_bits(value) > MAX_INT_BITS:
+        raise LimitExceeded(
+            f"a {value.bit_length():,}-bit number is over the {MAX_INT_BITS:,}-bit limit of "
+            "arithmetic"
+        )
+
+
 def checked_binop(op: str, left: Any, right: Any) -> Any:
-    """`left op right` for the operators that can make huge values, checked first."""
+    """`left op right`, checked first: no operand or result over MAX_INT_BITS, no string
+    or list over MAX_SEQUENCE, no `%` width over MAX_FORMAT_WIDTH."""
+    budget = current()
+    budget.check_clock()
+    _check_int(left)
+    _check_int(right)
     if op == "**":
         if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0:
             bits = left.bit_length() * right
@@ -154,7 +183,6 @@ def checked_binop(op: str, left: Any, right: Any) -> Any:
                 raise LimitExceeded(
                     f"{left} ** {right} would be a {bits:,}-bit number, over {MAX_INT_BITS:,} bits"
                 )
-        result = left**right
     elif op == "*":
         if isinstance(left, int) and isinstance(right, int):
             if left.bit_length() + right.bit_length() > MAX_INT_BITS:
@@ -163,125 +191,73 @@ def checked_binop(op: str, left: Any, right: Any) -> Any:
             check_sequence(size_of(left, MAX_SEQUENCE + 1) * max(right, 0), "repetition")
         elif isinstance(left, int) and not isinstance(right, int | float):
             check_sequence(size_of(right, MAX_SEQUENCE + 1) * max(left, 0), "repetition")
-        result = left * right
     elif op == "+":
         if not isinstance(left, int | float):
             check_sequence(
                 size_of(left, MAX_SEQUENCE + 1) + size_of(right, MAX_SEQUENCE + 1), "concatenation"
             )
-        result = left + right
-    elif op == "%" and isinstance(left, str):
-        _check_format_spec(left)
-        # Every conversion may print the whole argument: '%s%s%s' % (s, s, s).
-        specs = left.count("%")
-        check_sequence(len(left) + specs * size_of(right, MAX_SEQUENCE + 1), "% formatting")
-        result = left % right
-    else:
-        result = _BINOPS[op](left, right)
-    if isinstance(result, str | list | tuple):
-        current().alloc(len(result))
+    elif op == "%" and isinstance(left, str | bytes | bytearray):
+        check_format(left, right)
+    result = _BINOPS[op](left, right)
+    _check_int(result)
+    if isinstance(result, _SIZED):
+        budget.alloc(len(result))
     return result
 
 
 _BINOPS: Mapping[str, Callable[[Any, Any], Any]] = MappingProxyType(
-    {"%": operator.mod, "//": operator.floordiv}
+    {
+        "+": operator.add,
+        "-": operator.sub,
+        "*": operator.mul,
+        "/": operator.truediv,
+        "//": operator.floordiv,
+        "%": operator.mod,
+        "**": operator.pow,
+    }
 )
+BINARY_OPERATORS = frozenset(_BINOPS)
+"""Every binary operator of the template language: all of them go through checked_binop."""
 
 
-def _check_format_spec(spec: str) -> None:
-    for match in _FORMAT_SPEC_RE.finditer(spec):
-        for number in match.groups():
-            if number == "*" or (number and int(number) > 1000):
-                raise LimitExceeded(f"format width {match.group(0)!r} is too large")
+def check_format(template: Any, arguments: Any) -> None:
+    """Refuse a printf-style format whose result could pass MAX_SEQUENCE.
+
+    Any conversion may print any argument (a mapping key can name each one), a float
+    may print 309 digits before its precision, and a width or precision of '*' comes
+    from the arguments, so it is refused.
+    """
+    text = template.decode("latin-1") if isinstance(template, bytes | bytearray) else str(template)
+    specs = format_specs(text)
+    each = size_of(arguments, MAX_SEQUENCE + 1) + 320
+    total = len(text)
+    for spec in specs:
+        for number in (spec.width, spec.precision):
+            if number is not None and (number < 0 or number > MAX_FORMAT_WIDTH):
+                raise LimitExceeded(
+                    f"format width {spec.text!r} is too large: widths and precisions are "
+                    f"at most {MAX_FORMAT_WIDTH:,}"
+                )
+        total += max(spec.width or 0, spec.precision or 0) + each
+        if total > MAX_SEQUENCE:
+            check_sequence(total, "% formatting")
+    check_sequence(total if specs else len(text), "% formatting")
 
 
-def guard_join(value: Any, d: str = "", attribute: Any = None) -> None:
+def guard_join(value: Any, d: Any = "", attribute: Any = None) -> None:
     del attribute
-    items = value if isinstance(value, list | tuple) else [value]
-    total = sum(size_of(item, MAX_OUTPUT + 1) for item in items) + len(d) * max(len(items) - 1, 0)
+    items: Iterable[Any] = value if isinstance(value, list | tuple) else [value]
+    sized = list(items)
+    total = sum(size_of(item, MAX_OUTPUT + 1) for item in sized)
+    total += size_of(d) * max(len(sized) - 1, 0)
     if total > MAX_OUTPUT:
         raise LimitExceeded(f"join would make {total:,} characters, over {MAX_OUTPUT:,}")
 
 
 def guard_replace(s: Any, old: Any, new: Any, count: Any = None) -> None:
     del count
-    text, old, new = str(s), str(old), str(new)
-    matches = len(text) + 1 if not old else text.count(old)
-    check_sequence(len(text) + matches * max(len(new) - len(old), 0), "replace")
-
-
-def _guard_indent(s: Any, width: Any = 4, first: bool = False, blank: bool = False) -> None:
-    del first, blank
-    text = str(s)
-    pad = width if isinstance(width, int) else len(str(width))
-    check_sequence(len(text) + (text.count("\n") + 1) * max(pad, 0), "indent")
-
-
-def _guard_wordwrap(
-    s: Any,
-    width: int = 79,
-    break_long_words: bool = True,
-    wrapstring: Any = None,
-    break_on_hyphens: bool = True,
-) -> None:
-    del break_long_words, break_on_hyphens
-    text = str(s)
-    lines = len(text) // max(int(width), 1) + text.count("\n") + 1
-    check_sequence(len(text) + lines * len(str(wrapstring or "\n")), "wordwrap")
-
-
-def _guard_stringify(value: Any, *args: Any, **kwargs: Any) -> None:
-    del args, kwargs
-    size = size_of(value, MAX_OUTPUT + 1)
-    if size > MAX_OUTPUT:
-        raise LimitExceeded(f"value too large to print ({size:,}+ characters)")
-
-
-def _guard_format(value: Any, *args: Any, **kwargs: Any) -> None:
-    _check_format_spec(str(value))
-    specs = str(value).count("%")
-    check_sequence(len(str(value)) + specs * size_of([args, kwargs], MAX_SEQUENCE + 1), "format")
-
-
-def _guard_center(value: Any, width: int = 80) -> None:
-    check_sequence(max(len(str(value)), int(width)), "center")
-
-
-_FILTER_GUARDS: Mapping[str, Callable[..., None]] = MappingProxyType(
-    {
-        "join": guard_join,
-        "replace": guard_replace,
-        "indent": _guard_indent,
-        "wordwrap": _guard_wordwrap,
-        "center": _guard_center,
-        "format": _guard_format,
-        "string": _guard_stringify,
-        "pprint": _guard_stringify,
-        "tojson": _guard_stringify,
-        "urlencode": _guard_stringify,
-        "xmlattr": _guard_stringify,
-    }
-)
-
-
-def bounded_filter(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
-    """A filter that takes its input item by item from the budget, is checked by its
-    guard before it runs, and charges the strings it makes."""
-    pass_arg = getattr(original, "jinja_pass_arg", None)
-    head = 0 if pass_arg is None else 1
-    iterates = name in _ITERATING_FILTERS
-    guard = _FILTER_GUARDS.get(name)
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if iterates and len(args) > head and not isinstance(args[head], str | Mapping):
-            args = (*args[:head], list(iterate(args[head])), *args[head + 1 :])
-        if guard is not None and len(args) > head:
-            guard(*args[head:], **kwargs)
-        result = original(*args, **kwargs)
-        if isinstance(result, str):
-            current().alloc(len(result))
-        return result
-
-    if pass_arg is not None:
-        wrapper.jinja_pass_arg = pass_arg  # type: ignore[attr-defined]
-    return wrapper
+    if not isinstance(s, str | bytes | bytearray):
+        s, old, new = str(s), str(old), str(new)
+    if isinstance(old, str | bytes | bytearray) and isinstance(new, str | bytes | bytearray):
+        matches = len(s) + 1 if not old else s.count(old)
+        check_sequence(len(s) + matches * max(len(new) - len(old), 0), "replace")

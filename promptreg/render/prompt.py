@@ -33,6 +33,10 @@ _TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
 }
 
 
+_CODES = {"unknown-name": "T006", "too-deep": "T008"}
+"""The lint rule of each kind of template problem; the rest are T001's."""
+
+
 def compile_messages(
     spec: PromptSpec, sandbox: Sandbox | None = None
 ) -> tuple[CompiledTemplate, ...]:
@@ -51,13 +55,14 @@ def compile_messages(
     compiled: list[CompiledTemplate] = []
     problems: list[Problem] = []
     for index, message in enumerate(spec.messages):
+        label = f"{spec.id} message {index + 1} ({message.role})"
         try:
-            compiled.append(sandbox.compile(message.content))
+            compiled.append(sandbox.compile(message.content, label))
         except TemplateProblemError as exc:
             document = spec.document
             where = ("messages", index, "content")
             line = document.text_line(where, exc.problem.line) if document else 1
-            code = "T006" if exc.problem.kind == "unknown-name" else "T001"
+            code = _CODES.get(exc.problem.kind, "T001")
             location = Location(spec.location().path, Span.at(line, 1))
             problems.append(Problem(code, exc.problem.message, location))
     if problems:

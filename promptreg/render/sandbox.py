@@ -14,59 +14,47 @@ render's own context, so one sandbox and its templates serve any number of threa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from types import MappingProxyType
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import jinja2
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError
-from jinja2.filters import FILTERS
 from jinja2.runtime import Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
 from promptreg.core.errors import TemplateError
-from promptreg.render.analysis import (
-    BLOCKED_STR_METHODS,
-    BUDGET_GLOBAL,
-    CHARGE_GLOBAL,
-    CONCAT_GLOBAL,
-    REMOVED_GLOBALS,
-    parse,
-    variables_of,
-)
+from promptreg.render.analysis import REMOVED_GLOBALS, parse, variables_of
 from promptreg.render.budget import (
+    BINARY_OPERATORS,
     CURRENT,
     MACRO_WEIGHT,
-    MAX_OUTPUT,
-    MAX_SEQUENCE,
     Budget,
     LimitExceeded,
-    bounded_filter,
-    check_sequence,
+    charge,
     checked_binop,
+    concat,
     current,
-    guard_join,
-    guard_replace,
     iterate,
-    size_of,
 )
+from promptreg.render.guards import BOUNDED_FILTERS, blocked_method, guard_method
+from promptreg.render.measure import text_bound
+from promptreg.render.nesting import BracketGuard
 
 __all__ = ["BoundedEnvironment", "CompiledTemplate", "Sandbox", "render_all"]
 
-
-_BOUNDED_FILTERS: Mapping[str, Callable[..., Any]] = MappingProxyType(
-    {name: bounded_filter(name, original) for name, original in FILTERS.items()}
-)
-"""Jinja2's filters, each drawing from the budget. Built once: the wrappers hold no
-state, and wrapping them for every environment would cost most of its 20 µs."""
+_HOOKS = "promptreg.render.budget"
+"""The module the rewritten template imports its budget hooks from: an imported name
+is not a template variable, so no `{% set %}` or macro of a template can rebind it."""
+_INTERNAL = frozenset(map(id, (iterate, charge, concat)))
+"""The hooks, known by identity (`in` on a tuple would call __eq__ of template values)."""
 
 
 class BoundedEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox, with every way to make work or output drawing from one budget."""
 
-    intercepted_binops = frozenset(("*", "**", "+", "%", "//"))
+    intercepted_binops = BINARY_OPERATORS
 
     def __init__(self) -> None:
         super().__init__(
@@ -77,35 +65,28 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
             loader=None,
             cache_size=0,
             auto_reload=False,
+            extensions=[BracketGuard],
         )
         for name in REMOVED_GLOBALS:
             self.globals.pop(name, None)
-        self.globals[BUDGET_GLOBAL] = iterate
-        self.globals[CHARGE_GLOBAL] = self._charge
-        self.globals[CONCAT_GLOBAL] = self._concat
-        # Identity, not equality: `in` on a tuple would call __eq__ of template values.
-        self._internal = frozenset(map(id, (iterate, self._charge, self._concat)))
-        self.filters = dict(_BOUNDED_FILTERS)
+        self.filters = dict(BOUNDED_FILTERS)
 
     @staticmethod
-    def _finalize(value: Any) -> Any:
-        current().emit(size_of(value, MAX_OUTPUT + 1))
-        return value
-
-    @staticmethod
-    def _charge(size: int) -> str:
-        current().emit(size)
-        return ""
-
-    @staticmethod
-    def _concat(*parts: Any) -> str:
-        total = sum(size_of(p, MAX_SEQUENCE + 1) for p in parts)
-        check_sequence(total, "concatenation (~)")
-        current().alloc(total)
-        return "".join(str(p) for p in parts)
+    def _finalize(value: Any) -> str:
+        """The text of a printed value, charged at its real length; values whose text
+        would not fit are refused before their text is built."""
+        budget = current()
+        if type(value) is str:
+            text = value
+        else:
+            if text_bound(value, budget.output + 1) > budget.output:
+                budget.emit(budget.output + 1)
+            text = str(value)
+        budget.emit(len(text))
+        return text
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if isinstance(obj, str) and attr in BLOCKED_STR_METHODS:
+        if blocked_method(obj, attr):
             return False
         return super().is_safe_attribute(obj, attr, value)
 
@@ -113,25 +94,23 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         return checked_binop(operator, left, right)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        if id(__obj) not in __self._internal:
-            # A macro call costs ten times a loop iteration, so it draws ten steps.
-            current().step(MACRO_WEIGHT if isinstance(__obj, Macro) else 1)
+        if id(__obj) in _INTERNAL:
+            return __context.call(__obj, *args, **kwargs)
+        budget = current()
+        # A macro call costs ten times a loop iteration, so it draws ten steps.
+        budget.step(MACRO_WEIGHT if isinstance(__obj, Macro) else 1)
         owner = getattr(__obj, "__self__", None)
-        if isinstance(owner, str):
-            name = getattr(__obj, "__name__", "")
-            if name == "replace" and len(args) >= 2:
-                guard_replace(owner, args[0], args[1])
-            elif name == "join" and args:
-                args = (list(iterate(args[0])), *args[1:])
-                guard_join(args[0], owner)
-        result = super().call(__context, __obj, *args, **kwargs)
-        if isinstance(result, str):
-            current().alloc(len(result))
-        return result
+        if owner is not None:
+            args = guard_method(owner, getattr(__obj, "__name__", ""), args)
+        return budget.charge_result(super().call(__context, __obj, *args, **kwargs))
 
 
 def _static_size(body: list[nodes.Node]) -> int:
     return sum(len(n.data) for node in body for n in node.find_all(nodes.TemplateData))
+
+
+def _hook(name: str, args: list[Any], lineno: int) -> nodes.Call:
+    return nodes.Call(nodes.ImportedName(f"{_HOOKS}.{name}"), args, [], None, None, lineno=lineno)
 
 
 class _Bounder(NodeTransformer):
@@ -139,9 +118,7 @@ class _Bounder(NodeTransformer):
 
     def visit_For(self, node: nodes.For) -> nodes.Node:
         self.generic_visit(node)
-        node.iter = nodes.Call(
-            nodes.Name(BUDGET_GLOBAL, "load"), [node.iter], [], None, None, lineno=node.lineno
-        )
+        node.iter = _hook("iterate", [node.iter], node.lineno)
         node.body.insert(0, _charge_node(_static_size(node.body), node.lineno))
         return node
 
@@ -157,16 +134,11 @@ class _Bounder(NodeTransformer):
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
         self.generic_visit(node)
-        return nodes.Call(
-            nodes.Name(CONCAT_GLOBAL, "load"), list(node.nodes), [], None, None, lineno=node.lineno
-        )
+        return _hook("concat", list(node.nodes), node.lineno)
 
 
 def _charge_node(size: int, lineno: int) -> nodes.Output:
-    call = nodes.Call(
-        nodes.Name(CHARGE_GLOBAL, "load"), [nodes.Const(size)], [], None, None, lineno=lineno
-    )
-    return nodes.Output([call], lineno=lineno)
+    return nodes.Output([_hook("charge", [nodes.Const(size)], lineno)], lineno=lineno)
 
 
 class Sandbox:
@@ -181,9 +153,9 @@ class Sandbox:
     def __init__(self) -> None:
         self.environment = BoundedEnvironment()
 
-    def compile(self, source: str) -> CompiledTemplate:
+    def compile(self, source: str, label: str | None = None) -> CompiledTemplate:
         """Compile one template; TemplateProblemError with its line if it cannot run."""
-        return CompiledTemplate(source, self)
+        return CompiledTemplate(source, self, label)
 
 
 class CompiledTemplate:
@@ -191,14 +163,25 @@ class CompiledTemplate:
 
     __slots__ = ("_template", "source", "variables")
 
-    def __init__(self, source: str, sandbox: Sandbox | None = None) -> None:
+    def __init__(
+        self, source: str, sandbox: Sandbox | None = None, label: str | None = None
+    ) -> None:
+        """TemplateProblemError (with the template line) for what analysis finds;
+        TemplateError naming `label` if compiling fails in any other way."""
         env = (sandbox if sandbox is not None else Sandbox()).environment
         ast = parse(source, env)
         self.source = source
         self.variables = variables_of(ast)
-        _Bounder().visit(ast)
-        code = env.compile(ast)
-        self._template = env.template_class.from_code(env, code, env.make_globals(None), None)
+        try:
+            _Bounder().visit(ast)
+            code = env.compile(ast)
+            self._template = env.template_class.from_code(env, code, env.make_globals(None), None)
+        except Exception as exc:
+            raise TemplateError(
+                f"{label or 'template'}: template could not be compiled: "
+                f"{type(exc).__name__}: {exc}",
+                hint="templates are limited in nesting so that they compile; simplify it",
+            ) from None
 
     def render(self, values: Mapping[str, Any]) -> str:
         """Render alone, under a budget of its own (render_all shares one across messages)."""
@@ -227,19 +210,13 @@ def _explain(exc: Exception) -> tuple[str, str | None]:
             f"template error: {exc.message}",
             "declare the variable under `variables:` or fix its name",
         )
+    if isinstance(exc, MemoryError | RecursionError):
+        return (
+            f"template stopped: {type(exc).__name__}",
+            "templates are bounded so a prompt cannot exhaust memory or the stack; "
+            "simplify the template (recursive macros, for one)",
+        )
     return f"template failed: {type(exc).__name__}: {exc}", None
-
-
-_RENDER_ERRORS = (
-    LimitExceeded,
-    jinja2.TemplateError,
-    TypeError,
-    ValueError,
-    ArithmeticError,
-    RecursionError,
-    LookupError,
-    AttributeError,
-)
 
 
 def render_all(
@@ -258,7 +235,7 @@ def render_all(
         for index, template in enumerate(templates):  # noqa: B007 - index is read on error
             out.append(template._render_within_budget(values))
         return out
-    except _RENDER_ERRORS as exc:
+    except Exception as exc:
         message, hint = _explain(exc)
         where = labels[index] if labels and index < len(labels) else f"template {index + 1}"
         raise TemplateError(f"{where}: {message}", hint=hint) from None

@@ -28,7 +28,6 @@ import binascii
 import contextlib
 import functools
 import hashlib
-import json
 import os
 import threading
 import types
@@ -92,23 +91,21 @@ class TokenCounter:
     at all. The caller owns the counter (a lint session, the TUI) and calls `save()`;
     a store that cannot be read starts empty, one that cannot be written is skipped,
     since it is only a cache. Entries are keyed by a digest of the encoding and the text,
-    so a forged entry can only ever answer for the exact text it names.
+    and the store is sealed on this machine (promptreg.core.cachefile), so a store
+    committed to the repository is ignored.
     """
 
     def __init__(self, store: Path | None = None) -> None:
+        from promptreg.core.cachefile import read_entries
+
         self.store = store
         self._counts: dict[str, int] = {}
         if store is not None:
-            try:
-                loaded = json.loads(store.read_text(encoding="utf-8"))
-                if isinstance(loaded, dict):
-                    self._counts = {
-                        k: v
-                        for k, v in loaded.items()
-                        if isinstance(k, str) and type(v) is int and v >= 0
-                    }
-            except (OSError, ValueError):
-                pass
+            self._counts = {
+                k: v
+                for k, v in read_entries(store, _STORE_FORMAT, _STORE_FINGERPRINT).items()
+                if len(k) == _KEY_CHARS and type(v) is int and v >= 0
+            }
         self._known = len(self._counts)
         self._lock = threading.Lock()
 
@@ -125,21 +122,23 @@ class TokenCounter:
         return counted
 
     def save(self) -> None:
-        """Write new counts back, atomically; nothing when nothing was added."""
+        """Write new counts back, atomically and sealed (promptreg.core.cachefile: a
+        committed store is never read); nothing when nothing was added."""
         if self.store is None or len(self._counts) == self._known:
             return
-        from promptreg.core.fs import atomic_write
+        from promptreg.core.cachefile import write_entries
 
-        try:
-            self.store.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.store, json.dumps(self._counts, separators=(",", ":")))
-        except OSError:
-            return
-        self._known = len(self._counts)
+        if write_entries(self.store, _STORE_FORMAT, _STORE_FINGERPRINT, dict(self._counts)):
+            self._known = len(self._counts)
+
+
+_STORE_FORMAT = 2
+_STORE_FINGERPRINT = "token counts by sha256(encoding, text)"
+_KEY_CHARS = 32
 
 
 def _store_key(text: str, encoding: str) -> str:
-    return hashlib.sha256(f"{encoding}\0{text}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{encoding}\0{text}".encode()).hexdigest()[:_KEY_CHARS]
 
 
 _get = encoding  # count_tokens' parameter shadows the function's name

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from promptreg.core.model import PromptSpec
 from promptreg.report.table import table
+from promptreg.report.terminal import printable
 
 LIST_HEADERS = ["ID", "VERSION", "TIER", "STATUS", "OWNER", "TITLE"]
 
@@ -23,7 +24,8 @@ def prompts_table(specs: Sequence[PromptSpec], evals: Sequence[str] | None = Non
 
 def prompt_text(spec: PromptSpec, refusal: str | None) -> str:
     """Metadata, variables, messages and approvals; `refusal` is why the SDK would not
-    serve it (None when it would). No trailing newline."""
+    serve it (None when it would). No trailing newline. Every value from the file is
+    made printable (report.terminal): a title must not drive the terminal."""
     out = [
         f"{spec.id} {spec.version}  —  {spec.title}",
         f"  {spec.description.strip()}",
@@ -58,4 +60,13 @@ def prompt_text(spec: PromptSpec, refusal: str | None) -> str:
             + ("" if a.content_hash == spec.content_hash else "  [stale]")
             for a in spec.approvals
         ]
-    return "\n".join(out)
+    return "\n".join(printable(line, lines=True) for line in _lines(out))
+
+
+def _lines(out: list[str]) -> list[str]:
+    """The page's lines, each a line: a value with a line break in it (a title, a
+    reviewer) becomes lines of its own, indented, rather than a line that poses as
+    another field."""
+    return [
+        part if i == 0 else f"    {part}" for line in out for i, part in enumerate(line.split("\n"))
+    ]

@@ -1,7 +1,9 @@
 """`file:line:col: CODE [severity] message`, the form editors and CI logs link to.
 
-On a terminal each finding also shows its source line with a caret under the span;
-colour only on a terminal and never when NO_COLOR is set (https://no-color.org).
+On a terminal each finding also shows its source line with a caret under the span,
+with any secret on it redacted and control characters escaped (a line of a pull
+request's file must not drive the terminal); colour only on a terminal and never when
+NO_COLOR is set (https://no-color.org).
 """
 
 from __future__ import annotations
@@ -9,8 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
+from promptreg.detect.redact import redact_secrets
+from promptreg.detect.secrets import find_secrets
 from promptreg.lint.finding import Finding
 from promptreg.lint.runner import LintResult
+from promptreg.report.terminal import printable
 
 SENSITIVE = ("X0", "X1")
 """Secrets and personal data: their source line is never echoed, only the message,
@@ -21,13 +26,14 @@ _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 
 
 def format_finding(finding: Finding, color: bool = False) -> str:
-    where = f"{finding.path}:{finding.span.line}:{finding.span.column}:"
+    where = printable(f"{finding.path}:{finding.span.line}:{finding.span.column}:")
+    message = printable(finding.message)
     if not color:
-        return f"{where} {finding.code} [{finding.severity}] {finding.message}"
+        return f"{where} {finding.code} [{finding.severity}] {message}"
     tint = _COLORS[finding.severity]
     return (
         f"{_BOLD}{where}{_RESET} {tint}{finding.code}{_RESET} "
-        f"{_DIM}[{finding.severity}]{_RESET} {finding.message}"
+        f"{_DIM}[{finding.severity}]{_RESET} {message}"
     )
 
 
@@ -38,9 +44,36 @@ def _source_excerpt(finding: Finding, lines: list[str]) -> str:
     source = lines[line_no - 1].rstrip("\n").expandtabs(1)
     start = finding.span.column
     end = finding.span.end.column if finding.span.end.line == line_no else len(source) + 1
-    width = max(end - start, 1)
+    shown, where = _shown(source)
+    first, last = where[min(start, len(where)) - 1], where[min(max(end, start), len(where)) - 1]
     gutter = f"{line_no:>5} | "
-    return f"{gutter}{source}\n{' ' * (len(gutter) + start - 1)}{'^' * width}"
+    return f"{gutter}{shown}\n{' ' * (len(gutter) + first)}{'^' * max(last - first, 1)}"
+
+
+def _shown(source: str) -> tuple[str, list[int]]:
+    """The line as shown: every secret (random-looking tokens too) as a marker, control
+    characters escaped; and where each character of `source` (and its end) begins in it,
+    so the caret stays under the span."""
+    spans = sorted((d.start, d.end) for d in find_secrets(source))
+    parts: list[str] = []
+    where: list[int] = []
+    size = index = 0
+    for start, end in [*spans, (len(source), len(source))]:
+        for char in source[index:start]:
+            where.append(size)
+            parts.append(printable(char))
+            size += len(parts[-1])
+        index = max(index, start)
+        if end > index:
+            where.extend([size] * (end - index))
+            parts.append("[redacted secret]")
+            size += len(parts[-1])
+            index = end
+    where.append(size)
+    shown = "".join(parts)
+    if redact_secrets(shown, random_tokens=True) != shown:  # a redaction uncovered more
+        return redact_secrets(shown, random_tokens=True), [0] * (len(source) + 1)
+    return shown, where
 
 
 def summary(result: LintResult) -> str:

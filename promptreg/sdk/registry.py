@@ -4,10 +4,17 @@
 tier policy with hashes matching the current content; anything else raises
 NotApprovedError naming the prompt and the reason. Loaded prompts are cached for the
 Registry's lifetime, so a request path pays a dict lookup, not a YAML parse.
+
+Production serves a bundle instead (promptreg.sdk.bundle): `open` takes an explicit
+path, else $PROMPTREG_BUNDLE, else the nearest promptreg.yaml, which is development
+mode and says so in its repr. `version` may be a range (promptreg.sdk.ranges), with the
+same meaning for a bundle and for the working tree's git history.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -16,17 +23,23 @@ from promptreg.core.errors import (
     InvalidPromptError,
     NotApprovedError,
     PromptNotFoundError,
+    UsageError,
 )
 from promptreg.core.loader import LoadResult, load_prompt
 from promptreg.core.model import PromptSpec
 from promptreg.core.tree import load_by_id, path_for_id, prompt_files, spec_by_id
 from promptreg.governance.approval import serving_refusal
 from promptreg.render.prompt import Prompt
+from promptreg.sdk import ranges
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from promptreg.git.history import Revision
     from promptreg.git.repo import Repository
+    from promptreg.sdk.bundle import Bundle
+
+BUNDLE_ENV = "PROMPTREG_BUNDLE"
+SIGNERS_ENV = "PROMPTREG_ALLOWED_SIGNERS"
 
 
 def matching(
@@ -49,16 +62,50 @@ def matching(
 
 
 class Registry:
-    """A registry checkout: promptreg.yaml plus the prompt files under its registry dir."""
+    """A registry checkout (promptreg.yaml plus the prompt files under its registry dir),
+    or a bundle built from one (`bundle`, with `settings` None)."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self, settings: Settings | None, *, bundle: Bundle | None = None) -> None:
+        self._settings = settings
+        self.bundle = bundle
         self._served: dict[str, tuple[Prompt, str | None]] = {}
         self._versions: dict[tuple[str, str], tuple[Prompt, str | None]] = {}
 
     @classmethod
-    def open(cls, path: str | Path | None = None) -> Registry:
-        """Open the registry at `path` (a directory or a promptreg.yaml), or the nearest one."""
+    def open(
+        cls,
+        path: str | Path | None = None,
+        *,
+        allowed_signers: str | Path | None = None,
+        require_signature: bool | None = None,
+    ) -> Registry:
+        """Open `path`, else $PROMPTREG_BUNDLE, else the nearest promptreg.yaml.
+
+        A directory or a .yaml file is a registry checkout (development mode); anything
+        else is a bundle. `allowed_signers` (default $PROMPTREG_ALLOWED_SIGNERS) lists
+        the keys that may sign bundles; with it, `require_signature` defaults to True,
+        and a required signature also refuses development mode, which has none.
+        """
+        if path is None:
+            path = os.environ.get(BUNDLE_ENV) or None
+        if allowed_signers is None:
+            allowed_signers = os.environ.get(SIGNERS_ENV) or None
+        if require_signature is None:
+            require_signature = allowed_signers is not None
+        if path is not None and _is_bundle(Path(path)):
+            from promptreg.sdk.bundle import Bundle  # the production path loads only this
+
+            opened = Bundle.open(
+                path, allowed_signers=allowed_signers, require_signature=require_signature
+            )
+            return cls(None, bundle=opened)
+        if require_signature:
+            raise UsageError(
+                "a signed bundle is required, but "
+                + (f"{path} is a registry checkout" if path else f"{BUNDLE_ENV} is not set")
+                + ": development mode reads the working tree, which has no signature",
+                hint=f"set {BUNDLE_ENV} to a bundle built by `promptreg build --sign KEY`",
+            )
         if path is None:
             config = find_config()
         else:
@@ -66,6 +113,15 @@ class Registry:
             if config.is_dir():
                 config = config / CONFIG_NAME
         return cls(load_config(config))
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            raise UsageError(
+                f"{self!r} serves a bundle: it has no promptreg.yaml, files or git history",
+                hint="open the registry checkout (development mode) to read its files",
+            )
+        return self._settings
 
     @property
     def root(self) -> Path:
@@ -76,7 +132,9 @@ class Registry:
         return self.settings.registry_dir
 
     def __repr__(self) -> str:
-        return f"<Registry {self.settings.registry_dir}>"
+        if self.bundle is not None:
+            return repr(self.bundle)
+        return f"<Registry development mode: working tree {self.settings.registry_dir}>"
 
     def paths(self) -> list[Path]:
         """Every prompt file, sorted."""
@@ -91,10 +149,15 @@ class Registry:
 
     def spec(self, prompt_id: str) -> PromptSpec:
         """The validated spec of a prompt, approved or not; InvalidPromptError if broken."""
+        if self.bundle is not None:
+            return self.bundle.spec(prompt_id)
         return spec_by_id(self.settings, prompt_id)
 
     def specs(self) -> list[PromptSpec]:
-        """Every prompt file that loads, sorted by id (list() filters this)."""
+        """Every prompt file that loads, sorted by id (list() filters this); for a
+        bundle, the latest version of each prompt."""
+        if self.bundle is not None:
+            return self.bundle.specs()
         loaded = (load_prompt(path).spec for path in self.paths())
         return sorted((spec for spec in loaded if spec is not None), key=lambda s: s.id)
 
@@ -121,8 +184,14 @@ class Registry:
         of the current branch and served only if that commit's file passes the same
         approval rules and, on tiers that verify approvals, its approvals hold against
         the history up to that commit; a version only a merged side branch ever had is
-        refused.
+        refused. It may be a range ("^1.2", "~1.2.3", ">=1.2,<2"): the highest approved
+        version it matches. A bundle holds approved versions only, so `allow_unapproved`
+        changes nothing there.
         """
+        if self.bundle is not None:
+            return self.bundle.get(prompt_id, version)
+        if version is not None and not ranges.is_exact(version):
+            version = self._resolve_range(prompt_id, version)
         entry = self._served.get(prompt_id)
         if entry is None:
             if version is not None and not self.path_of(prompt_id).is_file():
@@ -189,10 +258,38 @@ class Registry:
         self._versions[(prompt_id, version)] = entry
         return entry
 
+    def _resolve_range(self, prompt_id: str, request: str) -> str:
+        """The highest version matching `request` that get() would serve, among the
+        working tree's and those committed with status approved."""
+        candidates: list[str] = []
+        if self.path_of(prompt_id).is_file():
+            candidates.append(self.spec(prompt_id).version)
+        from promptreg.git.gitio import GitError  # deferred: only a range needs history
+        from promptreg.git.history import history
+
+        with contextlib.suppress(GitError):  # outside a repository: the working tree only
+            candidates += [
+                r.version
+                for r in history(self.settings, prompt_id)
+                if r.version and r.status == "approved"
+            ]
+        for version in ranges.matching(request, dict.fromkeys(candidates)):
+            try:
+                self.get(prompt_id, version=version)
+            except NotApprovedError:
+                continue
+            return version
+        return ranges.resolve(prompt_id, request, [], "the working tree or its git history")
+
     def reload(self) -> None:
         """Forget cached prompts, so the next get() reads the files again."""
         self._served.clear()
         self._versions.clear()
+
+
+def _is_bundle(path: Path) -> bool:
+    """A directory or a YAML file is a checkout; anything else is taken for a bundle."""
+    return not path.is_dir() and path.suffix not in (".yaml", ".yml")
 
 
 def _history_refusal(

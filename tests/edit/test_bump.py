@@ -125,11 +125,17 @@ def test_message_edit_is_a_patch_and_every_comment_stays(
     assert "1.3.0 → 1.3.1 (patch; patch needed: message text changed)" in out
     after = repo.path(PROMPT_ID).read_text(encoding="utf-8")
     removed, added = changed_lines(edited, after)
-    assert removed == ["version: 1.3.0            # semver; `promptreg bump` sets it"]
+    # An approved prompt whose content changed goes back to review: nobody approved it.
+    assert removed == [
+        "version: 1.3.0            # semver; `promptreg bump` sets it",
+        "status: approved",
+    ]
     assert added == [
         "version: 1.3.1            # semver; `promptreg bump` sets it",
+        "status: review",
         *entry_lines("1.3.1", "Message text changed."),
     ]
+    assert "status: approved → review" in out
     assert after.index("  # one entry per released version\n  - version: 1.3.1") > 0
     assert after.endswith("# end of file: keep this comment\n")
 
@@ -225,7 +231,8 @@ def test_version_bumped_by_hand_gets_its_changelog_entry(
     status, out, _ = bump(capsys, repo.config)
     assert status == 0 and "→ 1.4.0 (minor" in out
     removed, added = changed_lines(edited, repo.path(PROMPT_ID).read_text(encoding="utf-8"))
-    assert removed == [] and added == entry_lines("1.4.0", "Message text changed.")
+    assert removed == ["status: approved"]
+    assert added == ["status: review", *entry_lines("1.4.0", "Message text changed.")]
 
 
 def test_against_another_base(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:

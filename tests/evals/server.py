@@ -55,6 +55,9 @@ class Script:
     """Consumed one per chat or responses request, before answering."""
     batch_delay: float = 0.2
     """Seconds after creation at which a batch counts as completed."""
+    batch_polls: int = 0
+    """Polls answered "in progress" before a batch can complete, whatever the clock says:
+    a test that needs the client to poll more than once does not depend on timing."""
     usage: bool = True
     reported_suffix: str = "-2026-01-01"
 
@@ -334,6 +337,7 @@ class _Server(ThreadingHTTPServer):
                 "metadata": body.get("metadata"),
                 "request_counts": {"total": len(lines), "completed": 0, "failed": 0},
                 "_ready": time.monotonic() + self.script.batch_delay,
+                "_polls_left": self.script.batch_polls,
             }
             return _public(self.batches[batch_id])
 
@@ -342,7 +346,9 @@ class _Server(ThreadingHTTPServer):
             batch = self.batches.get(batch_id)
             if batch is None:
                 return None
-            if batch["status"] == "in_progress" and time.monotonic() >= batch["_ready"]:
+            if batch["status"] == "in_progress" and batch["_polls_left"] > 0:
+                batch["_polls_left"] -= 1
+            elif batch["status"] == "in_progress" and time.monotonic() >= batch["_ready"]:
                 output = []
                 for raw in self.files[batch["input_file_id"]].splitlines():
                     line = json.loads(raw)

@@ -6,22 +6,24 @@ import json
 
 from promptreg.core.errors import EXIT_OK
 from promptreg.evals.batch import split
+from tests.cachefiles import read_cache
 from tests.evals.conftest import EvalRepo, case
 
 OK = "{type: contains, value: ok}"
 
 
 def test_a_batch_run_uploads_polls_downloads_and_records_like_an_online_run(repo: EvalRepo) -> None:
-    repo.configure(extra="  batch_poll_seconds: 0.5")
+    repo.configure(extra="  batch_poll_seconds: 0.2")
     repo.script.default = "ok from the batch"
-    repo.script.batch_delay = 1.0
+    repo.script.batch_delay = 0.0
+    repo.script.batch_polls = 2
     repo.prompt("a", case("one", "hello", OK), case("two", "bye", OK))
     status, out, _ = repo.run(batch=True)
     assert status == EXIT_OK, out
     counters = repo.server.counters.by_path
     assert "/chat/completions" not in counters  # every answer came through the batch
     assert counters["/files"] == 1 and counters["/batches"] == 1
-    assert counters["/batches/batch-1"] >= 2  # polled until it completed
+    assert counters["/batches/batch-1"] == 3  # polled until it completed, then no more
     uploaded = repo.server._server.files["file-1"].splitlines()
     lines = [json.loads(line) for line in uploaded]
     assert {line["url"] for line in lines} == {"/v1/chat/completions"}
@@ -67,7 +69,7 @@ def test_an_interrupted_batch_run_resumes(repo: EvalRepo) -> None:
         "test", "--batch", when=lambda: "/batches/batch-1" in repo.server.counters.by_path
     )
     assert status == 130, err
-    state = json.loads((repo.root / ".promptreg" / "cache" / "batch.json").read_text())
+    state = read_cache(repo.root / ".promptreg" / "cache" / "batch.json")
     assert [b["id"] for b in state["batches"]] == ["batch-1"]
     assert not (repo.root / ".promptreg" / "evals").exists()
 

@@ -113,9 +113,11 @@ def test_second_reviewer_completes_the_tier(
     status, out, _ = approve(repo, JO, capsys)
     assert status == 0
     assert "valid approvals for this content: 2 of 2" in out
-    assert "the owner can now set `status: approved`" in out
+    assert "enough approvals: set `status: approved`" in out
     spec = load_prompt(repo.path(TIER3)).spec
     assert spec is not None
+    assert spec.status == "approved"  # the last approval needed makes it approved
+    assert "# set to approved once signed off" in repo.path(TIER3).read_text()  # kept
     assert [(a.reviewer, a.group) for a in spec.approvals] == [
         ("mei@example.com", "compliance"),
         ("jo@example.com", "compliance"),

@@ -62,6 +62,7 @@ def test_writes_a_block_for_tier_2_and_3_prompts(
     assert block[0] == BEGIN and block[-1] == END
     owned = dict(line.split(" ", 1) for line in block if line.startswith("/"))
     assert owned["/promptreg.yaml"] == COMPLIANCE  # the strictest tier guards the policy
+    assert owned["/.promptreg/allowed_signers"] == COMPLIANCE  # and who may sign
     assert owned[f"/registry/{TIER2}.prompt.yaml"] == TEAM_LEADS
     assert owned[f"/registry/{TIER3}.prompt.yaml"] == COMPLIANCE
     assert f"/registry/{TIER1}.prompt.yaml" not in owned  # tier 1 needs no sign-off
@@ -69,7 +70,7 @@ def test_writes_a_block_for_tier_2_and_3_prompts(
     for path in (repo / "registry").rglob("*.prompt.yaml"):
         tier = int(next(x for x in path.read_text().splitlines() if x.startswith("tier:"))[5:])
         tiers[tier] += 1
-    assert len(owned) == 1 + tiers[2] + tiers[3]
+    assert len(owned) == 2 + tiers[2] + tiers[3]
     paths = [line.split(" ", 1)[0] for line in block if line.startswith("/registry/")]
     assert paths == sorted(paths)
 
@@ -226,7 +227,10 @@ def test_registries_sharing_one_file_keep_their_own_blocks(
     assert f"/billing/registry/{TIER2}.prompt.yaml {TEAM_LEADS}" in billing
     assert f"/support/registry/{TIER2}.prompt.yaml {TEAM_LEADS}" in support
     assert not any(line.startswith("/support/") for line in billing)
-    assert [line for line in top if line.startswith("/")] == [f"/promptreg.yaml {COMPLIANCE}"]
+    assert [line for line in top if line.startswith("/")] == [
+        f"/promptreg.yaml {COMPLIANCE}",
+        f"/.promptreg/allowed_signers {COMPLIANCE}",
+    ]
 
 
 def test_a_prompt_with_a_schema_error_keeps_its_owners(

@@ -148,13 +148,14 @@ def test_stale_codeowners_block(repo: GitRepo, capsys: pytest.CaptureFixture[str
 def test_configured_selection_and_severity_apply(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo.git("rm", "-q", TIER2)
-    shutil.copy(repo.root / TIER1, repo.root / "registry/engineering/copy.prompt.yaml")
     _set(
         repo.root / "promptreg.yaml",
         "  ignore: []",
         "  ignore: [V005]\n  severity: {R001: warning}",
     )
+    repo.commit("configure")  # the policy of the base applies, not the change's own
+    repo.git("rm", "-q", TIER2)
+    shutil.copy(repo.root / TIER1, repo.root / "registry/engineering/copy.prompt.yaml")
 
     run = cli(capsys, "--base", "HEAD")
 

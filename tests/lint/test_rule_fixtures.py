@@ -10,9 +10,9 @@ so a broken fixture cannot pass silently) is selected. A bad fixture that is a d
 (F012: unreadable file) expects the rule on line 1.
 
 Version rules compare with git: a folder with a `base/` subfolder is linted in a fresh
-git repository where `base/<name>` was committed first and `<name>` is the working
-copy, against `--base HEAD`. A working copy whose first line starts with `# deleted`
-is removed instead (an approved prompt deleted, V005).
+git repository where `base/<name>` was committed first and `<name>` was committed on
+top, against `--base HEAD~1` (G021 judges committed changes only). A working copy whose
+first line starts with `# deleted` is removed instead (an approved prompt deleted, V005).
 
 Approval provenance rules (G011 to G014) need a history: a folder with a `history/`
 subfolder holds, per fixture, `history/<fixture name>/NN-EMAIL[.signed|.signed-unlisted]
@@ -26,7 +26,10 @@ promptreg.yaml pointed at its registry. Its prompt files end in `.prompt.yaml.in
 that linting this folder does not read them as fixtures of their own; the `.in` is
 dropped when the project is built. Marks work as above, in every file of the project.
 R002 (paths that differ only in case) cannot be a fixture: such a pair breaks checkouts
-on macOS and Windows. tests/lint/test_check.py builds its registries.
+on macOS and Windows. tests/lint/test_check.py builds its registries. Other registry
+rules with `bad*/` directories (G019, a policy change) are built the same way; a
+project's `base/` folder is committed first, the rest of it on top, and it is checked
+against `--base HEAD~1`; a project with its own promptreg.yaml uses that one.
 
 Eval result rules (G015 to G017) read `.promptreg/evals/`: a folder with a `results/`
 subfolder describes, per fixture, the recorded results in `results/<fixture name>.yaml`;
@@ -131,8 +134,10 @@ def _lint_against_git_base(
         target.unlink()
     else:
         target.write_bytes(current)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "--allow-empty", "-m", "change")
     settings = load_config(repo / "promptreg.yaml")
-    linter = Linter(settings, selection, Baseline(settings, "HEAD"))
+    linter = Linter(settings, selection, Baseline(settings, "HEAD~1"))
     findings = linter.lint_paths([settings.registry_dir]).findings
     return {(f.span.line, f.code) for f in findings}
 
@@ -145,27 +150,45 @@ def _registry_cases(kind: str) -> list[tuple[str, Path]]:
     return [
         (folder.name, case)
         for folder in sorted(FIXTURES.iterdir())
-        if folder.is_dir() and folder.name in RULES and RULES[folder.name].family == "R"
+        if folder.is_dir() and folder.name in RULES and _registry_folder(folder)
         for case in sorted(folder.glob(f"{kind}*"))
         if case.is_dir()
     ]
 
 
-def _project_files(case: Path) -> list[tuple[str, Path]]:
-    """(path in the built project, fixture file) for every file of a registry case."""
+def _registry_folder(folder: Path) -> bool:
+    """Whether the folder's cases are projects (R rules, and G019) rather than files."""
+    return RULES[folder.name].family == "R" or any(c.is_dir() for c in folder.glob("bad*"))
+
+
+def _project_files(case: Path, under: str = "") -> list[tuple[str, Path]]:
+    """(path in the built project, fixture file) for every file of a registry case (of
+    its `base/` folder with `under="base"`)."""
+    top = case / under if under else case
     return [
-        (file.relative_to(case).as_posix().removesuffix(".in"), file)
-        for file in sorted(case.rglob("*"))
-        if file.is_file()
+        (file.relative_to(top).as_posix().removesuffix(".in"), file)
+        for file in sorted(top.rglob("*"))
+        if file.is_file() and (under or "base" not in file.relative_to(case).parts)
     ]
 
 
 def _check_registry(code: str, case: Path, repo: GitRepo) -> set[tuple[str, int, str]]:
+    config = (FIXTURES / "promptreg.yaml").read_text(encoding="utf-8")
+    config = config.replace("registry: no-registry-here", "registry: registry")
+    base = None
+    if (case / "base").is_dir():
+        repo.write("promptreg.yaml", config)
+        for relative, file in _project_files(case, "base"):
+            repo.write(relative, file.read_text(encoding="utf-8"))
+        repo.commit("base")
+        base = "HEAD~1"
     for relative, file in _project_files(case):
         repo.write(relative, file.read_text(encoding="utf-8"))
-    config = (FIXTURES / "promptreg.yaml").read_text(encoding="utf-8")
-    repo.write("promptreg.yaml", config.replace("registry: no-registry-here", "registry: registry"))
-    with LintSession.open(repo.settings, select=[code], cache=False) as session:
+    if not (case / "promptreg.yaml").is_file():
+        repo.write("promptreg.yaml", config)
+    if base:
+        repo.commit("change")
+    with LintSession.open(repo.settings, select=[code], cache=False, base=base) as session:
         result = session.check_registry()
     assert result.files_checked == len(list((repo.root / "registry").rglob("*.prompt.yaml")))
     root = repo.root.resolve()
@@ -215,7 +238,7 @@ def test_good_fixture_is_clean(item: tuple[str, Path], tmp_path: Path) -> None:
 @pytest.mark.parametrize("code", sorted(RULES))
 def test_every_rule_has_bad_and_good_fixtures(code: str) -> None:
     folder = FIXTURES / code
-    if RULES[code].family == "R":
+    if RULES[code].family == "R" or (folder.is_dir() and _registry_folder(folder)):
         if not folder.is_dir():
             # A registry no repository can hold: tests/lint/test_check.py builds it.
             check_tests = (Path(__file__).parent / "test_check.py").read_text(encoding="utf-8")

@@ -24,7 +24,7 @@ from promptreg.detect.personal import card_number, iban_valid, luhn_valid, scan_
 from promptreg.detect.secrets import scan_secrets
 from promptreg.lint.catalogue import RULES
 from promptreg.lint.context import FileContext
-from promptreg.lint.rules import content_policy, personal_data, security
+from promptreg.lint.rules import content_policy, hidden, personal_data, security
 from promptreg.lint.rules.content_policy import phrase_regex
 from promptreg.lint.rules.strings import Corpus, shared
 from promptreg.lint.runner import Linter
@@ -419,7 +419,7 @@ def test_messages_never_show_more_than_four_characters(path: Path) -> None:
 
 
 def test_every_x_rule_is_in_the_catalogue_with_its_options() -> None:
-    x_rules = (*security.RULES, *personal_data.RULES, *content_policy.RULES)
+    x_rules = (*security.RULES, *personal_data.RULES, *content_policy.RULES, *hidden.RULES)
     codes = sorted(code for code in RULES if code.startswith("X"))
     assert codes == [rule.code for rule in x_rules]
     for rule in x_rules:

@@ -18,6 +18,7 @@ from promptreg.core.errors import UsageError
 from promptreg.git.gitio import GitError
 from promptreg.lint.finding import Finding
 from promptreg.lint.session import LintSession
+from tests.cachefiles import read_cache, write_cache
 from tests.gitrepo import REPO, GitRepo
 
 FIXTURES = REPO / "tests" / "fixtures" / "rules"
@@ -34,7 +35,7 @@ def repo(git_repo: Callable[..., GitRepo]) -> GitRepo:
 
 def _plant(cache_file: Path, path: Path, message: str) -> None:
     """Add a finding to the stored result of `path`: only an answer from the cache has it."""
-    stored = json.loads(cache_file.read_text(encoding="utf-8"))
+    stored = read_cache(cache_file)
     entry = stored["entries"][path.as_posix()]
     entry["findings"].append(
         {
@@ -50,7 +51,7 @@ def _plant(cache_file: Path, path: Path, message: str) -> None:
             "fix": None,
         }
     )
-    cache_file.write_text(json.dumps(stored), encoding="utf-8")
+    write_cache(cache_file, stored)
 
 
 def _messages(findings: tuple[Finding, ...]) -> set[str]:
@@ -173,14 +174,14 @@ def test_stored_token_counts_spare_the_next_run_the_encoder(tmp_path: Path) -> N
     cold = _lint_in_a_new_process(config, prompt, tmp_path / "tiktoken")
     assert cold["tiktoken"] is True  # this file needs counting: the test means something
     assert [code for code, *_ in cold["findings"]] == ["K001"]  # type: ignore[attr-defined]
-    assert json.loads(store.read_text(encoding="utf-8"))
+    assert read_cache(store)["entries"]
 
     # A metadata edit: the lint result cache misses, the message texts are the same.
     text = prompt.read_text(encoding="utf-8")
     prompt.write_text(text.replace("title: ", "title: (edited) ", 1), encoding="utf-8")
-    results = json.loads((store.parent / "lint.json").read_text(encoding="utf-8"))
+    results = read_cache(store.parent / "lint.json")
     warm = _lint_in_a_new_process(config, prompt, tmp_path / "tiktoken")
     assert warm["tiktoken"] is False
     assert warm["findings"] == cold["findings"]
-    after = json.loads((store.parent / "lint.json").read_text(encoding="utf-8"))
+    after = read_cache(store.parent / "lint.json")
     assert after["entries"] != results["entries"]  # the file was linted again, not cached

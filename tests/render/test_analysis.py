@@ -6,7 +6,6 @@ import pytest
 
 from promptreg.render.analysis import (
     GLOBAL_NAMES,
-    RESERVED_GLOBALS,
     TemplateFacts,
     TemplateProblemError,
     analyse,
@@ -35,7 +34,7 @@ def test_analysis_knows_the_language_the_sandbox_runs() -> None:
     assert set(sandboxed.filters) == set(plain.filters)
     assert set(sandboxed.tests) == set(plain.tests)
     assert set(sandboxed.globals) == GLOBAL_NAMES
-    assert set(plain.globals) == GLOBAL_NAMES - RESERVED_GLOBALS
+    assert set(plain.globals) == GLOBAL_NAMES
     assert sandboxed.lexer is plain.lexer  # Jinja2 shares a lexer between equal settings
 
 

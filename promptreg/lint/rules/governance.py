@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from promptreg.governance.approval import ApprovalIssue, approval_issues
+from promptreg.governance.approval import (
+    ApprovalIssue,
+    approval_issues,
+    former_member,
+    in_group,
+)
 from promptreg.lint.context import FileContext, SuppressionContext
 from promptreg.lint.finding import Hit
-from promptreg.lint.rule import Rule, RuleDoc, SuppressionCheck
+from promptreg.lint.rule import UNSUPPRESSIBLE_FAMILIES, Rule, RuleDoc, SuppressionCheck
 from promptreg.lint.suppress import removal_fix
 
 LOGGING_ORDER = {"none": 0, "metadata": 1, "full": 2}
@@ -52,14 +57,48 @@ def check_approval_groups(ctx: FileContext) -> Iterator[Hit]:
     for issue in _issues(ctx, "group", "member"):
         assert issue.approval_index is not None
         yield ctx.hit(issue.message, ("approvals", issue.approval_index, "group"))
+    yield from _new_by_former_members(ctx)
+
+
+def _new_by_former_members(ctx: FileContext) -> Iterator[Hit]:
+    """A former member's approval counts only if it was there before they left: with a
+    base, an entry the base did not have is a new approval they may not give."""
+    if ctx.base is None or not ctx.settings.former_reviewers:
+        return
+    before = ctx.base.spec(ctx.path)
+    known = set(before.approvals) if before is not None else set()
+    for index, approval in enumerate(ctx.spec.approvals):
+        if (
+            approval not in known
+            and former_member(ctx.settings, approval.reviewer, approval.group)
+            and not in_group(ctx.settings, approval.reviewer, approval.group)
+        ):
+            yield ctx.hit(
+                f"{approval.reviewer} left group {approval.group!r} (former_reviewers: in "
+                "promptreg.yaml) and cannot give new approvals; approvals from before "
+                f"{ctx.base.rev} still count",
+                ("approvals", index, "group"),
+            )
 
 
 def check_stale_approvals(ctx: FileContext) -> Iterator[Hit]:
+    approved = ctx.spec.status == "approved"
     for issue in _issues(ctx, "stale"):
         assert issue.approval_index is not None
-        yield ctx.hit(
-            issue.message + "; the content changed after approval, so it must be approved again",
-            ("approvals", issue.approval_index, "content_hash"),
+        if approved:
+            message = issue.message + (
+                "; the content changed after approval, so it must be approved again "
+                "(set status: review meanwhile, as `promptreg bump` does)"
+            )
+        else:
+            message = issue.message + (
+                f"; the prompt is in {ctx.spec.status!r}, so nothing is served: "
+                f"reviewers approve the new content with `promptreg approve {ctx.spec.id}`"
+            )
+        yield Hit(
+            message,
+            ctx.document.span(("approvals", issue.approval_index, "content_hash")),
+            severity=None if approved else "info",
         )
 
 
@@ -119,9 +158,18 @@ def check_suppression_reasons(ctx: SuppressionContext) -> Iterator[Hit]:
             )
 
 
+def _waivable(code: str) -> bool:
+    """Unknown codes count as waivable here: G010 reports them as naming no rule."""
+    return code[:1] not in UNSUPPRESSIBLE_FAMILIES or not code[1:].isdigit()
+
+
 def check_unused_suppressions(ctx: SuppressionContext) -> Iterator[Hit]:
     for item in ctx.suppressions:
-        unused = [r for r in item.rules if r in ctx.selected and r not in item.used]
+        unused = [
+            r
+            for r in item.rules
+            if r in ctx.selected and r not in item.used and _waivable(r) and r not in item.unknown
+        ]
         if not item.unknown and not unused:
             continue
         what = (
@@ -134,6 +182,20 @@ def check_unused_suppressions(ctx: SuppressionContext) -> Iterator[Hit]:
             item.span,
             removal_fix(item, ctx.file.document),
         )
+
+
+def check_unsuppressible_suppressions(ctx: SuppressionContext) -> Iterator[Hit]:
+    for item in ctx.suppressions:
+        refused = [r for r in item.rules if r not in item.unknown and not _waivable(r)]
+        if refused:
+            yield Hit(
+                f"{', '.join(refused)} cannot be suppressed from the prompt file: governance "
+                "and version findings are waived only by the organisation, in promptreg.yaml "
+                "(`lint.per_file_ignores`, read from the base revision with --base); the "
+                "suppression has no effect, remove it",
+                item.span,
+                removal_fix(item, ctx.file.document),
+            )
 
 
 RULES: tuple[Rule, ...] = (
@@ -196,7 +258,11 @@ RULES: tuple[Rule, ...] = (
             what="Approvals whose `content_hash` is not the prompt's current content hash "
             "(id, version, model, variables, messages, output).",
             why="An approval covers exactly what the reviewer saw. Any content edit after it "
-            "voids it; the SDK refuses to serve the prompt until it is approved again.",
+            "voids it; the SDK refuses to serve the prompt until it is approved again. On "
+            "a prompt whose status is not `approved` (the author edited it and set "
+            "`status: review`, as `promptreg bump` does) nothing is served, so the "
+            "finding is information, not an error: the edit can be committed and "
+            "reviewed.",
             example="approvals:\n  - {reviewer: dana@example.com, …, content_hash: sha256:1111…}\n",
             use_instead="Have the prompt approved again (`promptreg approve`) after the edit.",
             fix_safety="No automatic fix: only a reviewer can approve new content.",
@@ -293,5 +359,28 @@ RULES: tuple[Rule, ...] = (
         severity="warning",
         fix="safe",
         check=SuppressionCheck(check_unused_suppressions),
+    ),
+    Rule(
+        "G018",
+        "governance-finding-suppressed-in-file",
+        "A suppression in the prompt file names a governance or version rule.",
+        RuleDoc(
+            what="Inline `# promptreg: ignore[...]` comments and `lint.ignore` entries that "
+            "name a rule of the G or V family. They have no effect: those findings are "
+            "reported whatever the file says.",
+            why="The file is what a pull request changes. If it could switch off the checks "
+            "of its own approvals (a forged approval plus `ignore[G011]`) or of its version "
+            "bump, the review it is subject to would be its own decision. Exceptions are "
+            "the organisation's, written in promptreg.yaml, which CI reads from the base "
+            "revision.",
+            example="approvals:\n  - reviewer: mei@example.com  # promptreg: ignore[G011] "
+            "reviewed on a call\n",
+            use_instead="# promptreg.yaml, approved like any policy change:\nlint:\n  "
+            "per_file_ignores:\n    registry/legal/old-nda.prompt.yaml: [G011]\n",
+            fix_safety="Safe for inline comments: the comment is removed. File-level entries "
+            "are left for a person to remove.",
+        ),
+        fix="safe",
+        check=SuppressionCheck(check_unsuppressible_suppressions),
     ),
 )

@@ -1,21 +1,24 @@
 """X0: secrets. Credentials of a known format (X001) and random-looking tokens (X002).
 
 Codes are grouped so a prefix selects a concern: X0 secrets (here), X1 personal data
-(personal_data.py), X2 the organisation's content policy (content_policy.py). The
-detectors are promptreg.detect's, on plain strings; these rules scan a file's strings
-once for both codes and point each finding at the secret itself. A finding never
-repeats a secret: it shows the kind and at most four characters.
+(personal_data.py), X2 the organisation's content policy (content_policy.py), X3 what
+reviewers cannot see (hidden.py). The detectors are promptreg.detect's, on plain
+strings; these rules scan a file's strings once for both codes and point each finding
+at the secret itself. A finding never repeats a secret: it shows the kind and at most
+four characters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from promptreg.core.document import PathKey
 from promptreg.detect.secrets import HIGH_ENTROPY, find_secrets
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
-from promptreg.lint.rules.strings import NOT_A_FIX, Match, corpus, hit, shared
+from promptreg.lint.rules.strings import NOT_A_FIX, Match, corpus, dotted, hit, shared
+from promptreg.render.literals import assembled
 
 
 def _scan_secrets(ctx: FileContext) -> list[Match]:
@@ -23,15 +26,46 @@ def _scan_secrets(ctx: FileContext) -> list[Match]:
     return [text.place(detection) for detection in find_secrets(text.text)]
 
 
+_ADVICE = "; revoke it, remove it from the file, and pass secrets at run time instead"
+
+
 def check_secret(ctx: FileContext) -> Iterator[Hit]:
     for match in shared(ctx, _scan_secrets):
         if match.kind == HIGH_ENTROPY:
             continue
-        yield hit(
-            ctx,
-            match,
-            "; revoke it, remove it from the file, and pass secrets at run time instead",
-        )
+        yield hit(ctx, match, _ADVICE)
+    for index, message in enumerate(ctx.spec.messages):
+        yield from _assembled_secrets(ctx, ("messages", index, "content"), message.content)
+
+
+def _assembled_secrets(ctx: FileContext, path: PathKey, content: str) -> Iterator[Hit]:
+    """Keys the template joins from literals (`"sk-pr" ~ "oj-..."`): the rendered
+    message holds them though no string of the file does. One finding per key, on the
+    template line that joins it."""
+    seen: set[str] = set()
+    for line, text in assembled(content):
+        for detection in find_secrets(text):
+            value = text[detection.start : detection.end]
+            if detection.kind == HIGH_ENTROPY or value in content or value in seen:
+                continue
+            seen.add(value)
+            start = _line_start(content, line + text.count("\n", 0, detection.start))
+            end = content.find("\n", start)
+            yield Hit(
+                f"{detection.description} assembled from template literals in "
+                f"{dotted(path)}{_ADVICE}",
+                ctx.document.locate(path, start, end if end >= 0 else len(content)),
+            )
+
+
+def _line_start(text: str, line: int) -> int:
+    offset = 0
+    for _ in range(line - 1):
+        found = text.find("\n", offset)
+        if found < 0:
+            break
+        offset = found + 1
+    return offset
 
 
 def check_high_entropy(ctx: FileContext) -> Iterator[Hit]:
@@ -59,8 +93,10 @@ RULES: tuple[Rule, ...] = (
         RuleDoc(
             what=f"Every string value of the file, eval data included: {_KNOWN_FORMATS}. "
             "Placeholders such as `${DB_PASSWORD}`, `<password>` or `{{ token }}` are not "
-            "reported. Findings point at the secret itself, also inside block scalars, and "
-            "show only its kind and first four characters.",
+            "reported. Message templates are also read as they render: a key joined from "
+            'literals (`{{ "sk-pr" ~ "oj-..." }}`, `+`, `join`, `{% set %}`) is '
+            "reported on the line that joins it. Findings point at the secret itself, also "
+            "inside block scalars, and show only its kind and first four characters.",
             why="Prompt files are read by many people, copied into bundles and logs, and "
             "sent to model providers; a key committed to git stays in its history. "
             "Anyone who reads it can use it.",

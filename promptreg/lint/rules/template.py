@@ -10,7 +10,14 @@ from promptreg.core.model import Variable
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
-from promptreg.render.analysis import TemplateFacts, TemplateProblemError, analyse
+from promptreg.render.analysis import (
+    BLOCKED_INT_METHODS,
+    BLOCKED_STR_METHODS,
+    TemplateFacts,
+    TemplateProblemError,
+    analyse,
+)
+from promptreg.render.nesting import MAX_BLOCK_DEPTH, MAX_BRACKET_DEPTH, MAX_EXPRESSION_DEPTH
 
 _SYNTAX_KINDS = frozenset(("syntax", "forbidden"))
 _DELIMITED_RE = re.compile(
@@ -40,10 +47,18 @@ def check_syntax(ctx: FileContext) -> Iterator[Hit]:
             yield Hit(result.problem.message, _line_span(ctx, index, result.problem.line))
 
 
-def check_unknown_names(ctx: FileContext) -> Iterator[Hit]:
+def _problems(ctx: FileContext, kind: str) -> Iterator[Hit]:
     for index, _, result in _messages(ctx):
-        if isinstance(result, TemplateProblemError) and result.problem.kind == "unknown-name":
+        if isinstance(result, TemplateProblemError) and result.problem.kind == kind:
             yield Hit(result.problem.message, _line_span(ctx, index, result.problem.line))
+
+
+def check_unknown_names(ctx: FileContext) -> Iterator[Hit]:
+    return _problems(ctx, "unknown-name")
+
+
+def check_too_deep(ctx: FileContext) -> Iterator[Hit]:
+    return _problems(ctx, "too-deep")
 
 
 def check_undeclared(ctx: FileContext) -> Iterator[Hit]:
@@ -79,17 +94,18 @@ def _line_of(source: str, offset: int) -> int:
     return source.count("\n", 0, offset) + 1
 
 
-def _insertions(source: str, name: str) -> Iterator[int]:
-    """Offsets where `name` is printed, directly (`{{ name }}`, across lines too) or
-    through a loop (`{% for x in name %}`). A test such as `{% if name %}` prints
-    nothing; a copy made with `{% set %}` is not followed (a documented limitation)."""
-    word = re.escape(name)
-    pattern = re.compile(
-        r"\{\{(?:(?!\}\}).)*?\b" + word + r"\b|\{%-?\s*for\b(?:(?!%\}).)*?\bin\s+" + word + r"\b",
-        re.DOTALL,
-    )
+def _insertion(source: str, name: str, line: int) -> int:
+    """Offset of `{{ ... name` whose name is on template `line`: where a print found by
+    the analysis lies in the text, for the fence check (the analysis knows lines only)."""
+    pattern = re.compile(r"\{\{(?:(?!\}\}).)*?\b" + re.escape(name) + r"\b", re.DOTALL)
     for match in pattern.finditer(source):
-        yield match.start()
+        if _line_of(source, match.end()) == line:
+            return match.start()
+    return sum(len(text) + 1 for text in source.split("\n")[: line - 1])
+
+
+def _through(variable: str, printed: str) -> str:
+    return "" if printed == variable else f" (through {printed!r})"
 
 
 def check_untrusted_in_system(ctx: FileContext) -> Iterator[Hit]:
@@ -97,20 +113,19 @@ def check_untrusted_in_system(ctx: FileContext) -> Iterator[Hit]:
     for index, role, facts in _messages(ctx):
         if role not in ("system", "developer") or isinstance(facts, TemplateProblemError):
             continue
-        source = ctx.spec.messages[index].content
         for name in sorted(facts.variables):
             var = variables.get(name)
-            if var is None or not _carries_text(var):
+            sites = facts.printed.get(name, ())
+            if var is None or not _carries_text(var) or not sites:
                 continue
-            offset = next(_insertions(source, name), None)
-            if offset is not None:
-                yield Hit(
-                    f"untrusted variable {name!r} is inserted into the {role} message; "
-                    "instructions must not contain user-controlled text: move it to a user "
-                    "message inside delimiters, or declare it `trusted: true` if the "
-                    "application controls it",
-                    _line_span(ctx, index, _line_of(source, offset)),
-                )
+            printed, line = sites[0]
+            yield Hit(
+                f"untrusted variable {name!r}{_through(name, printed)} is inserted into the "
+                f"{role} message; instructions must not contain user-controlled text: move it "
+                "to a user message inside delimiters, or declare it `trusted: true` if the "
+                "application controls it",
+                _line_span(ctx, index, line),
+            )
 
 
 def _delimited_ranges(source: str) -> list[tuple[int, int]]:
@@ -132,13 +147,15 @@ def check_unfenced(ctx: FileContext) -> Iterator[Hit]:
             var = variables.get(name)
             if var is None or not _carries_text(var):
                 continue
-            for offset in _insertions(source, name):
+            for printed, line in facts.printed.get(name, ()):
+                offset = _insertion(source, printed, line)
                 if not any(start <= offset < end for start, end in ranges):
                     yield Hit(
-                        f"untrusted variable {name!r} is not fenced by delimiters; wrap it in "
-                        f"tags such as <{name}>…</{name}> (or a code fence) and tell the model "
-                        "in the system message that text inside them is data, not instructions",
-                        _line_span(ctx, index, _line_of(source, offset)),
+                        f"untrusted variable {name!r}{_through(name, printed)} is not fenced "
+                        f"by delimiters; wrap it in tags such as <{name}>…</{name}> (or a code "
+                        "fence) and tell the model in the system message that text inside "
+                        "them is data, not instructions",
+                        _line_span(ctx, index, line),
                     )
                     break
 
@@ -149,14 +166,18 @@ def check_blocked_attributes(ctx: FileContext) -> Iterator[Hit]:
             continue
         for attr, line, owner in facts.private_access:
             if not attr.startswith("_"):
-                # Padding and format methods are refused on strings only.
+                # Padding, format and encoding methods are refused on strings, conversions
+                # to and from bytes on integers: flag them where the owner is known to be one.
                 var = ctx.spec.variables.get(owner or "")
-                if owner != "" and (var is None or var.type != "string"):
+                kind = {"": "string", "#": "integer"}.get(owner or "?", var and var.type)
+                blocked = {"string": BLOCKED_STR_METHODS, "integer": BLOCKED_INT_METHODS}
+                if attr not in blocked.get(kind or "", ()):
                     continue
             yield Hit(
                 f"the template reads {attr!r}, which the sandbox refuses at render time "
-                "(attributes starting with '_' and string padding or format methods); use a "
-                "filter such as `format`, `center` or `truncate` instead",
+                "(attributes starting with '_', string padding, format and encode methods, "
+                "integer to_bytes and from_bytes); use a filter such as `format`, `center` or "
+                "`truncate` instead",
                 _line_span(ctx, index, line),
             )
 
@@ -209,8 +230,10 @@ RULES: tuple[Rule, ...] = (
         "An untrusted variable is inserted into a system or developer message.",
         RuleDoc(
             what="Variables that are untrusted (the default) and can carry free text "
-            "(string, array or object without `enum`) used in a `system` or `developer` "
-            "message.",
+            "(string, array or object without `enum`) printed in a `system` or `developer` "
+            "message, directly or through a name their value reaches: `{% set %}` (also into "
+            "a namespace and the block form), `{% with %}`, a loop variable or a macro's "
+            "argument. A variable only tested (`{% if ticket %}`) is not printed.",
             why="The system message is where the model takes its instructions. Text a user "
             "controls there is the most direct prompt injection: 'ignore the above and ...' "
             "becomes an instruction instead of data.",
@@ -230,7 +253,9 @@ RULES: tuple[Rule, ...] = (
         "An untrusted variable is not enclosed in delimiters.",
         RuleDoc(
             what="Untrusted free-text variables in user or assistant messages that are not "
-            "inside an XML-style tag pair (`<ticket>…</ticket>`) or a code fence (```).",
+            "inside an XML-style tag pair (`<ticket>…</ticket>`) or a code fence (```), "
+            "followed as T004 follows them; for a macro, the fence counts where the macro "
+            "prints its argument.",
             why="Delimiters let the system message tell the model exactly which text is data. "
             "Without them, injected text blends into the instructions around it.",
             example="content: |\n  Summarise: {{ ticket_text }}\n",
@@ -256,8 +281,9 @@ RULES: tuple[Rule, ...] = (
         "sandbox-blocked-attribute",
         "A template reads an attribute the sandbox refuses.",
         RuleDoc(
-            what="Attribute or item access starting with `_` (`x.__class__`, `x['_secret']`) "
-            "and string methods that pad or format (`format`, `center`, `ljust`, `zfill`, ...).",
+            what="Attribute or item access starting with `_` (`x.__class__`, `x['_secret']`), "
+            "string methods that pad, format or encode (`format`, `center`, `ljust`, `zfill`, "
+            "`encode`, ...) and the integer methods `to_bytes` and `from_bytes`.",
             why="These are the building blocks of sandbox escapes and of memory exhaustion; "
             "the sandbox refuses them when rendering, so the prompt would fail in production. "
             "Flagging them in review also shows who is probing.",
@@ -265,5 +291,23 @@ RULES: tuple[Rule, ...] = (
             use_instead='content: "{{ name }} {{ name|center(10) }}"\n',
         ),
         check=check_blocked_attributes,
+    ),
+    Rule(
+        "T008",
+        "template-too-deep",
+        "A message template nests deeper than the sandbox compiles.",
+        RuleDoc(
+            what=f"More than {MAX_BRACKET_DEPTH} brackets open at once, expressions nested more "
+            f"than {MAX_EXPRESSION_DEPTH} deep (a filter of a call of an attribute ...), or "
+            f"blocks (`for`, `if`, `macro`, `call`, `filter`, `with`, `set` … `endset`) "
+            f"nested more than {MAX_BLOCK_DEPTH} deep.",
+            why="Past these depths Jinja2's parser or Python's compiler gives up (a recursion "
+            "or nesting error at a depth that differs between machines), so the prompt would "
+            "lint clean and fail when served. The limits are far above what a prompt needs.",
+            example='content: "{% for a in x %}{% for b in a %}…(17 levels)…{% endfor %}"\n',
+            use_instead="Move the inner part into a macro defined at the top level, or split "
+            "a long expression with `{% set %}`.",
+        ),
+        check=check_too_deep,
     ),
 )
