@@ -157,8 +157,10 @@ def _registry_cases(kind: str) -> list[tuple[str, Path]]:
 
 
 def _registry_folder(folder: Path) -> bool:
-    """Whether the folder's cases are projects (R rules, and G019) rather than files."""
-    return RULES[folder.name].family == "R" or any(c.is_dir() for c in folder.glob("bad*"))
+    """Whether the folder's cases are projects (R rules, and G019) rather than files; a
+    bad*.prompt.yaml directory is a file case (F012: a path that cannot be read)."""
+    projects = (c for c in folder.glob("bad*") if not c.name.endswith(".prompt.yaml"))
+    return RULES[folder.name].family == "R" or any(c.is_dir() for c in projects)
 
 
 def _project_files(case: Path, under: str = "") -> list[tuple[str, Path]]:
