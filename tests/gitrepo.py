@@ -90,6 +90,14 @@ class GitRepo:
         self.commits += 1
         return self.git("rev-parse", "HEAD")
 
+    def sign_history(self, who: Who | None = None) -> None:
+        """Rewrite every commit so far signed with `who`'s key (authors unchanged): with
+        require_signed, who wrote content is known only from a signature."""
+        _, email = who or self.identity
+        key = self.key_for(email)
+        signing = ["-c", "gpg.format=ssh", "-c", f"user.signingkey={key}"]
+        self.git(*signing, "rebase", "-q", "--force-rebase", "-S", "--root", who=who)
+
     def path(self, prompt_id: str) -> Path:
         return self.root / "registry" / f"{prompt_id}.prompt.yaml"
 

@@ -90,7 +90,7 @@ def approve_prompt(
     if identity is None:
         identity = _identity(repo)
     plan = plan_approval(
-        spec, settings, identity, load_history(path, repo), group=group, today=today
+        spec, settings, identity, load_history(path, repo), group=group, today=today, repo=repo
     )
     _lint_clean(settings, path)
     policy = settings.tier(spec.tier)

@@ -27,7 +27,7 @@ from promptreg.core.model import PromptSpec
 from promptreg.core.tree import load_by_id, path_for_id, spec_by_id
 from promptreg.core.versions import parse_version
 from promptreg.git.gitio import GitError, resolve
-from promptreg.git.log import SHORT, Commit
+from promptreg.git.log import SHORT, Commit, View
 from promptreg.git.repo import Repository
 from promptreg.git.summary import Summary, SummaryCache, summarize, summarize_all
 
@@ -146,9 +146,15 @@ def _located(settings: Settings, prompt_id: str, repo: Repository | None) -> tup
 class _Versions:
     """One prompt's commits and the bytes of every blob they left: three git calls."""
 
-    def __init__(self, settings: Settings, prompt_id: str, repo: Repository | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        prompt_id: str,
+        repo: Repository | None,
+        view: View = "versions",
+    ) -> None:
         self.repo, self.relative = _located(settings, prompt_id, repo)
-        self.commits = [c for c in self.repo.log(self.relative, "versions") if c.blob]
+        self.commits = [c for c in self.repo.log(self.relative, view) if c.blob]
         if not self.commits and not (self.repo.root / self.relative).is_file():
             load_by_id(settings, prompt_id)  # raises PromptNotFoundError: "did you mean"
         contents = self.repo.blobs(c.blob for c in self.commits)
@@ -215,15 +221,23 @@ def history(
 
 
 def committed_version(
-    settings: Settings, prompt_id: str, version: str, *, repo: Repository | None = None
+    settings: Settings,
+    prompt_id: str,
+    version: str,
+    *,
+    repo: Repository | None = None,
+    first_parent: bool = False,
 ) -> Revision:
     """The last commit that carried `version`; PromptNotFoundError listing the known ones.
 
     A version committed several times (an approval added, a description edited) is the
     state of its newest commit: that is what the version ended up as. Blobs are loaded
     newest first until the version turns up, and no cache is read or written.
+    `first_parent` looks only at the states the current branch itself was in (the
+    "mainline" walk), never at commits of a merged side branch: what a pinned get()
+    may serve, since only those states were the branch's, and checked as such.
     """
-    log = _Versions(settings, prompt_id, repo)
+    log = _Versions(settings, prompt_id, repo, "mainline" if first_parent else "versions")
     found = log.find(version)
     if found is None:
         raise _unknown_version(prompt_id, version, log.versions())

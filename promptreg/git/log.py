@@ -10,7 +10,11 @@ Two questions are asked of a file's log, and they need git to walk it differentl
   walks in topological order so "newest" means newest in the graph, and shows a merge
   only when the file differs from every parent, with each parent's blob.
 
-Both print the same fields and parse into the same `Commit`; only the walk differs.
+A third, "mainline", is the versions walk along first parents only: the states the
+branch itself was in, one after another (each merge counts as what it left), never a
+commit that exists only on a merged side branch. A pinned version is served from there.
+
+All print the same fields and parse into the same `Commit`; only the walk differs.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from typing import Literal
 SHORT = 10
 """Characters of a commit id shown to people (git's own default grows past 7 in big repos)."""
 
-View = Literal["versions", "provenance"]
+View = Literal["versions", "provenance", "mainline"]
 
 _MARK = "\x01"
 # One record per commit: the mark, then NUL-separated fields; --raw entries follow.
@@ -31,13 +35,17 @@ _NULL = "0" * 40
 _COMMON = ("log", "--no-ext-diff", "--no-textconv", f"--format={_FORMAT}", "-z", "--raw")
 
 
-def log_args(view: View, relative: str) -> list[str]:
-    """The git arguments that list the commits of `relative` as `view` sees them."""
+def log_args(view: View, relative: str, rev: str | None = None) -> list[str]:
+    """The git arguments that list the commits of `relative` as `view` sees them, from
+    `rev` (None: HEAD) back."""
     if view == "versions":
         walk = ["--follow", "--diff-merges=first-parent"]
+    elif view == "mainline":
+        walk = ["--follow", "--first-parent", "--diff-merges=first-parent"]
     else:
         walk = ["--no-renames", "--topo-order", "--diff-merges=combined"]
-    return [*_COMMON, "--no-abbrev", *walk, "--", relative]
+    start = [rev] if rev else []
+    return [*_COMMON, "--no-abbrev", *walk, *start, "--", relative]
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,13 +115,14 @@ class Repository:
         with self._lock:
             return cast(T, self._memo.setdefault(key, value))
 
-    def log(self, relative: str, view: View) -> tuple[Commit, ...]:
-        """The commits that touched `relative`, newest first, as `view` walks them; ()
-        before the first commit. One `git log` per file and view."""
-        return self.memo(("log", view, relative), lambda: self._read_log(relative, view))
+    def log(self, relative: str, view: View, rev: str | None = None) -> tuple[Commit, ...]:
+        """The commits that touched `relative`, newest first, as `view` walks them from
+        `rev` (None: HEAD); () before the first commit. One `git log` per file, view and
+        starting commit."""
+        return self.memo(("log", view, relative, rev), lambda: self._read_log(relative, view, rev))
 
-    def _read_log(self, relative: str, view: View) -> tuple[Commit, ...]:
-        process = gitio.git(log_args(view, relative), self.root, check=False)
+    def _read_log(self, relative: str, view: View, rev: str | None) -> tuple[Commit, ...]:
+        process = gitio.git(log_args(view, relative, rev), self.root, check=False)
         if process.returncode != 0:
             message = process.stderr.decode("utf-8", "replace").strip()
             if "does not have any commits" in message:

@@ -19,6 +19,7 @@ from promptreg.core.config import Settings
 from promptreg.core.errors import PromptregError, UsageError
 from promptreg.core.model import Approval, PromptSpec
 from promptreg.git.gitio import GitError
+from promptreg.git.repo import Repository
 from promptreg.governance.approval import accepted_groups, groups_of, in_group, listed_spelling
 from promptreg.governance.file_history import FileHistory
 from promptreg.governance.provenance import content_author
@@ -45,17 +46,20 @@ def plan_approval(
     *,
     group: str | None = None,
     today: dt.date | None = None,
+    repo: Repository | None = None,
 ) -> ApprovalPlan:
     """The approval `identity` (a git user.email) may give `spec` now, for `group` (None:
     their one group the tier accepts); ApprovalRefused or UsageError otherwise.
 
     `history` is the file's committed history (load_history), None when the file is not
-    inside a git repository, which is refused: four eyes needs the history.
+    inside a git repository, which is refused: four eyes needs the history. `repo` is
+    the repository it was read from: with require_signed, the content's writer is the
+    signer of its commit, which git checks there.
     """
     reviewer = listed_spelling(settings, identity)
     previous = _previous_approval(spec, reviewer)
     chosen = _group(settings, spec, reviewer, group)
-    _four_eyes(spec, history, reviewer)
+    _four_eyes(spec, history, reviewer, settings, repo)
     date = (today or dt.date.today()).isoformat()
     return ApprovalPlan(Approval(reviewer, chosen, date, spec.content_hash), previous)
 
@@ -117,14 +121,20 @@ def _group(settings: Settings, spec: PromptSpec, reviewer: str, wanted: str | No
     return eligible[0]
 
 
-def _four_eyes(spec: PromptSpec, history: FileHistory | None, reviewer: str) -> None:
+def _four_eyes(
+    spec: PromptSpec,
+    history: FileHistory | None,
+    reviewer: str,
+    settings: Settings,
+    repo: Repository | None,
+) -> None:
     if history is None:
         raise GitError(
             f"{spec.path} is not inside a git repository",
             hint="approvals are checked against git history; approve inside the registry's "
             "repository",
         )
-    author = content_author(history, spec.content_hash, reviewer)
+    author = content_author(history, spec.content_hash, reviewer, settings, repo)
     if author.email.casefold() == reviewer.casefold():
         raise ApprovalRefused(
             f"{reviewer} made the current content of {spec.id} ({author.where}); the author "

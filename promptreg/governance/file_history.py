@@ -94,15 +94,21 @@ def load_history(path: Path, repo: Repository) -> FileHistory | None:
     relative = repo.relative(path)
     if relative is None:
         return None
-    return repo.memo(("provenance-history", relative), lambda: _read(repo, relative))
+    return history_at(repo, relative)
 
 
-def _read(repo: Repository, relative: str) -> FileHistory:
-    commits = repo.log(relative, "provenance")
+def history_at(repo: Repository, relative: str, rev: str | None = None) -> FileHistory:
+    """The history of the file at `relative` as of commit `rev` (None: HEAD): only the
+    commits that `rev` descends from, and the file as `rev` has it as its head."""
+    return repo.memo(("provenance-history", relative, rev), lambda: _read(repo, relative, rev))
+
+
+def _read(repo: Repository, relative: str, rev: str | None) -> FileHistory:
+    commits = repo.log(relative, "provenance", rev)
     states: dict[str, FileState] = {}
     head = None
     if commits:  # a file no commit touched is not at HEAD either
-        head_name = f"HEAD:{relative}"
+        head_name = f"{rev or 'HEAD'}:{relative}"
         blobs = [b for c in commits for b in (c.blob, *c.parent_blobs) if b]
         contents = repo.blobs([*blobs, head_name])
         states = {blob: _state(relative, data) for blob, data in contents.items()}

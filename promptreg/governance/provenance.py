@@ -28,22 +28,19 @@ read its history once, and a new Repository sees new commits.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from promptreg.core.config import Settings
 from promptreg.core.errors import PromptregError
-from promptreg.core.hashing import content_hash
 from promptreg.core.model import PromptSpec
-from promptreg.core.tree import prompt_files
-from promptreg.core.yamlio import read_document
 from promptreg.git.gitio import GitError
 from promptreg.git.log import Commit
 from promptreg.git.repo import Repository
-from promptreg.governance.file_history import FileHistory, load_history
+from promptreg.governance.copied import match_elsewhere, shown
+from promptreg.governance.file_history import FileHistory, history_at, load_history
 
 DEFAULT_ALLOWED_SIGNERS = ".promptreg/allowed_signers"
 """Where the allowed-signers file is when promptreg.yaml does not say (the schema's default)."""
@@ -117,11 +114,27 @@ def _unavailable(spec: PromptSpec, settings: Settings, why: str) -> ProvenanceIs
     )
 
 
+def provenance_issues_at(
+    spec: PromptSpec, settings: Settings, repo: Repository, relative: str, commit: str
+) -> tuple[ProvenanceIssue, ...]:
+    """The issues of `spec` as committed at `commit` (the file at `relative` there), with
+    the history that commit descends from: what a pinned version's approvals were worth
+    when the branch was in that state. Empty when the tier does not verify approvals."""
+    if not spec.approvals or not settings.tier(spec.tier).verify_approvals:
+        return ()
+    return _issues(spec, repo.root / relative, settings, repo, relative, commit)
+
+
 def _issues(
-    spec: PromptSpec, path: Path, settings: Settings, repo: Repository
+    spec: PromptSpec,
+    path: Path,
+    settings: Settings,
+    repo: Repository,
+    relative: str | None = None,
+    rev: str | None = None,
 ) -> tuple[ProvenanceIssue, ...]:
     try:
-        history = load_history(path, repo)
+        history = load_history(path, repo) if relative is None else history_at(repo, relative, rev)
     except GitError as exc:
         return (ProvenanceIssue("history", f"approvals cannot be verified: {exc.message}"),)
     if history is None:
@@ -137,6 +150,7 @@ def _issues(
         )
     issues: list[ProvenanceIssue] = []
     adders: dict[int, Commit] = {}
+    made: dict[int, Commit] = {}
     committed = history.committed_hashes
     for index, approval in enumerate(spec.approvals):
         reviewer, approved = approval.reviewer, approval.content_hash
@@ -171,7 +185,7 @@ def _issues(
                     "content",
                     f"the approval by {reviewer} (added in commit {added.short}) names content "
                     f"{approved[:15]}… that {spec.id} was never committed with"
-                    f"{_match_elsewhere(approved, settings, path, repo)}; an approval covers one "
+                    f"{match_elsewhere(approved, settings, path, repo)}; an approval covers one "
                     "prompt's content and cannot be copied",
                     index,
                     added.id,
@@ -179,32 +193,70 @@ def _issues(
             )
         else:
             author = history.content_introduced(approved)
-            if author is not None and author.authored_by(reviewer):
-                issues.append(
-                    ProvenanceIssue(
-                        "self",
-                        f"{reviewer} approved content they wrote themselves ({author.describe()} "
-                        "made it); someone other than the author must approve it",
-                        index,
-                        author.id,
-                    )
-                )
+            if author is not None:
+                made[index] = author
+    writers = content_writers([*made.values(), *adders.values()], settings, repo)
+    signers = shown(allowed_signers_path(settings), settings.root)
+    for index, author in made.items():
+        reviewer = spec.approvals[index].reviewer
+        writer = writers[author.id]
+        if writer is None:
+            message = (
+                f"the content {reviewer} approved was made in {author.describe()}, which "
+                f"has no good signature by a key in {signers}; "
+                "with require_signed, who wrote content is known only from a signature, so "
+                "four eyes cannot be checked: commit content signed (`git commit -S`)"
+            )
+        elif writer.casefold() == reviewer.casefold():
+            signed = f", signed with {writer}'s key" if settings.require_signed else ""
+            message = (
+                f"{reviewer} approved content they wrote themselves ({author.describe()} "
+                f"made it{signed}); someone other than the author must approve it"
+            )
+        else:
+            continue
+        issues.append(ProvenanceIssue("self", message, index, author.id))
     if settings.require_signed and adders:
         issues.extend(_signature_issues(spec, settings, repo, adders))
     issues.sort(key=lambda issue: issue.approval_index or 0)
     return tuple(issues)
 
 
+def content_writers(
+    commits: list[Commit], settings: Settings, repo: Repository
+) -> dict[str, str | None]:
+    """Who wrote each commit, as far as four eyes may trust it, by commit id.
+
+    Without require_signed, the author e-mail git records. With it, the author field is
+    whatever the committer typed, so the writer is the allowed-signers principal of the
+    commit's good signature, and None (nobody can tell) for any other signature or none.
+    All the commits' signatures are read with one git call, kept by `repo`.
+    """
+    if not settings.require_signed:
+        return {commit.id: commit.author_email for commit in commits}
+    signers = allowed_signers_path(settings)
+    if not commits or not signers.is_file():
+        return dict.fromkeys((commit.id for commit in commits), None)
+    try:
+        verdicts = repo.signatures((commit.id for commit in commits), signers)
+    except GitError:
+        return dict.fromkeys((commit.id for commit in commits), None)
+    return {
+        commit: verdict.principal if verdict.status == "G" and verdict.principal else None
+        for commit, verdict in verdicts.items()
+    }
+
+
 def _signature_issues(
     spec: PromptSpec, settings: Settings, repo: Repository, adders: dict[int, Commit]
 ) -> list[ProvenanceIssue]:
     signers = allowed_signers_path(settings)
-    shown = _shown(signers, settings.root)
+    where = shown(signers, settings.root)
     if not signers.is_file():
         return [
             ProvenanceIssue(
                 "signature",
-                f"require_signed is set but the allowed-signers file {shown} does not exist, "
+                f"require_signed is set but the allowed-signers file {where} does not exist, "
                 f"so the commit adding the approval by {spec.approvals[i].reviewer} "
                 f"({commit.short}) cannot be verified",
                 i,
@@ -226,58 +278,19 @@ def _signature_issues(
             what = f"a good signature by the key of {verdict.principal}, not of {reviewer}"
         else:
             what = _SIGNATURE_WORDS.get(verdict.status, "an unknown signature status").format(
-                signers=shown
+                signers=where
             )
         issues.append(
             ProvenanceIssue(
                 "signature",
                 f"the approval by {reviewer} was added in {commit.describe()}, which has "
                 f"{what}; require_signed needs it signed with a key listed for {reviewer} "
-                f"in {shown} (`git commit -S` with gpg.format=ssh)",
+                f"in {where} (`git commit -S` with gpg.format=ssh)",
                 index,
                 commit.id,
             )
         )
     return issues
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def _match_elsewhere(approved: str, settings: Settings, path: Path, repo: Repository) -> str:
-    """The words ", but it matches …" when another prompt has that content or approval.
-
-    The index of the registry is read once per Repository, and only when an approval
-    names unknown content, which is rare.
-    """
-    directory = settings.registry_dir
-    index = repo.memo(("registry-index", directory), lambda: _registry_index(directory))
-    me = path.resolve()
-    for other, name in index.get(approved, ()):
-        if other != me:
-            return f", but it matches prompt {name} ({_shown(other, settings.root)})"
-    return ""
-
-
-def _registry_index(directory: Path) -> dict[str, list[tuple[Path, str]]]:
-    """Content hash -> the prompts that have that content or an approval of it."""
-    index: dict[str, list[tuple[Path, str]]] = {}
-    for other in prompt_files(directory):
-        value: Any = read_document(other).value
-        if not isinstance(value, dict):
-            continue
-        name = f"{value.get('id', other.name)} {value.get('version', '')}".strip()
-        where = (other.resolve(), name)
-        with contextlib.suppress(TypeError, ValueError):
-            index.setdefault(content_hash(value), []).append(where)
-        for item in value.get("approvals") or ():
-            if isinstance(item, dict) and isinstance(item.get("content_hash"), str):
-                index.setdefault(item["content_hash"], []).append(where)
-    return index
 
 
 # --- the author of the content, for `promptreg approve` -------------------------------
@@ -290,11 +303,18 @@ class ContentAuthor:
     """"commit 1a2b3c4d5e by Ada <ada@…>" or "uncommitted changes in the working tree"."""
 
 
-def content_author(history: FileHistory, current_hash: str, identity: str) -> ContentAuthor:
+def content_author(
+    history: FileHistory,
+    current_hash: str,
+    identity: str,
+    settings: Settings | None = None,
+    repo: Repository | None = None,
+) -> ContentAuthor:
     """Who made the file's current content: the four-eyes check of `promptreg approve`.
 
     Content that differs from HEAD's is an uncommitted change, so its author is whoever
-    runs the command (`identity`).
+    runs the command (`identity`). With require_signed (`settings`, read through
+    `repo`), a committed change's author is its signer, as G014 takes it.
     """
     if history.head is None or history.head.content_hash != current_hash:
         return ContentAuthor(identity, "uncommitted changes in the working tree")
@@ -310,7 +330,18 @@ def content_author(history: FileHistory, current_hash: str, identity: str) -> Co
             hint="this happens when only a merge commit holds it; commit the content in a "
             "commit of its own and try again",
         )
-    return ContentAuthor(commit.author_email, commit.describe())
+    if settings is None or repo is None or not settings.require_signed:
+        return ContentAuthor(commit.author_email, commit.describe())
+    writer = content_writers([commit], settings, repo)[commit.id]
+    if writer is None:
+        raise PromptregError(
+            f"the current content of {history.relative} was made in {commit.describe()}, "
+            "which has no good signature by a listed key; with require_signed, who wrote "
+            "it is known only from a signature, so four eyes cannot be checked",
+            hint="the author commits the content again, signed (`git commit -S` with "
+            "gpg.format=ssh and a key in the allowed-signers file)",
+        )
+    return ContentAuthor(writer, f"{commit.describe()}, signed with {writer}'s key")
 
 
 def cache_token(settings: Settings, repo: Repository | None = None) -> str:

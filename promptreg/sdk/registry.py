@@ -36,6 +36,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from promptreg.core.config import Settings
     from promptreg.core.loader import LoadResult
+    from promptreg.git.history import Revision
+    from promptreg.git.repo import Repository
     from promptreg.sdk.bundle import Bundle
 
 BUNDLE_ENV = "PROMPTREG_BUNDLE"
@@ -194,10 +196,13 @@ class Registry:
     ) -> Prompt:
         """The prompt, if it may be served; NotApprovedError naming the reason otherwise.
 
-        `version` other than the working tree's is looked up in git history and served
-        only if that commit's file passes the same approval rules. It may be a range
-        ("^1.2", "~1.2.3", ">=1.2,<2"): the highest approved version it matches. A
-        bundle holds approved versions only, so `allow_unapproved` changes nothing there.
+        `version` other than the working tree's is looked up in the first-parent history
+        of the current branch and served only if that commit's file passes the same
+        approval rules and, on tiers that verify approvals, its approvals hold against
+        the history up to that commit; a version only a merged side branch ever had is
+        refused. It may be a range ("^1.2", "~1.2.3", ">=1.2,<2"): the highest approved
+        version it matches. A bundle holds approved versions only, so `allow_unapproved`
+        changes nothing there.
         """
         if self.bundle is not None:
             return self.bundle.get(prompt_id, version)
@@ -233,9 +238,19 @@ class Registry:
         # Deferred: only a pinned older version needs git; the plain get() path never does.
         from promptreg.git.gitio import GitError
         from promptreg.git.history import committed_version
+        from promptreg.git.repo import Repository
 
+        side = False
         try:
-            revision = committed_version(self.settings, prompt_id, version)
+            repo = Repository.find(self.settings.root)
+            try:
+                revision = committed_version(
+                    self.settings, prompt_id, version, repo=repo, first_parent=True
+                )
+            except PromptNotFoundError:
+                # Only a merged side branch has it, or nothing: the full walk tells which.
+                revision = committed_version(self.settings, prompt_id, version, repo=repo)
+                side = True
         except GitError as exc:
             now = f"is at version {working} in the working tree" if working else "has no file"
             raise PromptNotFoundError(
@@ -254,9 +269,7 @@ class Registry:
                 revision.problems,
                 hint=f"version {version} as committed in {revision.short} does not load",
             )
-        from promptreg.governance.approval import serving_refusal
-
-        refusal = serving_refusal(revision.spec, self.settings)
+        refusal = _history_refusal(self.settings, repo, revision, side)
         if refusal is not None:
             refusal = f"{refusal} (version {version} as committed in {revision.short})"
         source = Auditor(f"commit {revision.commit}", self._auditor.allowed_email_domains)
@@ -301,3 +314,32 @@ class Registry:
 def _is_bundle(path: Path) -> bool:
     """A directory or a YAML file is a checkout; anything else is taken for a bundle."""
     return not path.is_dir() and path.suffix not in (".yaml", ".yml")
+
+
+def _history_refusal(
+    settings: Settings, repo: Repository, revision: Revision, side_branch: bool
+) -> str | None:
+    """Why a committed state may not be served; None when it may.
+
+    Only states of the current branch's first-parent history qualify: each was the
+    branch's own state, where its checks ran, while a commit only on a merged side
+    branch was never checked as the branch. On top of the approval rules of the file,
+    tiers that verify approvals have them verified against the history up to that
+    commit, as G011 to G014 would have at the time.
+    """
+    spec = revision.spec
+    assert spec is not None
+    if side_branch:
+        return (
+            "it was committed only on a side branch merged later, never on the first-parent "
+            "history of the current branch, so no check of this branch saw it"
+        )
+    from promptreg.governance.approval import serving_refusal
+
+    refusal = serving_refusal(spec, settings)
+    if refusal is not None:
+        return refusal
+    from promptreg.governance.provenance import provenance_issues_at  # reads git history
+
+    issues = provenance_issues_at(spec, settings, repo, revision.path, revision.commit)
+    return f"its approvals do not hold against git history: {issues[0].message}" if issues else None

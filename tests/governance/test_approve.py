@@ -151,7 +151,9 @@ def test_signed_commits_are_asked_for_when_required(
     repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
     repo.edit_config("lint:\n", "require_signed: true\nlint:\n")
+    repo.allow_signers(DANA[1])
     repo.commit("Require signatures", DANA)
+    repo.sign_history(DANA)  # with require_signed, the content's writer is its signer
     status, out, _ = approve(repo, MEI, capsys)
     assert status == 0
     assert "signed with your SSH key" in out and "commit -S -m" in out

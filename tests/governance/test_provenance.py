@@ -203,8 +203,9 @@ def test_signed_approval_passes_and_the_same_commit_unsigned_is_refused(
     repo.edit_config(
         "lint:\n", "require_signed: true\nallowed_signers: .promptreg/allowed_signers\nlint:\n"
     )
-    repo.allow_signers("mei@example.com")
+    repo.allow_signers("dana@example.com", "mei@example.com")
     repo.commit("Require signed approvals", DANA)
+    repo.sign_history(DANA)
     status, out = approve(repo, MEI, capsys)
     assert status == 0, out
     assert "commit -S" in out
@@ -225,8 +226,9 @@ def test_signed_with_a_key_not_listed_for_the_reviewer_is_refused(
 ) -> None:
     require_ssh_keygen()
     repo.edit_config("lint:\n", "require_signed: true\nlint:\n")  # default signers path
-    repo.allow_signers("jo@example.com")
+    repo.allow_signers("dana@example.com", "jo@example.com")
     repo.commit("Require signed approvals", DANA)
+    repo.sign_history(DANA)
     assert approve(repo, MEI, capsys)[0] == 0
     repo.commit("Approve", MEI, key=repo.key_for("mei@example.com"))
     found = findings(prompt(repo), repo.settings)
@@ -246,11 +248,15 @@ def test_missing_allowed_signers_file_fails_signed_verification(
 ) -> None:
     repo.edit_config("lint:\n", "require_signed: true\nlint:\n")
     repo.commit("Require signed approvals", DANA)
+    repo.allow_signers("dana@example.com")  # to approve; then the file goes missing
+    repo.sign_history(DANA)
     assert approve(repo, MEI, capsys)[0] == 0
+    (repo.root / ".promptreg" / "allowed_signers").unlink()
     repo.commit("Approve", MEI)
     found = findings(prompt(repo), repo.settings)
-    assert [code for code, _, _ in found] == ["G013"]
+    assert [code for code, _, _ in found] == ["G013", "G014"]
     assert ".promptreg/allowed_signers does not exist" in found[0][2]
+    assert "no good signature" in found[1][2]
 
 
 # --- copies, merges and history -------------------------------------------------------------
@@ -369,12 +375,13 @@ def test_git_calls_are_bounded_and_shared_by_the_rules(
     repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     repo.edit_config("lint:\n", "require_signed: true\nlint:\n")
-    repo.allow_signers("mei@example.com")
+    repo.allow_signers("dana@example.com", "mei@example.com")
     for number in range(6):  # a longer history costs no extra git calls
         repo.write(
             RELATIVE, re.sub(r"English[^.]*\.", f"English {number}.", prompt(repo).read_text())
         )
         repo.commit(f"Edit {number}", DANA)
+    repo.sign_history(DANA)
     assert approve(repo, MEI, capsys)[0] == 0
     repo.commit("Approve", MEI, key=repo.key_for("mei@example.com"))
     calls: list[list[str]] = []
@@ -387,7 +394,7 @@ def test_git_calls_are_bounded_and_shared_by_the_rules(
     monkeypatch.setattr(promptreg.git.gitio, "git", counting)  # every git call goes through it
     assert findings(prompt(repo), repo.settings, ("G011", "G012", "G013", "G014")) == []
     kinds = [next(a for a in call if not a.startswith("-") and "=" not in a) for call in calls]
-    assert kinds.count("log") == 2  # the file's history, then the signatures of adders
+    assert kinds.count("log") == 2  # the file's history, then the signatures of writers
     assert kinds.count("cat-file") == 1
     assert len(calls) <= 5  # plus rev-parse for the root and shallowness, once per run
 

@@ -22,7 +22,7 @@ from promptreg.cli.main import main
 from promptreg.lint.runner import Linter
 from promptreg.lint.select import Selection
 from promptreg.lint.session import LintSession
-from tests.gitrepo import JO, MEI, GitRepo, make_git_repo
+from tests.gitrepo import DANA, JO, MEI, GitRepo, make_git_repo
 from tests.governance.test_provenance import PROMPT_ID, RELATIVE, type_approval, unapproved
 
 FORGED_HOME = "registry/legal"
@@ -59,9 +59,9 @@ def attacked(git_repo: Callable[..., GitRepo], tmp_path: Path) -> tuple[GitRepo,
     prompt by Dana, and the fake repository committed beside it."""
     repo = git_repo()
     repo.edit_config("lint:", "require_signed: true\nlint:")
-    repo.allow_signers(MEI[1], JO[1])
+    repo.allow_signers(DANA[1], MEI[1], JO[1])
     repo.write(RELATIVE, unapproved(RELATIVE))
-    repo.commit("Add the prompt for review")
+    repo.commit("Add the prompt for review", key=repo.key_for(DANA[1]))
     type_approval(repo, MEI[1])
     marker = tmp_path / "marker"
     script = _evil_script(repo.root / "registry" / "check-signature", marker)

@@ -134,7 +134,10 @@ RULES: tuple[Rule, ...] = (
         RuleDoc(
             what="On tiers with `verify_approvals: true`: committed approvals whose "
             "reviewer is the author of the commit that made the approved content (the "
-            "newest commit that changed the prompt's content hash to the approved one).",
+            "newest commit that changed the prompt's content hash to the approved one). "
+            "With `require_signed: true` the author field does not count: the writer is "
+            "the person whose listed key signed that commit, and a content commit with no "
+            "good signature fails every approval of that content.",
             why="Four eyes: the person who wrote a change cannot be the one who signs it "
             "off. `promptreg approve` refuses this before it writes anything; this rule "
             "catches an approval that was typed in or committed around it.",
