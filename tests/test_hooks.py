@@ -679,7 +679,7 @@ def test_every_printed_rev_is_this_release_tag(tmp_path: Path) -> None:
         assert f"- repo: {PUBLISHED}\n" in text
         assert re.findall(r"(?m)^\s+rev: (\S+)$", text) == [RELEASE_TAG]
     pins = re.findall(
-        r"promptreg==([0-9.]+)",
+        r"promptreg-standards(?:\[[a-z,]+\])?==([0-9.]+)",
         "".join(
             (path).read_text(encoding="utf-8")
             for path in (

@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.write(f"{output} is out of date; run `promptreg stubs -o {output}`\n")
             return EXIT_FINDINGS
         return EXIT_OK
+    output.parent.mkdir(parents=True, exist_ok=True)  # `-o app/types.pyi` in a new app
     atomic_write(output, text)
     sys.stderr.write(f"wrote {output}\n")
     return EXIT_OK

@@ -16,7 +16,15 @@ def atomic_write(path: Path, text: str | bytes) -> None:
     import tempfile  # writers only; keeps it off the read path
 
     directory = path.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as error:  # no such folder, no permission, a full disk: the user's to fix
+        from promptreg.core.errors import PromptregError
+
+        raise PromptregError(
+            f"cannot write {path}: {error.strerror or error}",
+            hint=f"check that the folder {directory} exists and is writable",
+        ) from None
     tmp = Path(tmp_name)
     try:
         data = text.encode("utf-8") if isinstance(text, str) else text
