@@ -267,13 +267,20 @@ def check_document(document: Document, schema: str) -> list[Problem]:
 def failing_keys(document: Document, name: str) -> frozenset[str] | None:
     """The top-level keys whose values fail the schema, or None when the document as a
     whole does (not a mapping, or a problem no single key explains). Unknown top-level
-    keys are not counted: nothing reads them."""
+    keys are not counted: nothing reads them.
+
+    Bounded like schema_problems (MAX_CHECKED_ITEMS): a key holding a list or mapping
+    too long to read in full counts as failing, since what lies past the cut is unchecked."""
     if not isinstance(document.value, dict):
         return None
     from jsonschema.exceptions import best_match
 
-    keys: set[str] = set()
-    for error in validator(name).iter_errors(document.value):
+    cut: list[tuple[PathKey, int]] = []
+    instance = _bounded(document.value, (), cut)
+    if any(not path for path, _ in cut):  # the top level itself holds too many keys
+        return None
+    keys: set[str] = {str(path[0]) for path, _ in cut}
+    for error in validator(name).iter_errors(instance):
         best = error
         while best.context:
             best = best_match(best.context)
