@@ -43,6 +43,7 @@ SKIP: dict[str, str] = {
     "detect_secrets": "needs detect-secrets, which promptreg does not depend on",
     "benchmarks/": "a benchmark of minutes; its figures are in docs/performance.md",
     "git commit -S": "needs the reviewer's signing key, which the same page sets up after it",
+    "promptreg tui ": "a full-screen application that needs a terminal (tests/tui drives it)",
 }
 
 
