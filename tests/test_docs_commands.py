@@ -50,6 +50,7 @@ SKIP: dict[str, str] = {
     "such commits)",
     "--sign ~/.ssh/promptreg_build_key": "needs the CI's signing key (tests/sdk signs bundles "
     "with a throwaway key)",
+    "promptreg tui ": "a full-screen application that needs a terminal (tests/tui drives it)",
 }
 
 
