@@ -156,7 +156,11 @@ def run(args: argparse.Namespace) -> int:
         )
         findings = known.findings
         _note_baseline(args.baseline, known)
-    shown = tuple(replace(f, path=shown_path(f.path)) for f in findings)
+    names: dict[Path, Path] = {}  # one resolution per file, not per finding
+    shown = tuple(
+        replace(f, path=names.get(f.path) or names.setdefault(f.path, shown_path(f.path)))
+        for f in findings
+    )
     result = LintResult(shown, found.files_checked)
     _report(args, result)
     if args.exit_zero:
