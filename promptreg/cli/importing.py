@@ -113,8 +113,13 @@ def _text(outcome: Any, dry_run: bool) -> None:
             out.write(
                 f"{f.path}:{f.span.line}:{f.span.column}: {f.code} [{f.severity}] {f.message}\n"
             )
-        paths = " ".join(sorted({f.path.as_posix() for f in outcome.findings}))
-        out.write(
-            f"\n{len(outcome.fixable)} of them have an automatic fix; apply it with:\n"
-            f"  promptreg lint --fix {paths}\n"
-        )
+        if outcome.fixable:  # the command only when it would change something
+            paths = " ".join(sorted({f.path.as_posix() for f in outcome.fixable}))
+            unsafe = any(
+                f.fix is not None and f.fix.applicability != "safe" for f in outcome.fixable
+            )
+            flags = "--fix --unsafe-fixes" if unsafe else "--fix"  # drafts: no approval to void
+            out.write(
+                f"\n{len(outcome.fixable)} of them have an automatic fix; apply it with:\n"
+                f"  promptreg lint {flags} {paths}\n"
+            )
