@@ -18,7 +18,6 @@ from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
 from promptreg.lint.rules.strings import NOT_A_FIX, Match, corpus, dotted, hit, shared
-from promptreg.render.literals import assembled
 
 
 def _scan_secrets(ctx: FileContext) -> list[Match]:
@@ -42,6 +41,8 @@ def _assembled_secrets(ctx: FileContext, path: PathKey, content: str) -> Iterato
     """Keys the template joins from literals (`"sk-pr" ~ "oj-..."`): the rendered
     message holds them though no string of the file does. One finding per key, on the
     template line that joins it."""
+    from promptreg.render.literals import assembled  # Jinja2: not on a cached lint's path
+
     seen: set[str] = set()
     for line, text in assembled(content):
         for detection in find_secrets(text):
