@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from promptreg.core.model import PromptSpec
+from promptreg.core.paths import relative_path
 
 
 def summary_json(spec: PromptSpec) -> dict[str, Any]:
@@ -23,7 +24,8 @@ def summary_json(spec: PromptSpec) -> dict[str, Any]:
         "tags": list(spec.tags),
         "model": spec.model.name,
         "content_hash": spec.content_hash,
-        "path": spec.path.as_posix() if spec.path else None,
+        # As lint names files: relative to the working directory when the file is below it.
+        "path": relative_path(spec.path) if spec.path else None,
     }
 
 

@@ -64,3 +64,15 @@ def test_json_carries_served_and_the_reason_as_the_sdk_gives_it(
     assert rows[SUMMARIZE]["served"] is False
     assert any(row["served"] for row in rows.values())
     assert any(row["status"] == "draft" and not row["served"] for row in rows.values())
+
+
+def test_json_paths_are_relative_to_the_working_directory_as_lint_prints_them(
+    stale: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = json.loads(cli(capsys, "list", "--format", "json").out)
+    assert rows[0]["path"].startswith("registry/"), rows[0]["path"]
+    assert all((stale / row["path"]).is_file() for row in rows)
+
+    monkeypatch.chdir(stale / "registry")  # a file below the working directory, again
+    rows = json.loads(cli(capsys, "list", "--format", "json").out)
+    assert rows[0]["path"] == rows[0]["id"] + ".prompt.yaml"
