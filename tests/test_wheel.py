@@ -33,6 +33,7 @@ def test_wheel_ships_schemas_and_type_marker(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "promptreg/schemas/prompt.schema.json" in names
     assert "promptreg/schemas/promptreg.schema.json" in names
+    assert "promptreg/schemas/bundle.schema.json" in names
     assert "promptreg/py.typed" in names
     assert not any(name.startswith(("tests/", "registry/")) for name in names)
 

@@ -26,6 +26,7 @@ from promptreg.core.fs import atomic_write
 from promptreg.core.loader import PROMPT_SUFFIX, load_prompt
 from promptreg.core.model import PromptSpec
 from promptreg.core.versions import Version, parse_version
+from promptreg.edit.layout import FIELD_ORDER
 from promptreg.git.registry_log import (
     SUBMODULE_MODE,
     SYMLINK_MODE,
@@ -51,22 +52,8 @@ from promptreg.sdk.bundle_format import SIGNATURE_NAMESPACE, encode
 FORCED_RULES = frozenset(code for code in RULES if code in HISTORY_RULES or code[0] == "R")
 """Rules a build runs and obeys at any severity, whatever promptreg.yaml selects."""
 
-_SERVED_KEYS = (
-    "id",
-    "version",
-    "title",
-    "description",
-    "owner",
-    "tier",
-    "status",
-    "tags",
-    "model",
-    "variables",
-    "messages",
-    "output",
-    "handoff",
-    "limitations",
-)
+_SERVED_KEYS = FIELD_ORDER[: FIELD_ORDER.index("limitations") + 1]
+"""The file's own keys a bundle entry carries, in the file's order: what `get` serves."""
 
 
 class BuildError(PromptregError):

@@ -202,17 +202,24 @@ class Caller:
                 body = json.loads(response.content)
                 text, model, usage = _parse_responses(body) if responses else parse_chat(body)
                 headers = dict(response.headers)
-        except openai.APIStatusError as exc:
-            raise _status_failure(exc) from None
-        except openai.APITimeoutError:
-            raise Failure("retry", f"no answer within {self.timeout:g} s (timeout)") from None
-        except openai.APIConnectionError as exc:
-            cause = exc.__cause__ or exc
-            raise Failure("retry", f"cannot connect to {self.connection.host}: {cause}") from None
+        except (openai.APIStatusError, openai.APIConnectionError) as exc:
+            raise self._transport_failure(exc) from None
         except (ValueError, openai.APIResponseValidationError) as exc:
             raise Failure("retry", f"malformed answer: {str(exc)[:160]}") from None
         latency = (time.perf_counter() - started) * 1000
         return Reply(text, model, usage, latency, headers)
+
+    def _transport_failure(self, exc: Exception) -> Failure:
+        """What a refused, timed-out or unreachable request means for the run (the one
+        mapping `call` and `stream` share)."""
+        import openai
+
+        if isinstance(exc, openai.APIStatusError):
+            return _status_failure(exc)
+        if isinstance(exc, openai.APITimeoutError):  # before its base, APIConnectionError
+            return Failure("retry", f"no answer within {self.timeout:g} s (timeout)")
+        cause = exc.__cause__ or exc
+        return Failure("retry", f"cannot connect to {self.connection.host}: {cause}")
 
     async def stream(self, request: Mapping[str, Any]) -> AsyncIterator[str]:
         """The answer's text as the endpoint streams it, piece by piece.
@@ -227,13 +234,8 @@ class Caller:
             async for chunk in chunks:
                 if chunk.choices and chunk.choices[0].delta.content:
                     yield chunk.choices[0].delta.content
-        except openai.APIStatusError as exc:
-            raise _status_failure(exc) from None
-        except openai.APITimeoutError:
-            raise Failure("retry", f"no answer within {self.timeout:g} s (timeout)") from None
-        except openai.APIConnectionError as exc:
-            cause = exc.__cause__ or exc
-            raise Failure("retry", f"cannot connect to {self.connection.host}: {cause}") from None
+        except (openai.APIStatusError, openai.APIConnectionError) as exc:
+            raise self._transport_failure(exc) from None
 
 
 async def _read_stream(stream: Any) -> tuple[str, str | None, dict[str, int]]:

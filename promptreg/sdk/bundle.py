@@ -45,6 +45,10 @@ def _read(path: Path, what: str) -> bytes:
         ) from None
 
 
+MAX_REMEMBERED_REQUESTS = 4096
+"""(id, version or range) answers kept for a warm get; beyond it they are forgotten."""
+
+
 class Bundle:
     """The prompt versions of one bundle file, by id and version."""
 
@@ -160,6 +164,8 @@ class Bundle:
                 prompt = Prompt(self._spec(prompt_id, chosen), self._sandbox)
                 prompt.observer = self._auditor
                 self._built[key] = prompt
+            if len(self._served) >= MAX_REMEMBERED_REQUESTS:
+                self._served.clear()  # ranges may come from callers' input: stay bounded
             self._served[asked] = prompt
         return prompt
 

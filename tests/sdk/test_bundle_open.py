@@ -202,3 +202,16 @@ def test_threads_share_one_compiled_prompt(signed: tuple[GitRepo, Path]) -> None
     for thread in threads:
         thread.join()
     assert len(got) == 8 and all(prompt is got[0] for prompt in got)
+
+
+def test_ranges_from_callers_input_do_not_grow_memory_without_bound(
+    signed: tuple[GitRepo, Path],
+) -> None:
+    from promptreg.sdk.bundle import MAX_REMEMBERED_REQUESTS
+
+    repo, output = signed
+    registry = Registry.open(output, allowed_signers=signers(repo, BUILDER))
+    for patch in range(MAX_REMEMBERED_REQUESTS + 10):  # every request a different range
+        assert registry.get(TIER1, version=f">=1.0.0 <1.0.{patch + 1}").version == "1.0.0"
+    assert registry.bundle is not None
+    assert 0 < len(registry.bundle._served) <= MAX_REMEMBERED_REQUESTS
