@@ -11,7 +11,9 @@ promptreg.core.cachefile) is ignored, never trusted.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +24,25 @@ from promptreg.lint.finding import Finding
 CACHE_FORMAT = 1
 
 
-def _code_stamp() -> str:
+@functools.cache
+def code_stamp() -> str:
     """Sizes and modification times of promptreg's own modules: an edited rule must not
-    be answered from results the old code computed, release or no release."""
+    be answered from results the old code computed, release or no release. Once per
+    process (the code a process runs does not change under it), one stat per module."""
     package = Path(__file__).resolve().parents[1]
-    stamps = sorted(
-        f"{p.relative_to(package)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
-        for p in package.rglob("*.py")
-    )
-    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
+    stamps: list[str] = []
+    pending = [str(package)]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        pending.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    info = entry.stat()
+                    where = entry.path[len(str(package)) + 1 :]
+                    stamps.append(f"{where}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(sorted(stamps)).encode()).hexdigest()
 
 
 _TEXT_FIELDS = ("code", "name", "severity", "message", "path")
@@ -80,7 +92,7 @@ class LintCache:
         digest = hashlib.sha256()
         for part in (
             __version__.encode(),
-            _code_stamp().encode(),
+            code_stamp().encode(),
             config_bytes,
             ",".join(sorted(codes)).encode(),
             (base or "").encode(),

@@ -29,6 +29,7 @@ from types import TracebackType
 from promptreg.core.config import CONFIG_NAME, Settings
 from promptreg.lint.cache import LintCache
 from promptreg.lint.finding import Finding
+from promptreg.lint.quick import Memo, write_memo
 from promptreg.lint.rules import evals, provenance
 from promptreg.lint.ruleset import Ruleset
 from promptreg.lint.runner import Jobs, Linter, LintResult
@@ -57,6 +58,7 @@ class LintSession:
         tokens: TokenCounter,
         git: Repository | None = None,
         proposed: Linter | None = None,
+        memo: tuple[str, Memo] | None = None,
     ) -> None:
         self.settings = settings
         """The policy the run applies: the base's with `--base`, else the work tree's."""
@@ -69,6 +71,7 @@ class LintSession:
         self.selection = selection
         self.proposed = proposed
         """A linter under the work tree's policy when the change edits it; else None."""
+        self._memo = memo
 
     @classmethod
     def open(
@@ -120,7 +123,12 @@ class LintSession:
                 proposed, select=select, ignore=ignore, extend_select=extend_select
             ).selection
             second = Linter(proposed, chosen, baseline, tokens, repo)
-        return cls(settings, selection, baseline, results, tokens, repo, second)
+        memo = None
+        if results is not None and baseline is None:
+            from promptreg.lint.memo import memo_for  # what the next run's cached answer needs
+
+            memo = memo_for(settings, results, repo, select, ignore, extend_select)
+        return cls(settings, selection, baseline, results, tokens, repo, second, memo)
 
     def lint_paths(self, paths: Iterable[Path], *, jobs: Jobs = 1) -> LintResult:
         """Lint files and directories, then the whole-registry rules a lint run reports.
@@ -153,6 +161,8 @@ class LintSession:
         """Write the result cache and new token counts back (each only if it changed)."""
         if self.cache is not None:
             self.cache.save()
+            if self._memo is not None:
+                write_memo(self.cache.directory, *self._memo)
         self.tokens.save()
 
     def __enter__(self) -> LintSession:

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from promptreg.core.paths import relative_path
 from promptreg.lint.finding import Finding
-from promptreg.lint.runner import LintResult
+from promptreg.lint.result import LintResult
 from promptreg.report.text import summary
 
 COMMANDS: dict[str, str] = {"error": "error", "warning": "warning", "info": "notice"}

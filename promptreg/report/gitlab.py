@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from promptreg.core.paths import relative_path
 from promptreg.lint.finding import Finding
-from promptreg.lint.runner import LintResult
+from promptreg.lint.result import LintResult
 
 SEVERITIES: dict[str, str] = {"error": "major", "warning": "minor", "info": "info"}
 """promptreg severity → Code Climate severity."""

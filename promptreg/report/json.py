@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from promptreg.lint.runner import LintResult
+from promptreg.lint.result import LintResult
 
 FORMAT_VERSION = 1
 

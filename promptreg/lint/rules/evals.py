@@ -13,9 +13,12 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from promptreg.core.config import Settings
+from promptreg.core.errors import PromptregError
 from promptreg.core.model import PromptSpec
+from promptreg.core.tree import path_for_id
 from promptreg.governance.evidence import (
     CaseResult,
     ResultsFormatError,
@@ -131,7 +134,44 @@ def cache_token(settings: Settings, now: dt.datetime) -> str:
             for index, limit in enumerate(limits):
                 crossed[index] += now - moment > dt.timedelta(days=limit)
     digest.update(repr((settings.evals.require_results, crossed)).encode())
+    judge = judge_file(settings)
+    if judge is not None:  # the judge's content is part of every llm-rubric fingerprint
+        try:
+            digest.update(hashlib.sha256(judge.read_bytes()).digest())
+        except OSError:
+            digest.update(b"no judge file")
     return digest.hexdigest()
+
+
+def judge_file(settings: Settings) -> Path | None:
+    """The judge prompt's file when promptreg.yaml names one (it may not exist)."""
+    judge = settings.evals.judge
+    if judge is None:
+        return None
+    try:
+        return path_for_id(settings.registry_dir, judge)
+    except PromptregError:
+        return None
+
+
+def next_change(settings: Settings, now: dt.datetime) -> dt.datetime | None:
+    """When a recorded answer next outlives an age limit, changing what these rules say
+    with no file changed; None when none will. The cached lint answer expires then."""
+    limits = {p.eval_max_age_days for p in settings.tiers.values()} - {None}
+    folder = results_dir(settings)
+    soonest: dt.datetime | None = None
+    for path in sorted(folder.rglob("*.json")) if folder.is_dir() and limits else ():
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        for moment in _answer_times(data):
+            for limit in limits:
+                assert limit is not None
+                when = moment + dt.timedelta(days=limit)
+                if when >= now and (soonest is None or when < soonest):
+                    soonest = when
+    return soonest
 
 
 def _answer_times(data: bytes) -> Iterator[dt.datetime]:
