@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from promptreg.core.about import VERSION as __version__
 from promptreg.core.cachefile import read_entries, write_entries
 from promptreg.lint.finding import Finding
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @functools.cache
@@ -43,6 +44,12 @@ def code_stamp() -> str:
                     where = entry.path[len(str(package)) + 1 :]
                     stamps.append(f"{where}:{info.st_size}:{info.st_mtime_ns}")
     return hashlib.sha256("\n".join(sorted(stamps)).encode()).hexdigest()
+
+
+def _entry_name(path: Path) -> str:
+    """One name per file however a run spells it: a file linted as part of the registry
+    and then alone (the pre-commit hook passes relative paths) is one entry."""
+    return os.path.normpath(os.path.abspath(path))  # noqa: PTH100 (no resolve: links stay)
 
 
 _TEXT_FIELDS = ("code", "name", "severity", "message", "path")
@@ -103,26 +110,33 @@ class LintCache:
     @staticmethod
     def key(path: Path, data: bytes, base_blob: str | None) -> str:
         digest = hashlib.sha256(data)
-        digest.update(f"\0{path.as_posix()}\0{base_blob or ''}".encode())
+        digest.update(f"\0{_entry_name(path)}\0{base_blob or ''}".encode())
         return digest.hexdigest()
 
     def get(self, path: Path, key: str) -> list[Finding] | None:
-        entry = self._entries.get(path.as_posix())
+        entry = self._entries.get(_entry_name(path))
         if not isinstance(entry, dict) or entry.get("key") != key:
             return None
         findings = entry.get("findings")
-        if not isinstance(findings, list):
+        spelt = entry.get("as")
+        if not isinstance(findings, list) or not isinstance(spelt, str):
             return None
         if not all(_well_formed(item) for item in findings):
             return None
         try:
-            return [Finding.from_json(item) for item in findings]
+            found = [Finding.from_json(item) for item in findings]
         except (KeyError, TypeError, ValueError, AttributeError):
             return None  # an entry of the wrong shape is a miss, never an error
+        if spelt == path.as_posix():
+            return found
+        # Recorded for the same file named another way (the registry walked, or the
+        # file given on the command line): its findings name it as this run does.
+        return [f if f.path.as_posix() != spelt else replace(f, path=path) for f in found]
 
     def put(self, path: Path, key: str, findings: list[Finding]) -> None:
-        self._entries[path.as_posix()] = {
+        self._entries[_entry_name(path)] = {
             "key": key,
+            "as": path.as_posix(),
             "findings": [finding.to_json() for finding in findings],
         }
         self._dirty = True
