@@ -159,7 +159,7 @@ def _cached(args: argparse.Namespace) -> tuple[LintResult, str] | None:
     answer = cached_answer(config, selection, args.paths or [])
     if answer is None:
         return None
-    return LintResult(_shown(answer.findings), answer.files_checked), answer.fail_on
+    return LintResult(answer.findings, answer.files_checked), answer.fail_on
 
 
 def _lint(args: argparse.Namespace) -> tuple[LintResult, str]:
@@ -202,10 +202,13 @@ def _lint(args: argparse.Namespace) -> tuple[LintResult, str]:
 def _shown(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
     """Each finding naming its file as every format does (one resolution per file)."""
     names: dict[Path, Path] = {}
-    return tuple(
-        replace(f, path=names.get(f.path) or names.setdefault(f.path, shown_path(f.path)))
-        for f in findings
-    )
+    shown = []
+    for finding in findings:
+        name = names.get(finding.path)
+        if name is None:
+            name = names[finding.path] = shown_path(finding.path)
+        shown.append(finding if name == finding.path else replace(finding, path=name))
+    return tuple(shown)
 
 
 def _note_baseline(path: Path, known: Filtered) -> None:

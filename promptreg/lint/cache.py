@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -58,16 +57,21 @@ _SEVERITIES = frozenset(("error", "warning", "info"))
 
 
 def _is_position(item: dict[str, Any]) -> bool:
-    return all(type(item.get(name)) is int and item[name] >= 0 for name in _NUMBER_FIELDS)
+    for name in _NUMBER_FIELDS:
+        value = item.get(name)
+        if type(value) is not int or value < 0:
+            return False
+    return True
 
 
 def _well_formed(item: object) -> bool:
     """Whether a stored finding has every field, each of its type: a finding of another
     shape would fail far from here, in a reporter."""
-    if not isinstance(item, dict) or not _is_position(item):
+    if type(item) is not dict or not _is_position(item):
         return False
-    if not all(isinstance(item.get(name), str) for name in _TEXT_FIELDS):
-        return False
+    for name in _TEXT_FIELDS:
+        if type(item.get(name)) is not str:
+            return False
     if item["severity"] not in _SEVERITIES:
         return False
     fix = item.get("fix")
@@ -113,7 +117,9 @@ class LintCache:
         digest.update(f"\0{_entry_name(path)}\0{base_blob or ''}".encode())
         return digest.hexdigest()
 
-    def get(self, path: Path, key: str) -> list[Finding] | None:
+    def get(self, path: Path, key: str, named: Path | None = None) -> list[Finding] | None:
+        """The findings recorded for `path` under `key`, or None. Findings about the
+        file itself name it `named` (default: `path`, as this run spells it)."""
         entry = self._entries.get(_entry_name(path))
         if not isinstance(entry, dict) or entry.get("key") != key:
             return None
@@ -123,15 +129,16 @@ class LintCache:
             return None
         if not all(_well_formed(item) for item in findings):
             return None
+        named = path if named is None else named
         try:
-            found = [Finding.from_json(item) for item in findings]
+            # Recorded for the same file named any way (the registry walked, or the file
+            # given on the command line): its findings name it as this run does.
+            return [
+                Finding.from_json(item, named if item["path"] == spelt else None)
+                for item in findings
+            ]
         except (KeyError, TypeError, ValueError, AttributeError):
             return None  # an entry of the wrong shape is a miss, never an error
-        if spelt == path.as_posix():
-            return found
-        # Recorded for the same file named another way (the registry walked, or the
-        # file given on the command line): its findings name it as this run does.
-        return [f if f.path.as_posix() != spelt else replace(f, path=path) for f in found]
 
     def put(self, path: Path, key: str, findings: list[Finding]) -> None:
         self._entries[_entry_name(path)] = {

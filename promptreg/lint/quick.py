@@ -36,6 +36,7 @@ from promptreg.core.about import VERSION
 from promptreg.core.cachefile import read_entries, write_entries
 from promptreg.core.links import link_on_the_way
 from promptreg.core.names import CONFIG_NAME, PROMPT_SUFFIX
+from promptreg.core.paths import shown_path
 from promptreg.core.walk import walk_registry
 from promptreg.lint.cache import LintCache, code_stamp
 from promptreg.lint.finding import Finding
@@ -177,13 +178,14 @@ class CachedAnswer:
 def _targets(paths: Sequence[Path], registry: Path) -> list[Path] | None:
     """The files a full run would lint, or None when only a full run may say (a
     promptreg.yaml among them, a path that is missing, linked or no prompt file, a
-    folder without prompts: each of those has its own message or finding)."""
+    folder without prompts or with a link below it: each of those has its own message
+    or finding)."""
     files: list[Path] = []
     for path in paths or [registry]:
-        if path.is_symlink() or path.name == CONFIG_NAME:
+        if path.name == CONFIG_NAME or link_on_the_way(path, registry) is not None:
             return None
         if path.is_dir():
-            found, links = walk_registry(path)
+            found, links = walk_registry(path)  # a link below is listed, never entered
             if links or not found:
                 return None
             files.extend(found)
@@ -198,7 +200,8 @@ def cached_answer(
     config: Path, selection: SelectionArgs, paths: Sequence[Path]
 ) -> CachedAnswer | None:
     """The findings a full lint of `paths` (the registry when empty) would report, from
-    the result cache, when the memo and every file's entry are current; else None."""
+    the result cache, when the memo and every file's entry are current; else None.
+    Findings name their files as every format shows them (core.paths.shown_path)."""
     try:
         config_bytes = config.read_bytes()
     except OSError:
@@ -216,15 +219,12 @@ def cached_answer(
         return None
     cache = LintCache(cache_dir, memo.fingerprint)
     findings: list[Finding] = []
-    registry = Path(memo.registry)
     for path in files:
-        if link_on_the_way(path, registry) is not None:
-            return None  # F013: the full run reports the link
         try:
             data = path.read_bytes()
         except OSError:
             return None
-        found = cache.get(path, LintCache.key(path, data, None))
+        found = cache.get(path, LintCache.key(path, data, None), shown_path(path))
         if found is None:
             return None
         findings.extend(found)
