@@ -164,8 +164,6 @@ def _cached(args: argparse.Namespace) -> tuple[LintResult, str] | None:
 
 def _lint(args: argparse.Namespace) -> tuple[LintResult, str]:
     from promptreg.actions.lint_targets import check_lint_paths
-    from promptreg.lint.known import filter_known, read_baseline, write_baseline
-    from promptreg.lint.runner import expand_paths
     from promptreg.lint.session import LintSession, paths_to_lint
 
     settings = settings_from(args)
@@ -184,6 +182,8 @@ def _lint(args: argparse.Namespace) -> tuple[LintResult, str]:
         found = session.lint_paths(paths, jobs="auto" if args.jobs is None else args.jobs)
     fail_on = session.settings.lint.fail_on  # the base's with --base, as every setting
     if args.write_baseline is not None:
+        from promptreg.lint.known import write_baseline
+
         count = write_baseline(args.write_baseline, found.findings, settings.root)
         sys.stderr.write(
             f"wrote {count} finding{'s' if count != 1 else ''} to {args.write_baseline}\n"
@@ -191,6 +191,9 @@ def _lint(args: argparse.Namespace) -> tuple[LintResult, str]:
         return found, fail_on
     findings = found.findings
     if args.baseline is not None:
+        from promptreg.lint.known import filter_known, read_baseline
+        from promptreg.lint.runner import expand_paths
+
         known = filter_known(
             findings, read_baseline(args.baseline), expand_paths(paths), settings.root
         )

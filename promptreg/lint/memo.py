@@ -8,11 +8,10 @@ import datetime as dt
 from collections.abc import Sequence
 
 from promptreg.core.config import Settings
-from promptreg.governance.evidence import results_dir
-from promptreg.governance.provenance import allowed_signers_path
+from promptreg.governance.eval_scope import judge_file, results_dir
+from promptreg.governance.signers_file import allowed_signers_path
 from promptreg.lint.cache import LintCache
 from promptreg.lint.quick import Memo, memo_key, selection_args, witness_digest
-from promptreg.lint.rules import evals
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,11 +32,16 @@ def memo_for(
         from promptreg.git.repo import Repository
 
         repo = Repository.at(settings.root)
-    witnesses = [allowed_signers_path(settings), results_dir(settings)]
-    judge = evals.judge_file(settings)
+    results = results_dir(settings)
+    witnesses = [allowed_signers_path(settings), results]
+    judge = judge_file(settings)
     if judge is not None:
         witnesses.append(judge)
-    expires = evals.next_change(settings, dt.datetime.now(dt.UTC))
+    expires = None
+    if results.is_dir():  # the results reader loads only when there are results
+        from promptreg.lint.evals_token import next_change
+
+        expires = next_change(settings, dt.datetime.now(dt.UTC))
     memo = Memo(
         fingerprint=cache.fingerprint,
         registry=str(settings.registry_dir),

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from promptreg.git.baseline import Baseline
     from promptreg.git.repo import Repository
     from promptreg.lint.cache import LintCache
+    from promptreg.lint.templates import TemplateStore
     from promptreg.render.tokens import TokenCounter
 
 SCHEMA_CODES = frozenset({"S001", "S003"})
@@ -62,8 +63,10 @@ class Linter:
         base: Baseline | None = None,
         tokens: TokenCounter | None = None,
         git: Repository | None = None,
+        templates: TemplateStore | None = None,
     ) -> None:
         self.settings = settings
+        self.templates = templates
         self.base = base
         self.tokens = tokens
         self._git = git if git is not None else (base.repo if base is not None else None)
@@ -119,6 +122,7 @@ class Linter:
                 base=self.base,
                 tokens=self.tokens,
                 git=self.git if needs_history(spec, self.settings) else None,
+                templates=self.templates,
             )
             finding = self.ruleset.finding
             tier = None if "tier" in failing else spec.tier
@@ -197,7 +201,12 @@ class Linter:
 
             workers = worker_count(len(contents), jobs)
             if workers > 1:
-                return lint_in_processes(self.lint_file, contents, workers)
+                store = self.templates
+                if store is None:
+                    return lint_in_processes(self.lint_file, contents, workers)
+                return lint_in_processes(
+                    self.lint_file, contents, workers, harvest=store.added, absorb=store.absorb
+                )
         return (self.lint_file(path, data) for path, data in contents)
 
     def registry_findings(self, registry: RegistryContext | None = None) -> list[Finding]:

@@ -11,12 +11,12 @@ reports it).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from jinja2 import nodes
 
 from promptreg.render.analysis import TemplateProblemError, parse
+from promptreg.render.joinable import may_join_literals
 
 SEPARATOR = "\x00"
 """What stands for a part that varies: the character promptreg.detect's detectors never
@@ -80,16 +80,11 @@ def _output_text(output: nodes.Output) -> str:
     )
 
 
-_QUOTED_IN_BLOCK = re.compile(r"\{[{%][^}]*['\"]")
-"""A quote inside `{{ ... }}` or `{% ... %}`: the only place a literal can be joined, so
-a template without one is not parsed again here."""
-
-
 def assembled(template: str) -> Iterator[tuple[int, str]]:
     """(template line where the text starts, text) for each piece of fixed text the
     template joins from more than one literal: outputs with an expression in them, and
     every `~`, `+` or join whose parts are all fixed (in `{% set %}`, a call, an `if`)."""
-    if _QUOTED_IN_BLOCK.search(template) is None:
+    if not may_join_literals(template):
         return  # no string literal in any expression: nothing can be joined
     try:
         ast = parse(template)

@@ -18,6 +18,7 @@ from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
 from promptreg.lint.rules.strings import NOT_A_FIX, Match, corpus, dotted, hit, shared
+from promptreg.render.joinable import may_join_literals
 
 
 def _scan_secrets(ctx: FileContext) -> list[Match]:
@@ -41,7 +42,9 @@ def _assembled_secrets(ctx: FileContext, path: PathKey, content: str) -> Iterato
     """Keys the template joins from literals (`"sk-pr" ~ "oj-..."`): the rendered
     message holds them though no string of the file does. One finding per key, on the
     template line that joins it."""
-    from promptreg.render.literals import assembled  # Jinja2: not on a cached lint's path
+    if not may_join_literals(content):
+        return  # no literal to join: the parser (and Jinja2) is not needed
+    from promptreg.render.literals import assembled  # Jinja2: only for such templates
 
     seen: set[str] = set()
     for line, text in assembled(content):
