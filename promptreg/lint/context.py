@@ -52,6 +52,16 @@ class FileContext:
 
         return analyse_now(content)
 
+    def literal_tokens(self, content: str, encoding: str) -> int:
+        """Tokens of a template's literal text (the template must compile)."""
+        if self.templates is not None:
+            return self.templates.literal_tokens(
+                content, encoding, lambda text: self.count_tokens(text, encoding)
+            )
+        from promptreg.lint.templates import literal_text
+
+        return self.count_tokens(literal_text(content), encoding)
+
     def count_tokens(self, text: str, encoding: str) -> int:
         if self.tokens is not None:
             return self.tokens.count(text, encoding)

@@ -14,10 +14,16 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from promptreg.render.facts import Analysed, analysed_from_json, analysed_to_json
+from promptreg.render.facts import (
+    Analysed,
+    TemplateProblemError,
+    analysed_from_json,
+    analysed_to_json,
+)
 
 _FORMAT = 1
 _FINGERPRINT = "template facts by sha256(text)"
@@ -33,6 +39,14 @@ def analyse_now(content: str) -> Analysed:
     from promptreg.render.analysis import analyse
 
     return analyse(content)
+
+
+def literal_text(content: str) -> str:
+    """The text outside the template's tags, from a fresh analysis (it must compile)."""
+    analysed = analyse_now(content)
+    if isinstance(analysed, TemplateProblemError) or analysed.literal_text is None:
+        raise ValueError("the literal text of a template that does not compile")
+    return analysed.literal_text
 
 
 class TemplateStore:
@@ -67,6 +81,22 @@ class TemplateStore:
         with self._lock:
             self._added[key] = analysed_to_json(analysed)
         return analysed
+
+    def literal_tokens(self, content: str, encoding: str, count: Callable[[str], int]) -> int:
+        """Tokens of the template's literal text in `encoding`, counted by `count` once
+        and then kept with the facts: the text itself is not kept, and finding it again
+        would load Jinja2."""
+        key = f"{_key(content)}:{encoding}"
+        known = self._added.get(key)
+        if known is None and self.path is not None:
+            known = self._entries().get(key)
+        if type(known) is int and known >= 0:
+            return known
+        counted = count(literal_text(content))
+        if self.path is not None:
+            with self._lock:
+                self._added[key] = counted
+        return counted
 
     def added(self) -> dict[str, Any]:
         """What this process analysed afresh (a worker process sends it back)."""

@@ -42,6 +42,7 @@ def check_policy_change(registry: RegistryContext) -> Iterator[RegistryHit]:
         load_base_policy,
         policy_approvals,
     )
+
     policy = load_base_policy(registry.settings, base.repo, base.commit)
     changed = policy.changed
     if not changed:

@@ -80,20 +80,8 @@ def _prompt_size(ctx: FileContext, limit: int) -> _Size | None:
     framing = TOKENS_PER_MESSAGE * len(ctx.spec.messages) + REPLY_PRIMING
     if upper + variables + framing <= limit:
         return None
-    counted = sum(
-        ctx.count_tokens(_literal_text(m.content), model.encoding) for m in ctx.spec.messages
-    )
+    counted = sum(ctx.literal_tokens(m.content, model.encoding) for m in ctx.spec.messages)
     return _Size(counted, variables, framing)
-
-
-def _literal_text(content: str) -> str:
-    """The text outside the template's tags (facts kept between runs leave it out)."""
-    from promptreg.lint.templates import analyse_now
-
-    facts = analyse_now(content)
-    assert not isinstance(facts, TemplateProblemError)  # it analysed before
-    assert facts.literal_text is not None  # a fresh analysis carries it
-    return facts.literal_text
 
 
 def _budget(ctx: FileContext) -> int:
