@@ -22,6 +22,7 @@ from promptreg.git.repo import Repository
 from promptreg.render.prompt import Messages, Prompt
 from promptreg.render.tokens import TokenCounter
 from promptreg.render.values import ValueFormatError, parse_value
+from promptreg.tui.freshness import EvalFreshness
 from promptreg.tui.index import PromptIndex
 
 # History and diffs load with the first prompt screen, not before the list paints.
@@ -181,6 +182,14 @@ class Services:
     renderer: Renderer
     tokens: TokenMeter
     runner: ModelRunner
+    facts: EvalFreshness | None = None
+    """What `stale:evals` asks (None: the filter cannot be answered)."""
+    endpoint: str | None = None
+    """The evals.endpoints entry that "run evals" uses (None: the configured default)."""
+
+    def why_no_runs(self) -> str | None:
+        """Why the model cannot be called from here (None: it can)."""
+        return None
 
     @classmethod
     def of(cls, settings: Settings, *, runner: ModelRunner | None = None) -> Services:
@@ -190,6 +199,7 @@ class Services:
             Renderer(),
             TokenMeter(settings),
             runner or EndpointRunner(settings),
+            EvalFreshness(settings),
         )
 
     def spec(self, prompt_id: str) -> PromptSpec:

@@ -1,0 +1,99 @@
+"""`stale:evals`: whether a prompt's recorded eval results still speak for it.
+
+The verdict is governance.evidence's `eval_state`, the function the eval rules
+(G015-G017) and `promptreg show` read results with: a case counts only when a result
+was recorded for its current fingerprint (content, case, model, parameters, judge,
+runner). A prompt with eval cases is stale when its results file cannot be used, when
+a case has no result for what it is now (never run, or run for older content), or when
+its oldest case is older than its tier's `eval_max_age_days`. A prompt without eval
+cases has nothing to be stale and never matches.
+
+Answers are kept per file state (the prompt file's and the results file's size and
+modification time, and the day, which ages results), so typing more of a filter does
+not read every file again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from promptreg.core.config import Settings
+from promptreg.core.errors import PromptregError
+from promptreg.core.loader import load_prompt
+from promptreg.core.model import PromptSpec
+from promptreg.tui.index import Row
+
+# The services build this before the list paints; governance's evidence (and its
+# fingerprints) load with the first `stale:` filter instead.
+
+_Stamp = tuple[int, int] | None
+
+
+def _stamp(path: Path) -> _Stamp:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return (found.st_mtime_ns, found.st_size)
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    stale: bool
+    reason: str
+    """Why it is stale (or fresh), in a few words."""
+
+
+def freshness_of(spec: PromptSpec, settings: Settings, now: dt.datetime | None = None) -> Freshness:
+    """Whether the recorded results of `spec`'s eval cases are current (module docstring)."""
+    from promptreg.governance.evidence import eval_state
+
+    if not spec.evals:
+        return Freshness(False, "no eval cases")
+    state = eval_state(spec, settings)
+    if state.problem:
+        return Freshness(True, state.problem)
+    if state.missing:
+        names = ", ".join(repr(c.key.name) for c in state.missing)
+        return Freshness(True, f"no result for the current content of {names}")
+    limit = settings.tier(spec.tier).eval_max_age_days
+    oldest = state.oldest_case()
+    if limit is not None and oldest is not None:
+        age = ((now or dt.datetime.now(dt.UTC)) - oldest).days
+        if age > limit:
+            return Freshness(True, f"answered {age} days ago; tier {spec.tier} allows {limit}")
+    return Freshness(False, f"{state.passed}/{state.recorded} passed, current")
+
+
+class EvalFreshness:
+    """`stale:evals` for the browser's rows, remembered per file state."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._known: dict[Path, tuple[tuple[_Stamp, _Stamp, dt.date], Freshness | None]] = {}
+
+    def of(self, row: Row) -> Freshness | None:
+        """None while the row is not read yet, or when its file does not load."""
+        if not row.loaded or not row.valid:
+            return None
+        from promptreg.governance.evidence import results_path
+
+        today = dt.datetime.now(dt.UTC)
+        try:
+            results = results_path(self.settings, row.id)
+        except PromptregError:
+            return None
+        key = (_stamp(row.path), _stamp(results), today.date())
+        known = self._known.get(row.path)
+        if known is not None and known[0] == key:
+            return known[1]
+        spec = load_prompt(row.path, positions=False).spec
+        found = freshness_of(spec, self.settings, today) if spec is not None else None
+        self._known[row.path] = (key, found)
+        return found
+
+    def stale_evals(self, row: Row) -> bool | None:
+        found = self.of(row)
+        return None if found is None else found.stale
