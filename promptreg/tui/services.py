@@ -29,6 +29,7 @@ from promptreg.tui.index import PromptIndex
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from promptreg.git.history import Comparison, Revision
+    from promptreg.tui.eval_diff import EvalChanges
 
 WORKING = "working"
 """promptreg.git.history.WORKING: the ref naming the working tree's file."""
@@ -62,6 +63,20 @@ class History:
         from promptreg.git.history import compare_versions
 
         return compare_versions(self.settings, prompt_id, a, b, repo=self.repo)
+
+    def compare_with_evals(
+        self, prompt_id: str, a: str, b: str = WORKING
+    ) -> tuple[Comparison, EvalChanges]:
+        """compare(), and what the recorded eval results of the two states say changed
+        (promptreg.tui.eval_diff); each state is read once for both."""
+        from promptreg.core.diff import diff_specs
+        from promptreg.git.history import Comparison, resolve_version
+        from promptreg.tui.eval_diff import eval_changes
+
+        label_a, old = resolve_version(self.settings, prompt_id, a, repo=self.repo)
+        label_b, new = resolve_version(self.settings, prompt_id, b, repo=self.repo)
+        comparison = Comparison(a, label_a, b, label_b, diff_specs(old, new))
+        return comparison, eval_changes(self.settings, self.repo, ((a, old), (b, new)), label_a)
 
     def refresh(self) -> None:
         """Forget what git said: a commit was made while the app runs."""
