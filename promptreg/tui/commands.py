@@ -1,5 +1,5 @@
 """The `ctrl+p` palette's providers: one for prompts (open any by id or title), one for
-the app's actions (filters, reload, editor, help)."""
+the app's actions (filters, reload, editor, approve, bump, fmt, run evals, help)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,6 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from promptreg.core.versions import LEVELS, Level
 from promptreg.tui.index import Row
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from promptreg.tui.app import RegistryApp as EditingApp
 
 
 class RegistryApp(Protocol):
@@ -105,12 +101,12 @@ class ActionsProvider(Provider):
     def _bump(self, level: Level | None) -> None:
         from promptreg.tui.file_actions import offer_bump
 
-        offer_bump(cast("EditingApp", self.app), level)
+        offer_bump(self.app, level)
 
     def _fmt(self) -> None:
         from promptreg.tui.file_actions import offer_fmt
 
-        offer_fmt(cast("EditingApp", self.app))
+        offer_fmt(self.app)
 
     def _evals(self) -> None:
         from promptreg.tui.widgets.trial_pane import run_evals_on_screen

@@ -8,8 +8,12 @@ reading the file again once it was written.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Any, Protocol, cast
 
+from textual.app import App
+
+from promptreg.core.config import Settings
 from promptreg.core.errors import PromptregError
 from promptreg.core.model import PromptSpec
 from promptreg.core.versions import Level
@@ -18,8 +22,21 @@ from promptreg.tui.editing import FilePlan, NothingToDo, apply_plan, plan_bump_o
 from promptreg.tui.services import explain
 from promptreg.tui.widgets.diff_view import unified_text
 
-if TYPE_CHECKING:
-    from promptreg.tui.app import RegistryApp as EditingApp
+
+class _Hooks(Protocol):
+    """What these actions ask of the app beyond Textual's (promptreg.tui.app.RegistryApp)."""
+
+    settings: Settings
+    refusal: str | None
+
+    def reload_paths(self, paths: frozenset[Path]) -> object: ...
+
+
+EditingApp = App[Any]
+
+
+def _hooks(app: EditingApp) -> _Hooks:
+    return cast(_Hooks, app)
 
 
 def open_spec(app: EditingApp, what: str) -> PromptSpec | None:
@@ -29,9 +46,16 @@ def open_spec(app: EditingApp, what: str) -> PromptSpec | None:
         app.notify(f"open a prompt first: {what} applies to the prompt on screen")
         return None
     if spec.path is None:
-        app.notify(f"{spec.id} has no file here: {what} needs a registry checkout", markup=False)
+        refusal = f"cannot {what}: {spec.id} has no file here (a bundle is read-only)"
+        _hooks(app).refusal = refusal
+        app.notify(refusal, severity="warning", markup=False)
         return None
     return spec
+
+
+def _refuse(app: EditingApp, title: str, error: PromptregError) -> None:
+    refusal = _hooks(app).refusal = explain(error)
+    app.notify(refusal, title=f"cannot {title}", severity="error", markup=False)
 
 
 def offer(app: EditingApp, title: str, planner: Callable[[PromptSpec], FilePlan]) -> None:
@@ -39,17 +63,17 @@ def offer(app: EditingApp, title: str, planner: Callable[[PromptSpec], FilePlan]
     spec = open_spec(app, title)
     if spec is None:
         return
+    hooks = _hooks(app)
     try:
         plan = planner(spec)
     except NothingToDo as nothing:
-        app.refusal = None
+        hooks.refusal = None
         app.notify(nothing.message, title=f"{title}: nothing to do", markup=False)
         return
     except PromptregError as error:
-        app.refusal = explain(error)
-        app.notify(app.refusal, title=f"cannot {title}", severity="error", markup=False)
+        _refuse(app, title, error)
         return
-    app.refusal = None
+    hooks.refusal = None
 
     def answered(yes: bool | None) -> None:
         if yes:
@@ -64,15 +88,15 @@ def write(app: EditingApp, title: str, plan: FilePlan) -> None:
     try:
         done = apply_plan(plan)
     except PromptregError as error:
-        app.refusal = explain(error)
-        app.notify(app.refusal, title=f"cannot {title}", severity="error", markup=False)
+        _refuse(app, title, error)
         return
     app.notify(done, markup=False)
-    app.reload_paths(frozenset([plan.path]))
+    _hooks(app).reload_paths(frozenset([plan.path]))
 
 
 def offer_bump(app: EditingApp, level: Level | None = None) -> None:
-    offer(app, "bump", lambda spec: plan_bump_of(app.settings, spec, level))
+    settings = _hooks(app).settings
+    offer(app, "bump", lambda spec: plan_bump_of(settings, spec, level))
 
 
 def offer_fmt(app: EditingApp) -> None:
