@@ -15,6 +15,7 @@ from promptreg.tui.widgets.trial_pane import TrialPane
 from tests.gitrepo import GitRepo
 from tests.sdk.conftest import DANA, TIER1, tier1_text
 from tests.tui.conftest import SIZE, filled, text_of, until
+from tests.tui.pty_session import TuiProcess
 
 pytestmark = pytest.mark.anyio
 
@@ -117,3 +118,26 @@ def test_a_changed_bundle_is_refused_as_the_sdk_refuses_it(bundle: Path) -> None
     bundle.write_bytes(data.replace(b"commit message only", b"commit message ONLY", 1))
     with pytest.raises(PromptregError):
         make_bundle_app(bundle, keymap={}).bundle.spec(TIER1)
+
+
+def test_promptreg_tui_bundle_starts_outside_any_registry_and_quits(bundle: Path) -> None:
+    """The command itself, under a pseudo-terminal, in a folder with no promptreg.yaml."""
+    session = TuiProcess(bundle.parent, "--bundle", str(bundle))
+    try:
+        session.read_until(TIER1.encode())
+        session.read_until(b"(read-only)")
+        session.send("q")
+        assert session.wait() == 0
+    finally:
+        session.kill()
+
+
+def test_a_file_that_is_not_a_bundle_is_an_error_message(tmp_path: Path) -> None:
+    (tmp_path / "nope.json").write_text("{}", encoding="utf-8")
+    session = TuiProcess(tmp_path, "--bundle", "nope.json")
+    try:
+        status = session.wait()
+    finally:
+        session.kill()
+    assert status == 2
+    assert b"nope.json" in session.output and b"Traceback" not in session.output
