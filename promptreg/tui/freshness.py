@@ -10,12 +10,18 @@ cases has nothing to be stale and never matches.
 
 Answers are kept per file state (the prompt file's and the results file's size and
 modification time, and the day, which ages results), so typing more of a filter does
-not read every file again.
+not read every file again. In the app they are found in a background thread (a first
+`stale:evals` over 10,000 prompts reads every file, seconds of work): a row not known
+yet does not match, and the listener (the list, re-filtering) is called when the
+rows asked for are known.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,33 +73,86 @@ def freshness_of(spec: PromptSpec, settings: Settings, now: dt.datetime | None =
     return Freshness(False, f"{state.passed}/{state.recorded} passed, current")
 
 
-class EvalFreshness:
-    """`stale:evals` for the browser's rows, remembered per file state."""
+_Key = tuple[_Stamp, _Stamp, dt.date]
 
-    def __init__(self, settings: Settings) -> None:
+
+class EvalFreshness:
+    """`stale:evals` for the browser's rows, remembered per file state; with
+    `background`, rows not known yet are read in a thread (module docstring)."""
+
+    def __init__(self, settings: Settings, *, background: bool = False) -> None:
         self.settings = settings
-        self._known: dict[Path, tuple[tuple[_Stamp, _Stamp, dt.date], Freshness | None]] = {}
+        self.background = background
+        self._known: dict[Path, tuple[_Key, Freshness | None]] = {}
+        self._pending: dict[Path, Row] = {}
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._listener: Callable[[], None] | None = None
+
+    def listen(self, callback: Callable[[], None]) -> None:
+        """Call `callback` (from the thread) when the rows asked for are known."""
+        self._listener = callback
+
+    def _key(self, row: Row) -> _Key | None:
+        from promptreg.governance.evidence import results_path
+
+        try:
+            results = results_path(self.settings, row.id)
+        except PromptregError:
+            return None
+        return (_stamp(row.path), _stamp(results), dt.datetime.now(dt.UTC).date())
 
     def of(self, row: Row) -> Freshness | None:
         """None while the row is not read yet, or when its file does not load."""
         if not row.loaded or not row.valid:
             return None
-        from promptreg.governance.evidence import results_path
-
-        today = dt.datetime.now(dt.UTC)
-        try:
-            results = results_path(self.settings, row.id)
-        except PromptregError:
+        key = self._key(row)
+        if key is None:
             return None
-        key = (_stamp(row.path), _stamp(results), today.date())
         known = self._known.get(row.path)
         if known is not None and known[0] == key:
             return known[1]
         spec = load_prompt(row.path, positions=False).spec
-        found = freshness_of(spec, self.settings, today) if spec is not None else None
+        found = freshness_of(spec, self.settings) if spec is not None else None
         self._known[row.path] = (key, found)
         return found
 
     def stale_evals(self, row: Row) -> bool | None:
+        """Whether the row's evals are stale; None when not known (yet)."""
+        if self.background and row.loaded and row.valid:
+            key = self._key(row)
+            if key is None:
+                return None
+            known = self._known.get(row.path)
+            if known is None or known[0] != key:
+                self._ask(row)
+                return None
         found = self.of(row)
         return None if found is None else found.stale
+
+    @property
+    def busy(self) -> bool:
+        """Rows are being read in the background."""
+        return self._thread is not None
+
+    def _ask(self, row: Row) -> None:
+        with self._lock:
+            self._pending[row.path] = row
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._work, name="promptreg-stale-evals", daemon=True
+                )
+                self._thread.start()
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                if not self._pending:
+                    self._thread = None
+                    break
+                _, row = self._pending.popitem()
+            self.of(row)
+        listener = self._listener
+        if listener is not None:
+            with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+                listener()

@@ -13,10 +13,10 @@ with (promptreg.tui.freshness, through the app's services).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol
 
 from promptreg.tui.index import Row
 
@@ -58,6 +58,15 @@ class Facts(Protocol):
     """What terms that look beyond the row ask (promptreg.tui.freshness.EvalFreshness)."""
 
     def stale_evals(self, row: Row) -> bool | None: ...
+    def listen(self, callback: Callable[[], None]) -> None: ...
+
+
+class Listing(Protocol):
+    """The list that parses the filter (promptreg.tui.widgets.prompt_list.PromptList)."""
+
+    @property
+    def app(self) -> Any: ...
+    def update_rows(self, rows: Iterable[Row]) -> None: ...
 
 
 STALE_VALUES = ("evals",)
@@ -65,9 +74,14 @@ FACT_KEYS = frozenset(("stale",))
 """Keys answered by Facts, not by the row alone."""
 
 
-def facts_of(app: object) -> Facts | None:
-    """The app's Facts (its services'), for the list that parses the filter."""
-    return getattr(getattr(app, "services", None), "facts", None)
+def facts_of(listing: Listing) -> Facts | None:
+    """The app's Facts (its services'), for the list that parses the filter; the list
+    is filtered again when Facts learn what they did not know when it was asked."""
+    app = listing.app
+    facts: Facts | None = getattr(getattr(app, "services", None), "facts", None)
+    if facts is not None:
+        facts.listen(lambda: app.call_from_thread(listing.update_rows, ()))
+    return facts
 
 
 def _fact(key: str, row: Row, value: str, facts: Facts | None) -> bool:
@@ -140,6 +154,8 @@ class Query:
         word): then only `older`'s matches need checking, not the whole registry."""
         if older.problems or self.terms != older.terms or len(self.words) < len(older.words):
             return False
+        if any(term.key in FACT_KEYS for term in self.terms):
+            return False  # what Facts know changes between keystrokes
         return all(new.startswith(old) for old, new in zip(older.words, self.words, strict=False))
 
     def select(self, rows: list[Row]) -> list[Row]:

@@ -214,7 +214,7 @@ class Services:
             Renderer(),
             TokenMeter(settings),
             runner or EndpointRunner(settings),
-            EvalFreshness(settings),
+            EvalFreshness(settings, background=True),
         )
 
     def spec(self, prompt_id: str) -> PromptSpec:

@@ -164,16 +164,20 @@ async def test_stale_evals_lists_prompts_until_their_evals_are_run(tmp_path: Pat
         async with app.run_test(size=SIZE) as pilot:
             await filled(pilot, app, linted=False)
             listing = app.browser.prompt_list
+
+            def shown() -> list[str]:
+                return [r.id for r in listing.shown]
+
             listing.set_query("stale:evals")
-            assert [r.id for r in listing.shown] == ["demo/echo", "demo/other"]
+            await until(pilot, lambda: shown() == ["demo/echo", "demo/other"], "both stale")
             pane = await open_tests(pilot, app)
             pane.action_run_evals()
             await until(pilot, lambda: pane.eval_outcome.startswith("done"), "the run")
             await pilot.press("escape", "escape")
             listing.set_query("stale:evals")
-            assert [r.id for r in listing.shown] == ["demo/other"]
+            await until(pilot, lambda: shown() == ["demo/other"], "echo no longer stale")
             listing.set_query("-stale:evals")
-            assert [r.id for r in listing.shown] == ["demo/echo"]
+            await until(pilot, lambda: shown() == ["demo/echo"], "echo current")
 
 
 async def test_an_edit_or_an_age_limit_makes_recorded_results_stale(tmp_path: Path) -> None:
@@ -189,7 +193,8 @@ async def test_an_edit_or_an_age_limit_makes_recorded_results_stale(tmp_path: Pa
     facts = app.services.facts
     assert facts is not None
     row = app.services.index.load_row(app.services.index.rows()[0])
-    assert facts.stale_evals(row) is False
+    current = facts.of(row)
+    assert current is not None and not current.stale and "1/1 passed" in current.reason
     # An answer recorded long ago, under a tier that allows 30 days: stale.
     data = json.loads(results.read_text(encoding="utf-8"))
     data["results"][0]["answered_at"] = "2020-01-01T00:00:00Z"
