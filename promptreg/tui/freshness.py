@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,18 @@ def freshness_of(spec: PromptSpec, settings: Settings, now: dt.datetime | None =
 
 _Key = tuple[_Stamp, _Stamp, dt.date]
 
+RECHECK_SECONDS = 2.0
+"""An answer given for this very row less than this long ago is taken without looking
+at the files again: a keystroke then costs a lookup per row, not two stats."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    key: _Key
+    found: Freshness | None
+    row: Row
+    checked: float
+
 
 class EvalFreshness:
     """`stale:evals` for the browser's rows, remembered per file state; with
@@ -83,7 +96,7 @@ class EvalFreshness:
     def __init__(self, settings: Settings, *, background: bool = False) -> None:
         self.settings = settings
         self.background = background
-        self._known: dict[Path, tuple[_Key, Freshness | None]] = {}
+        self._known: dict[Path, _Entry] = {}
         self._pending: dict[Path, Row] = {}
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -92,6 +105,10 @@ class EvalFreshness:
     def listen(self, callback: Callable[[], None]) -> None:
         """Call `callback` (from the thread) when the rows asked for are known."""
         self._listener = callback
+
+    def forget(self, path: Path) -> None:
+        """The prompt's results were just written: look at its files again."""
+        self._known.pop(path, None)
 
     def _key(self, row: Row) -> _Key | None:
         from promptreg.governance.evidence import results_path
@@ -102,29 +119,44 @@ class EvalFreshness:
             return None
         return (_stamp(row.path), _stamp(results), dt.datetime.now(dt.UTC).date())
 
+    def _recent(self, row: Row) -> _Entry | None:
+        """The entry of this very row, when it is recent enough to take as it is."""
+        entry = self._known.get(row.path)
+        fresh = entry is not None and time.monotonic() - entry.checked < RECHECK_SECONDS
+        return entry if fresh and entry is not None and entry.row is row else None
+
+    def _current(self, row: Row, key: _Key) -> _Entry | None:
+        entry = self._known.get(row.path)
+        if entry is None or entry.key != key:
+            return None
+        self._known[row.path] = _Entry(key, entry.found, row, time.monotonic())
+        return entry
+
     def of(self, row: Row) -> Freshness | None:
         """None while the row is not read yet, or when its file does not load."""
         if not row.loaded or not row.valid:
             return None
+        recent = self._recent(row)
+        if recent is not None:
+            return recent.found
         key = self._key(row)
         if key is None:
             return None
-        known = self._known.get(row.path)
-        if known is not None and known[0] == key:
-            return known[1]
+        current = self._current(row, key)
+        if current is not None:
+            return current.found
         spec = load_prompt(row.path, positions=False).spec
         found = freshness_of(spec, self.settings) if spec is not None else None
-        self._known[row.path] = (key, found)
+        self._known[row.path] = _Entry(key, found, row, time.monotonic())
         return found
 
     def stale_evals(self, row: Row) -> bool | None:
         """Whether the row's evals are stale; None when not known (yet)."""
-        if self.background and row.loaded and row.valid:
+        if self.background and row.loaded and row.valid and self._recent(row) is None:
             key = self._key(row)
             if key is None:
                 return None
-            known = self._known.get(row.path)
-            if known is None or known[0] != key:
+            if self._current(row, key) is None:
                 self._ask(row)
                 return None
         found = self.of(row)

@@ -280,6 +280,8 @@ class TrialPane(VerticalScroll):
         where = f"; recorded in {run.recorded.name}" if run.recorded else ""
         self._evals_over(f"done: {passed}/{len(run.results)} passed{where}")
         if run.recorded is not None:
+            if self.services.facts is not None and self.spec.path is not None:
+                self.services.facts.forget(self.spec.path)
             self._refresh_overview()
 
     def _refresh_overview(self) -> None:
