@@ -66,11 +66,21 @@ def filled_rows(root: Path) -> tuple[list[Row], EvalFreshness]:
 
 
 def stale_passes(root: Path, runs: int) -> tuple[int, int, list[tuple[float, float]]]:
+    """The work of a first pass (done synchronously here), then, in the app's mode, the
+    filter passes on the thread that filters once the background thread knows every
+    row: at once, and after RECHECK_SECONDS (each answer given, a re-check asked)."""
     rows, facts = filled_rows(root)
-    query = parse_query("stale:evals", facts)
-    figures = [timed(lambda: query.select(rows)) for _ in range(runs)]
+    figures = [timed(lambda: parse_query("stale:evals", facts).select(rows))]
+    background = EvalFreshness(facts.settings, background=True)
+    query = parse_query("stale:evals", background)
+    query.select(rows)
+    while background.busy:
+        time.sleep(0.05)
+    figures += [timed(lambda: query.select(rows)) for _ in range(runs)]
     time.sleep(RECHECK_SECONDS + 0.1)
-    figures.append(timed(lambda: query.select(rows)))  # every file's stat looked at again
+    figures.append(timed(lambda: query.select(rows)))
+    while background.busy:
+        time.sleep(0.05)
     matched = len(query.select(rows))
     return len(rows), matched, figures
 
@@ -113,10 +123,12 @@ def main() -> None:
             first, rest, again = figures[0], figures[1:-1], figures[-1]
             print(
                 f"stale:evals, {name}: {matched} of {total} match; first pass "
-                f"{first[0]:.0f} ms wall / {first[1]:.0f} ms CPU; the next passes "
+                f"{first[0]:.0f} ms wall / {first[1]:.0f} ms CPU (the background thread's "
+                "work); then on the filtering thread "
                 f"{median([f[0] for f in rest]):.2f} ms wall / "
                 f"{median([f[1] for f in rest]):.2f} ms CPU (median); a pass "
-                f"{RECHECK_SECONDS:g} s later {again[0]:.1f} ms wall / {again[1]:.1f} ms CPU"
+                f"{RECHECK_SECONDS:g} s later {again[0]:.1f} ms wall / {again[1]:.1f} ms CPU "
+                "(answers as known, re-checks queued)"
             )
         with OpenAIServer(Script(default="ok")) as server:
             root = write_demo(Path(scratch) / "demo", url=server.url)

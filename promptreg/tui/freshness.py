@@ -12,8 +12,9 @@ Answers are kept per file state (the prompt file's and the results file's size a
 modification time, and the day, which ages results), so typing more of a filter does
 not read every file again. In the app they are found in a background thread (a first
 `stale:evals` over 10,000 prompts reads every file, seconds of work): a row not known
-yet does not match, and the listener (the list, re-filtering) is called when the
-rows asked for are known.
+yet does not match, an answer older than two seconds is given as it is and checked
+again, and the listener (the list, filtering again) is called when an answer arrived
+or changed.
 """
 
 from __future__ import annotations
@@ -151,16 +152,21 @@ class EvalFreshness:
         return found
 
     def stale_evals(self, row: Row) -> bool | None:
-        """Whether the row's evals are stale; None when not known (yet)."""
-        if self.background and row.loaded and row.valid and self._recent(row) is None:
-            key = self._key(row)
-            if key is None:
-                return None
-            if self._current(row, key) is None:
-                self._ask(row)
-                return None
-        found = self.of(row)
-        return None if found is None else found.stale
+        """Whether the row's evals are stale; None when not known (yet). In the
+        background mode the files are never read here: an answer older than
+        RECHECK_SECONDS is given as it is and checked again in the thread."""
+        if not self.background:
+            found = self.of(row)
+            return None if found is None else found.stale
+        if not row.loaded or not row.valid:
+            return None
+        entry = self._known.get(row.path)
+        if entry is None:
+            self._ask(row)
+            return None
+        if entry.row is not row or time.monotonic() - entry.checked >= RECHECK_SECONDS:
+            self._ask(row)  # a row read again, or an answer a while old: check its files
+        return None if entry.found is None else entry.found.stale
 
     @property
     def busy(self) -> bool:
@@ -177,14 +183,21 @@ class EvalFreshness:
                 self._thread.start()
 
     def _work(self) -> None:
+        changed = False
         while True:
             with self._lock:
                 if not self._pending:
                     self._thread = None
                     break
                 _, row = self._pending.popitem()
-            self.of(row)
+            before = self._known.get(row.path)
+            found = self.of(row)
+            if row.path not in self._known:  # no answer to keep (an id with no results path)
+                self._known[row.path] = _Entry(
+                    (None, None, dt.date.min), None, row, time.monotonic()
+                )
+            changed = changed or before is None or before.found != found
         listener = self._listener
-        if listener is not None:
+        if changed and listener is not None:
             with contextlib.suppress(RuntimeError):  # the app closed meanwhile
                 listener()

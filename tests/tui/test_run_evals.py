@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from pathlib import Path
 
 import pytest
 
 from promptreg.core.config import load_config
 from promptreg.governance.evidence import read_results, results_path
+from promptreg.tui import freshness
+from promptreg.tui.freshness import EvalFreshness
+from promptreg.tui.index import PromptIndex
 from promptreg.tui.query import parse_query
 from promptreg.tui.screens.prompt import PromptScreen
 from promptreg.tui.widgets.trial_pane import TrialPane
@@ -227,3 +231,26 @@ def test_stale_takes_only_evals_and_needs_facts() -> None:
     )
     assert parse_query("stale:evals").problems  # nothing to answer it with
     assert "stale:" in parse_query("nope:x").problems[0]
+
+
+def test_in_the_background_answers_arrive_and_are_checked_again(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's mode: the filter never reads files; the thread does and says when."""
+    settings = load_config(demo / "promptreg.yaml")
+    index = PromptIndex(settings, cache=False)
+    row = index.load_row(index.rows()[0])
+    facts = EvalFreshness(settings, background=True)
+    told = threading.Event()
+    facts.listen(told.set)
+    assert facts.stale_evals(row) is None  # not known yet: asked for
+    assert told.wait(20), "the listener was told"
+    assert facts.stale_evals(row) is True  # no results recorded
+    told.clear()
+    path = row.path
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("evals:\n")], encoding="utf-8")  # no cases any more
+    monkeypatch.setattr(freshness, "RECHECK_SECONDS", 0.0)
+    assert facts.stale_evals(row) is True, "the old answer, while the files are checked"
+    assert told.wait(20), "the changed answer was told"
+    assert facts.stale_evals(row) is False
