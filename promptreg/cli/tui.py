@@ -22,8 +22,10 @@ def add_parser(subparsers: Any, name: str, summary: str) -> None:
         "would serve it, a filter bar on `/` (tier:3 status:approved serve:no lint:error ...), "
         "and for each prompt its overview, source with lint findings, history with diffs, "
         "and a test form that renders it and runs it against the configured endpoint. "
-        "It edits no file, except an approval you confirm from the palette. `?` lists the "
-        "keys; ctrl+p opens the palette.",
+        "It writes nothing unless asked: approve, bump and fmt from the palette show what "
+        "they will write and write on `y`, and running the eval cases (ctrl+t in the Test "
+        "tab) records their results as `promptreg test` does. With --bundle it browses a "
+        "built bundle, read-only. `?` lists the keys; ctrl+p opens the palette.",
         epilog=example(
             "promptreg tui", "promptreg tui --no-watch", "promptreg tui --bundle bundle.json"
         ),
