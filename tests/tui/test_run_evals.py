@@ -254,3 +254,19 @@ def test_in_the_background_answers_arrive_and_are_checked_again(
     assert facts.stale_evals(row) is True, "the old answer, while the files are checked"
     assert told.wait(20), "the changed answer was told"
     assert facts.stale_evals(row) is False
+
+
+async def test_closing_the_prompt_during_a_run_cancels_it(tmp_path: Path) -> None:
+    with OpenAIServer(Script(default="late", latency=3.0)) as server:
+        root = write_demo(tmp_path / "closed", url=server.url)
+        app = app_for(root)
+        async with app.run_test(size=SIZE) as pilot:
+            pane = await open_tests(pilot, app)
+            await pilot.press("ctrl+t")
+            await until(pilot, lambda: server.counters.in_flight == 1, "the request sent")
+            await pilot.press("1", "escape")  # the Overview tab's esc closes the prompt
+            await until(pilot, lambda: app.screen is app.browser, "back on the list")
+            await until(pilot, lambda: not pane.evals_running, "the run cancelled")
+            assert app.is_running
+    settings = load_config(root / "promptreg.yaml")
+    assert not results_path(settings, "demo/echo").exists()

@@ -305,6 +305,9 @@ class TrialPane(VerticalScroll):
     def _show_evals(self, status: str) -> None:
         from promptreg.tui.eval_run import result_line  # the eval runner, with the first run
 
+        if not self.is_attached:  # the prompt was closed while the run was cancelled
+            return
+
         total = len(self.spec.evals)
         text = Text(f"evals: {len(self.eval_results)}/{total} cases graded; {status}\n")
         for result in self.eval_results:
