@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import RenderableType
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -46,22 +47,30 @@ def approval_preview(settings: Settings, spec: PromptSpec) -> str:
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Shows what an action will do; `y` does it, `esc` does not."""
+    """Shows what an action will do; `y` does it, `esc` does not. `detail` (a diff, say)
+    scrolls below the text when it is longer than the screen."""
 
+    DEFAULT_CSS = """
+    #confirm-detail { height: auto; max-height: 28; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Do it", id="confirm.yes"),
         Binding("escape,n", "answer(False)", "Cancel", id="confirm.no"),
     ]
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, detail: RenderableType | None = None) -> None:
         super().__init__(id="confirm")
         self.text = text
+        self.detail = detail
 
     def compose(self) -> ComposeResult:
         from rich.text import Text
 
         with Vertical(id="confirm-box"):
             yield Static(Text(self.text))
+            if self.detail is not None:
+                with VerticalScroll(id="confirm-detail"):
+                    yield Static(self.detail)
             yield Static("y: do it   esc: cancel", id="confirm-keys")
 
     def action_answer(self, yes: bool) -> None:

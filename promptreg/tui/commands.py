@@ -1,5 +1,5 @@
 """The `ctrl+p` palette's providers: one for prompts (open any by id or title), one for
-the app's actions (filters, reload, editor, help)."""
+the app's actions (filters, reload, editor, approve, bump, fmt, run evals, help)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from promptreg.core.versions import LEVELS, Level
 from promptreg.tui.index import Row
 
 
@@ -69,10 +70,48 @@ class ActionsProvider(Provider):
                 app.action_approve,
                 "as your git identity; shows what it writes first",
             ),
+            (
+                "bump the open prompt",
+                partial(self._bump, None),
+                "as far as its change needs (promptreg bump); shows the version and diff first",
+            ),
+            *(
+                (
+                    f"bump the open prompt: {level}",
+                    partial(self._bump, level),
+                    f"a {level} bump (promptreg bump ID {level}); shows it first",
+                )
+                for level in LEVELS
+            ),
+            (
+                "fmt the open prompt",
+                self._fmt,
+                "canonical layout (promptreg fmt); shows the diff first",
+            ),
+            (
+                "run the open prompt's evals",
+                self._evals,
+                "its eval cases through the eval runner, in the Test tab (esc cancels)",
+            ),
             ("keys of this screen", app.action_help, "list the bindings and their ids"),
             ("quit", app.action_quit, "leave promptreg tui"),
         ]
         return found
+
+    def _bump(self, level: Level | None) -> None:
+        from promptreg.tui.file_actions import offer_bump
+
+        offer_bump(self.app, level)
+
+    def _fmt(self) -> None:
+        from promptreg.tui.file_actions import offer_fmt
+
+        offer_fmt(self.app)
+
+    def _evals(self) -> None:
+        from promptreg.tui.widgets.trial_pane import run_evals_on_screen
+
+        run_evals_on_screen(self.app)
 
     async def discover(self) -> Hits:
         for name, callback, help in self._commands():

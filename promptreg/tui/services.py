@@ -22,12 +22,14 @@ from promptreg.git.repo import Repository
 from promptreg.render.prompt import Messages, Prompt
 from promptreg.render.tokens import TokenCounter
 from promptreg.render.values import ValueFormatError, parse_value
+from promptreg.tui.freshness import EvalFreshness
 from promptreg.tui.index import PromptIndex
 
 # History and diffs load with the first prompt screen, not before the list paints.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from promptreg.git.history import Comparison, Revision
+    from promptreg.tui.eval_diff import EvalChanges
 
 WORKING = "working"
 """promptreg.git.history.WORKING: the ref naming the working tree's file."""
@@ -61,6 +63,20 @@ class History:
         from promptreg.git.history import compare_versions
 
         return compare_versions(self.settings, prompt_id, a, b, repo=self.repo)
+
+    def compare_with_evals(
+        self, prompt_id: str, a: str, b: str = WORKING
+    ) -> tuple[Comparison, EvalChanges]:
+        """compare(), and what the recorded eval results of the two states say changed
+        (promptreg.tui.eval_diff); each state is read once for both."""
+        from promptreg.core.diff import diff_specs
+        from promptreg.git.history import Comparison, resolve_version
+        from promptreg.tui.eval_diff import eval_changes
+
+        label_a, old = resolve_version(self.settings, prompt_id, a, repo=self.repo)
+        label_b, new = resolve_version(self.settings, prompt_id, b, repo=self.repo)
+        comparison = Comparison(a, label_a, b, label_b, diff_specs(old, new))
+        return comparison, eval_changes(self.settings, self.repo, ((a, old), (b, new)), label_a)
 
     def refresh(self) -> None:
         """Forget what git said: a commit was made while the app runs."""
@@ -181,6 +197,14 @@ class Services:
     renderer: Renderer
     tokens: TokenMeter
     runner: ModelRunner
+    facts: EvalFreshness | None = None
+    """What `stale:evals` asks (None: the filter cannot be answered)."""
+    endpoint: str | None = None
+    """The evals.endpoints entry that "run evals" uses (None: the configured default)."""
+
+    def why_no_runs(self) -> str | None:
+        """Why the model cannot be called from here (None: it can)."""
+        return None
 
     @classmethod
     def of(cls, settings: Settings, *, runner: ModelRunner | None = None) -> Services:
@@ -190,6 +214,7 @@ class Services:
             Renderer(),
             TokenMeter(settings),
             runner or EndpointRunner(settings),
+            EvalFreshness(settings, background=True),
         )
 
     def spec(self, prompt_id: str) -> PromptSpec:

@@ -2,7 +2,8 @@
 
 Field changes first (metadata, variables, output), then what the change means (the
 bump it needs, whether approvals carry over), then each message as a unified diff with
-the changed words of each edited line picked out.
+the changed words of each edited line picked out. Above them, how the recorded eval
+results changed case by case: a case that passed before and fails now is a regression.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from textual.widgets import Static
 
 from promptreg.core.diff import PromptDiff
 from promptreg.git.history import Comparison
+from promptreg.tui.eval_diff import EvalChanges, change_lines
 
 
 def _value(value: Any) -> str:
@@ -103,11 +105,26 @@ def unified_text(lines: tuple[str, ...]) -> Text:
     return out
 
 
-def diff_renderable(comparison: Comparison) -> RenderableType:
+def evals_text(comparison: Comparison, evals: EvalChanges) -> Text:
+    """The recorded results' changes, regressions in red."""
+    text = Text()
+    for line in change_lines(evals, comparison.label_a, comparison.label_b):
+        style = (
+            "bold red"
+            if line.startswith(("REGRESSION", "STILL-FAILING"))
+            else ("green" if line.startswith("FIXED") else "")
+        )
+        text.append(line + "\n", style=style)
+    return text
+
+
+def diff_renderable(comparison: Comparison, evals: EvalChanges | None = None) -> RenderableType:
     diff = comparison.diff
     parts: list[RenderableType] = [
         Text(f"{diff.id}: {comparison.label_a} → {comparison.label_b}", style="bold")
     ]
+    if evals is not None:
+        parts += [Text("evals", style="bold underline"), evals_text(comparison, evals)]
     if diff.identical:
         return Group(*parts, Text("no differences"))
     parts += [Text("what it means", style="bold underline"), Text("\n".join(meaning_lines(diff)))]
@@ -127,11 +144,13 @@ class DiffView(VerticalScroll):
     def __init__(self) -> None:
         super().__init__(id="diff-view")
         self.comparison: Comparison | None = None
+        self.evals: EvalChanges | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("pick two versions with space: the diff appears here", id="diff-body")
 
-    def show(self, comparison: Comparison) -> None:
+    def show(self, comparison: Comparison, evals: EvalChanges | None = None) -> None:
         self.comparison = comparison
-        self.query_one("#diff-body", Static).update(diff_renderable(comparison))
+        self.evals = evals
+        self.query_one("#diff-body", Static).update(diff_renderable(comparison, evals))
         self.scroll_home(animate=False)

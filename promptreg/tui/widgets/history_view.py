@@ -2,7 +2,10 @@
 
 Rows come from promptreg.git.history (one `git log`, one `cat-file`), read in a worker;
 outside a repository the tab says why it is empty. Space marks a row; with two marked,
-the older is compared with the newer through `compare_versions`, as `promptreg diff`.
+the older is compared with the newer as `promptreg diff` compares them, and the eval
+results recorded for each (promptreg.tui.eval_diff) are matched case by case. The
+working tree's row is one of the states, so a version can be compared with the edit
+in progress.
 """
 
 from __future__ import annotations
@@ -119,8 +122,8 @@ class HistoryView(Vertical):
     @work(thread=True, exclusive=True, group="diff")
     def compare(self, older: str, newer: str) -> None:
         try:
-            comparison = self.history.compare(self.prompt_id, older, newer)
+            comparison, evals = self.history.compare_with_evals(self.prompt_id, older, newer)
         except PromptregError as error:
             self.app.call_from_thread(self.notify, explain(error), severity="error", markup=False)
             return
-        self.app.call_from_thread(self.query_one(DiffView).show, comparison)
+        self.app.call_from_thread(self.query_one(DiffView).show, comparison, evals)

@@ -22,7 +22,7 @@ from textual.strip import Strip
 
 from promptreg.tui.index import Row
 from promptreg.tui.messages import FilterApplied, PromptChosen
-from promptreg.tui.query import Query, parse_query
+from promptreg.tui.query import Query, facts_of, parse_query
 
 COLUMNS: tuple[tuple[str, int], ...] = (
     ("ID", 40),
@@ -135,7 +135,7 @@ class PromptList(ScrollView, can_focus=True):
         self.set_rows(r for r in self.rows if r.id not in gone)
 
     def set_query(self, text: str) -> Query:
-        older, self.filter_query = self.filter_query, parse_query(text)
+        older, self.filter_query = self.filter_query, parse_query(text, facts_of(self))
         narrower = not older.empty and self.filter_query.narrows(older)
         self._apply(self._matched if narrower else None)
         return self.filter_query

@@ -4,6 +4,9 @@ meter, and "run" against the configured endpoint with the answer streamed in.
 Values are read as `promptreg render --var` reads them (render.values.parse_value) and
 checked by the same binder as the SDK, so a problem shows under its field in the words
 the SDK would use. The model is called in a worker; `esc` cancels it.
+
+`ctrl+t` runs the prompt's eval cases through the eval runner (promptreg.tui.eval_run,
+as `promptreg test ID`), listing each case as it is graded; `esc` cancels that too.
 """
 
 from __future__ import annotations
@@ -14,14 +17,15 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static, Switch
+from textual.widgets import Input, Label, Select, Static, Switch, TabbedContent
 
 from promptreg.core.errors import PromptregError
 from promptreg.core.model import PromptSpec, Variable
+from promptreg.governance.evidence import CaseResult
 from promptreg.render.prompt import Prompt
 from promptreg.tui.messages import AnswerChunk, AnswerDone
 from promptreg.tui.services import Meter, Preview, Services, explain
@@ -47,6 +51,7 @@ def meter_text(meter: Meter) -> str:
 class TrialPane(VerticalScroll):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "run", "Run", id="test.run"),
+        Binding("ctrl+t", "run_evals", "Run evals", id="test.evals"),
         Binding("escape", "cancel", "Cancel run / back", id="test.cancel"),
     ]
 
@@ -60,6 +65,11 @@ class TrialPane(VerticalScroll):
         self.pieces = 0
         """Streamed pieces of the current answer received so far."""
         self.running = False
+        self.evals_running = False
+        self.eval_results: list[CaseResult] = []
+        """The cases graded by the current (or last) eval run, in the order graded."""
+        self.eval_outcome = ""
+        """How the last eval run ended: done, cancelled, or what stopped it."""
 
     def compose(self) -> ComposeResult:
         if self.spec.evals:
@@ -76,6 +86,7 @@ class TrialPane(VerticalScroll):
             with Vertical(id="test-side"):
                 yield Static("", id="meter")
                 yield Static("ctrl+r runs the prompt against the configured endpoint", id="answer")
+                yield Static(self._evals_hint(), id="evals")
 
     def _field(self, variable: Variable) -> Widget:
         name = variable.name
@@ -182,6 +193,10 @@ class TrialPane(VerticalScroll):
     # -- the model ----------------------------------------------------------------
 
     def action_run(self) -> None:
+        why = self.services.why_no_runs()
+        if why is not None:
+            self.notify(f"the model cannot be run here: {why}", severity="warning", markup=False)
+            return
         if self.prompt is None or self.preview is None or self.preview.messages is None:
             self.notify(
                 "fix the inputs first: the prompt does not render", severity="warning", markup=False
@@ -211,8 +226,97 @@ class TrialPane(VerticalScroll):
             self.workers.cancel_group(self, "model")
             self.running = False
             self.query_one("#answer", Static).update(Text(f"{self.answer}\n\n(cancelled)"))
+        elif self.evals_running:
+            self.cancel_evals()
         else:
             self.app.pop_screen()
+
+    # -- the eval cases -----------------------------------------------------------
+
+    def _evals_hint(self) -> str:
+        why = self.services.why_no_runs()
+        if why is not None:
+            return f"evals cannot run here: {why}"
+        if not self.spec.evals:
+            return "no eval cases to run"
+        return f"ctrl+t runs the {len(self.spec.evals)} eval case(s) and records the results"
+
+    def action_run_evals(self) -> None:
+        why = self.services.why_no_runs()
+        if why is not None:
+            self.notify(f"evals cannot run here: {why}", severity="warning", markup=False)
+            return
+        if not self.spec.evals:
+            self.notify(f"{self.spec.id} has no eval cases", severity="warning", markup=False)
+            return
+        if self.evals_running:
+            return
+        self.evals_running = True
+        self.eval_results = []
+        self.eval_outcome = ""
+        self._show_evals("starting…  (esc cancels)")
+        self.run_cases()
+
+    @work(exclusive=True, group="evals")
+    async def run_cases(self) -> None:
+        from promptreg.tui.eval_run import run_evals
+
+        settings = self.services.index.settings
+        try:
+            run = await run_evals(
+                settings,
+                self.spec,
+                self._graded,
+                endpoint=self.services.endpoint,
+                note=lambda text: self._show_evals(text),
+            )
+        except asyncio.CancelledError:
+            self._evals_over("cancelled: nothing recorded")
+            raise
+        except PromptregError as error:
+            self._evals_over(f"stopped: {explain(error)}")
+            return
+        passed = sum(r.passed for r in run.results)
+        where = f"; recorded in {run.recorded.name}" if run.recorded else ""
+        self._evals_over(f"done: {passed}/{len(run.results)} passed{where}")
+        if run.recorded is not None:
+            if self.services.facts is not None and self.spec.path is not None:
+                self.services.facts.forget(self.spec.path)
+            self._refresh_overview()
+
+    def _refresh_overview(self) -> None:
+        """The Overview tab shows the recorded state: it changed."""
+        from promptreg.tui.widgets.overview import Overview
+
+        for overview in self.screen.query(Overview):
+            overview.show(self.spec)
+
+    def _graded(self, result: CaseResult) -> None:
+        if not self.evals_running:
+            return
+        self.eval_results.append(result)
+        self._show_evals("running…  (esc cancels)")
+
+    def _evals_over(self, outcome: str) -> None:
+        self.evals_running = False
+        self.eval_outcome = outcome
+        self._show_evals(outcome)
+
+    def _show_evals(self, status: str) -> None:
+        from promptreg.tui.eval_run import result_line  # the eval runner, with the first run
+
+        if not self.is_attached:  # the prompt was closed while the run was cancelled
+            return
+
+        total = len(self.spec.evals)
+        text = Text(f"evals: {len(self.eval_results)}/{total} cases graded; {status}\n")
+        for result in self.eval_results:
+            text.append(result_line(result) + "\n", style="green" if result.passed else "red")
+        self.query_one("#evals", Static).update(text)
+
+    def cancel_evals(self) -> None:
+        self.workers.cancel_group(self, "evals")
+        self._evals_over("cancelled: nothing recorded")
 
     @on(AnswerChunk)
     def _chunk(self, event: AnswerChunk) -> None:
@@ -230,3 +334,14 @@ class TrialPane(VerticalScroll):
             answer.update(Text(f"{self.answer}\n\nthe endpoint failed: {event.error}"))
         elif not event.cancelled:
             answer.update(Text(f"{self.answer}\n\n(done)"))
+
+
+def run_evals_on_screen(app: App[object]) -> None:
+    """The palette's "run the open prompt's evals": the Test tab, then ctrl+t."""
+    screen = app.screen
+    panes = screen.query(TrialPane) if getattr(screen, "prompt_id", None) else None
+    if not panes:
+        app.notify("open a prompt first: its eval cases run in its Test tab")
+        return
+    screen.query_one(TabbedContent).active = "test"
+    panes.first().action_run_evals()
