@@ -160,9 +160,10 @@ def select(settings: Settings, selection: Selection) -> list[Target]:
 
 
 def _check_assertions(spec: PromptSpec, cases: Sequence[int]) -> None:
+    seen: dict[tuple[str, str], str | None] = {}
     try:
         for index in cases:
-            plan_assertions(spec, index)
+            plan_assertions(spec, index, seen=seen)
     except CaseError:
         if spec.document is not None and spec.document.positions:
             raise

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,8 @@ from promptreg.evals.results import apply_policy, output_policy
 from promptreg.governance.evidence import CaseResult, format_time
 
 EXIT_INFRASTRUCTURE = 3
+_LOOKUP_WINDOW = 256
+"""Work items rendered ahead and looked up in the response cache together."""
 LOUD_WAIT = 10.0
 """Waits this long or longer are printed: a run that seems stuck should say why."""
 
@@ -139,17 +141,20 @@ class Runner:
         return self.stats
 
     async def _dispatch(self, items: Iterable[WorkItem], tasks: set[asyncio.Task[None]]) -> None:
-        for item in items:
-            if self._stop:
-                return
-            hit = self.cache.get(item.cache_key) if not item.case.judged else None
-            if hit is not None:
-                self.stats.cached += 1
-                self._record(item, self._result(item, hit, True, {}, None))
-                continue
-            while len(tasks) >= self._task_limit():
-                await self._reap(tasks)
-            tasks.add(asyncio.create_task(self._complete(item)))
+        for window in _windows(items, _LOOKUP_WINDOW):
+            keys = [item.cache_key for item in window if not item.case.judged]
+            hits = self.cache.get_many(keys) if keys else {}
+            for item in window:
+                if self._stop:
+                    return
+                hit = hits.get(item.cache_key) if not item.case.judged else None
+                if hit is not None:
+                    self.stats.cached += 1
+                    self._record(item, self._result(item, hit, True, {}, None))
+                    continue
+                while len(tasks) >= self._task_limit():
+                    await self._reap(tasks)
+                tasks.add(asyncio.create_task(self._complete(item)))
 
     def _task_limit(self) -> int:
         """Tasks running at once: as many as requests may be in flight, or with `auto` as
@@ -332,6 +337,17 @@ class Runner:
         order = {case.case.name: case.index for case in planned.cases}
         outcome.results.sort(key=lambda r: (order.get(r.case, 0), r.repeat))
         self._on_done(outcome)
+
+
+def _windows(items: Iterable[WorkItem], size: int) -> Iterator[list[WorkItem]]:
+    window: list[WorkItem] = []
+    for item in items:
+        window.append(item)
+        if len(window) == size:
+            yield window
+            window = []
+    if window:
+        yield window
 
 
 _STOP_HINT = (

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
+from promptreg.core.cachefile import unseal_text
 from promptreg.core.errors import EXIT_OK
-from promptreg.evals.cache import CACHE_NAME
+from promptreg.evals.cache import CACHE_NAME, CachedAnswer, ResponseCache
 from promptreg.evals.plan import Selection
 from tests.evals.conftest import EvalRepo, case
 
@@ -102,3 +106,30 @@ def test_the_cache_folder_is_ignored_by_git(repo: EvalRepo) -> None:
     repo.prompt("a", case("one", "hello", OK))
     repo.run()
     assert (repo.root / ".promptreg" / "cache" / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_answers_are_read_back_in_chunks_and_sealed_as_every_cache_file_is(
+    tmp_path: Path,
+) -> None:
+    """More keys than one lookup statement takes: every stored one is found, a missing
+    one is absent, and each row carries the seal promptreg.core.cachefile checks."""
+    directory = tmp_path / "cache"
+    cache = ResponseCache(directory)
+    keys = [f"key-{n}" for n in range(1203)]
+    for n, key in enumerate(keys):
+        cache.put(key, CachedAnswer(f"answer {n}", "m", {"input_tokens": n}, 1.5, "then"))
+    cache.close()
+    again = ResponseCache(directory)
+    found = again.get_many([*keys, "missing", keys[0]])
+    assert sorted(found) == sorted(keys)
+    assert found["key-1202"].text == "answer 1202" and found["key-7"].usage == {"input_tokens": 7}
+    assert again.get("missing") is None
+    again.close()
+    with sqlite3.connect(directory / CACHE_NAME) as db:
+        row = db.execute("SELECT body FROM answers WHERE key = 'key-5'").fetchone()[0]
+        assert unseal_text("key-5", row) is not None and unseal_text("key-6", row) is None
+        db.execute("UPDATE answers SET body = ? WHERE key = 'key-6'", (row,))  # a copied row
+    db.close()
+    copied = ResponseCache(directory)
+    assert copied.get("key-6") is None and copied.get("key-5") is not None
+    copied.close()
