@@ -102,6 +102,7 @@ class Runner:
         self.options = options
         self.judge = judge
         self.count_tokens = count_tokens
+        self.host = caller.connection.host  # parsed once, recorded in every result
         self.limit = Concurrency(options.concurrency, settings.evals.concurrency)
         self.backoff = Backoff(options.backoff_base, options.backoff_cap)
         self.stats = RunStats()
@@ -243,7 +244,7 @@ class Runner:
         self._freed.set()
 
     async def _after_failure(self, failure: Failure, attempt: int) -> None:
-        host = self.caller.connection.host
+        host = self.host
         if failure.kind == "fatal":
             raise InfrastructureError(f"{host}: {failure.message}", hint=_KEY_HINT)
         if failure.kind == "case":
@@ -302,7 +303,7 @@ class Runner:
             passed=error is None and all(a.passed for a in assertions),
             answered_at=answer.answered_at if answer else self.run_at,
             run_at=self.run_at,
-            endpoint=self.caller.connection.host,
+            endpoint=self.host,
             model_requested=requested,
             model_reported=answer.model if answer else None,
             latency_ms=round(answer.latency_ms, 1) if answer and answer.latency_ms else None,
