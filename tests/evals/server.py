@@ -25,6 +25,7 @@ from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 
 def messages_key(messages: Any) -> str:
@@ -77,6 +78,8 @@ class Counters:
     requests: int = 0
     in_flight: int = 0
     peak_in_flight: int = 0
+    connections: int = 0
+    """TCP connections accepted: fewer than requests when clients keep them alive."""
     by_path: dict[str, int] = field(default_factory=dict)
     log: list[dict[str, Any]] = field(default_factory=list)
     """Each request: time (monotonic), path, status, body (parsed JSON, if any), headers."""
@@ -88,6 +91,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.lock:
+            self.server.counters.connections += 1
 
     def _send(
         self,
@@ -120,7 +128,10 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.server
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length else b""
-        path = self.path.split("?")[0].removeprefix("/v1")
+        # A client speaking to a proxy names the whole URL (absolute form): the server
+        # answers as the proxy would have passed it on, and logs the URL asked for.
+        target = urlsplit(self.path).path if "://" in self.path else self.path
+        path = target.split("?")[0].removeprefix("/v1")
         with state.lock:
             counters = state.counters
             counters.requests += 1
@@ -131,6 +142,7 @@ class _Handler(BaseHTTPRequestHandler):
                 "time": time.monotonic(),
                 "method": method,
                 "path": path,
+                "target": self.path,
                 "headers": {k.lower(): v for k, v in self.headers.items()},
             }
             counters.log.append(entry)
