@@ -37,7 +37,8 @@ from promptreg.governance.evidence import CaseResult, format_time
 
 EXIT_INFRASTRUCTURE = 3
 _LOOKUP_WINDOW = 256
-"""Work items rendered ahead and looked up in the response cache together."""
+"""Work items rendered ahead and looked up in the response cache together (at most; the
+first windows are smaller, so that the first requests leave at once)."""
 LOUD_WAIT = 10.0
 """Waits this long or longer are printed: a run that seems stuck should say why."""
 
@@ -340,13 +341,16 @@ class Runner:
         self._on_done(outcome)
 
 
-def _windows(items: Iterable[WorkItem], size: int) -> Iterator[list[WorkItem]]:
+def _windows(items: Iterable[WorkItem], most: int) -> Iterator[list[WorkItem]]:
+    """`items` in lists of 8, 16, 32 ... up to `most`."""
+    size = min(8, most)
     window: list[WorkItem] = []
     for item in items:
         window.append(item)
         if len(window) == size:
             yield window
             window = []
+            size = min(size * 2, most)
     if window:
         yield window
 

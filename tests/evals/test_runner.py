@@ -316,3 +316,19 @@ def test_an_endpoint_behind_a_proxy_is_reached_through_the_proxy(
     [request] = repo.server.requests_to("/chat/completions")
     assert request["target"] == "http://models.invalid/v1/chat/completions"
     assert request["headers"]["authorization"] == "Bearer k"
+
+
+def test_a_results_file_that_cannot_be_written_fails_the_run_after_the_others(
+    repo: EvalRepo,
+) -> None:
+    """Files are written behind the run; an error writing one still reaches the caller,
+    and the prompts after it are recorded."""
+    repo.script.default = "ok"
+    repo.prompt("a", case("one", "hello", "{type: contains, value: ok}"))
+    repo.prompt("b", case("one", "bye", "{type: contains, value: ok}"))
+    blocked = repo.root / ".promptreg" / "evals" / "demo" / "a.json"
+    blocked.mkdir(parents=True)  # a folder where the file should go
+    with pytest.raises(OSError):
+        repo.run()
+    assert [r.case for r in repo.results("demo/b").results] == ["one"]
+    assert blocked.is_dir() and not list(blocked.parent.glob(".a.json.*"))
