@@ -40,9 +40,9 @@ from promptreg.evals.plan import (
 )
 from promptreg.evals.progress import progress_for
 from promptreg.evals.report import REPORTERS, Reporter, Summary
-from promptreg.evals.results import write_results
+from promptreg.evals.results import results_text, store
 from promptreg.evals.runner import PromptOutcome, Runner, RunOptions
-from promptreg.governance.evidence import CaseResult, results_path
+from promptreg.governance.evidence import CaseResult
 from promptreg.render.tokens import TokenCounter
 
 FORMATS = tuple(REPORTERS)
@@ -138,7 +138,7 @@ class _Run:
         self.bases: list[PlannedPrompt] = []
         self.kept: dict[tuple[str, bool], list[CaseResult]] = {}
         self.cases = self.passed = 0
-        self.writes: deque[Future[Path]] = deque()
+        self.writes: deque[Future[None]] = deque()
         self.writer: ThreadPoolExecutor | None = None
 
     def heads(self) -> Iterator[PlannedPrompt]:
@@ -190,16 +190,17 @@ class _Run:
         reporter.prompt(outcome, path)
 
     def _write(self, planned: PlannedPrompt, results: list[CaseResult]) -> Path:
-        """Write the results file on the writer thread, so that the run goes on while
-        the file is synced to disk; at most _WRITES_AHEAD files wait at once."""
+        """Make the results file's text here, write it on the writer thread: the run
+        goes on while the file is synced to disk (the thread holds no lock Python's
+        other work needs). At most _WRITES_AHEAD files wait at once."""
         if self.writer is None:
             self.writer = ThreadPoolExecutor(1, thread_name_prefix="promptreg-results")
         while len(self.writes) >= _WRITES_AHEAD:
             self.writes.popleft().result()
         now = dt.datetime.now(dt.UTC)
-        args = (self.settings, planned.spec, planned.all_keys, results, now)
-        self.writes.append(self.writer.submit(write_results, *args))
-        return results_path(self.settings, planned.spec.id)
+        path, text = results_text(self.settings, planned.spec, planned.all_keys, results, now)
+        self.writes.append(self.writer.submit(store, path, text))
+        return path
 
     def _written(self, *, failing: bool = False) -> None:
         """Wait for every results file; the first that could not be written is raised,
