@@ -40,10 +40,19 @@ _SEAL_CHARS = 64
 
 
 def cache_key(base_url: str, api: str, request: Mapping[str, Any], repeat: int) -> str:
-    payload = canonical_json(
-        {"endpoint": base_url, "api": api, "request": request, "repeat": repeat}
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return cache_keys(base_url, api, request, repeat + 1)[repeat]
+
+
+def cache_keys(base_url: str, api: str, request: Mapping[str, Any], repeats: int) -> list[str]:
+    """The keys of repeats 0 .. repeats-1 of one request: the digest of the canonical
+    JSON of {"api", "endpoint", "repeat", "request"}, the request serialised once."""
+    head = f'{{"api":{canonical_json(api)},"endpoint":{canonical_json(base_url)},"repeat":'
+    tail = f',"request":{canonical_json(request)}}}'.encode()
+    head_bytes = head.encode()
+    return [
+        hashlib.sha256(head_bytes + str(repeat).encode() + tail).hexdigest()
+        for repeat in range(repeats)
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,6 +112,7 @@ class Runner:
         self._left: dict[int, int] = {}
         self._stop: str | None = None
         self._in_flight = 0
+        self._asked: dict[str, asyncio.Future[CachedAnswer]] = {}
         self._on_done: Callable[[PromptOutcome], None] = lambda outcome: None
 
     async def run(
@@ -195,9 +196,33 @@ class Runner:
         return verdict(graded.text, threshold)
 
     async def _answer(self, request: dict[str, Any], key: str) -> tuple[CachedAnswer, bool]:
+        """The answer and whether it came without a request of its own: from the cache,
+        or (with the cache on) from the same request another case has in flight."""
         hit = self.cache.get(key)
         if hit is not None:
             return hit, True
+        if not self.cache.enabled:
+            return await self._request(request, key), False
+        first = self._asked.get(key)
+        if first is not None:
+            return await asyncio.shield(first), True
+        future: asyncio.Future[CachedAnswer] = asyncio.get_running_loop().create_future()
+        self._asked[key] = future
+        try:
+            answer = await self._request(request, key)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: no waiter is required to read it
+            raise
+        finally:
+            del self._asked[key]
+        future.set_result(answer)
+        return answer, False
+
+    async def _request(self, request: dict[str, Any], key: str) -> CachedAnswer:
         attempt = 0
         while True:
             await self._acquire()
@@ -224,7 +249,7 @@ class Runner:
                 format_time(dt.datetime.now(dt.UTC)),
             )
             self.cache.put(key, answer)
-            return answer, False
+            return answer
 
     async def _acquire(self) -> None:
         """Wait for a free slot (the limit may have been cut) and for any pause to end."""
