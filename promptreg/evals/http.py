@@ -135,7 +135,10 @@ class Pool:
             status, headers, keep = _parse_head(head)
             while 100 <= status < 200:  # an interim answer: the real one follows
                 status, headers, keep = _parse_head(await reader.readuntil(b"\r\n\r\n"))
-            body, keep = await _read_body(reader, headers, keep)
+            if status in (204, 304):  # no body, whatever the headers say
+                body = b""
+            else:
+                body, keep = await _read_body(reader, headers, keep)
         except BaseException as exc:
             writer.close()
             closed = isinstance(exc, ConnectionError) or (

@@ -117,6 +117,18 @@ def test_connection_close_and_an_answer_delimited_by_the_end_of_the_connection()
     assert connections == 2
 
 
+def test_an_answer_without_a_body_does_not_wait_for_one() -> None:
+    async def answer(_: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        writer.write(b"HTTP/1.1 204 No Content\r\nX-N: %d\r\n\r\n" % n)
+
+    replies, connections = _run(answer, 2, timeout=2.0)
+    assert [(getattr(r, "status", r), getattr(r, "body", r)) for r in replies] == [
+        (204, b""),
+        (204, b""),
+    ]
+    assert connections == 1
+
+
 def test_a_broken_answer_is_an_http_error_and_a_silent_server_a_timeout() -> None:
     async def garbage(_: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
         writer.write(b"SMTP ready\r\n\r\n")
