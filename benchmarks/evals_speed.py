@@ -15,12 +15,16 @@ everything it started (getrusage of its children).
 3. A cached re-run of 10,000 cases (100 prompts x 100). Target: <= 2 s.
 4. A cached run of 100,000 cases (1,000 prompts x 100). Target: peak RSS <= 100 MB.
 
-    .venv/bin/python benchmarks/evals_speed.py [--skip-promptfoo] [--skip-100k]
+    .venv/bin/python benchmarks/evals_speed.py [--skip-promptfoo] [--skip-100k | --only-100k]
+
+The 500-case run also reports what the test server saw (GET /v1/_stats): the peak and
+the mean number of requests in flight, and the connections the client opened.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import shutil
@@ -29,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -121,7 +126,18 @@ class Server:
             if time.monotonic() > deadline:
                 raise SystemExit("the test server did not start")
             time.sleep(0.05)
-        self.url = f"http://127.0.0.1:{port_file.read_text()}/v1"
+        self.port = int(port_file.read_text())
+        self.url = f"http://127.0.0.1:{self.port}/v1"
+
+    def stats(self) -> dict[str, float]:
+        """Requests, connections, peak and mean in flight since the last call."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request("GET", "/v1/_stats")
+            data: dict[str, float] = json.loads(connection.getresponse().read())
+        finally:
+            connection.close()
+        return data
 
     def stop(self) -> None:
         self.process.terminate()
@@ -211,6 +227,7 @@ def main() -> None:
     )
     parser.add_argument("--skip-promptfoo", action="store_true")
     parser.add_argument("--skip-100k", action="store_true")
+    parser.add_argument("--only-100k", action="store_true", help="run only the 100,000 cases")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     env.update(
@@ -226,43 +243,54 @@ def main() -> None:
         slow = Server(0.2, work)
         fast = Server(0.0, work)
         try:
-            five = registry(work / "five-hundred", slow.url, 10, 50)
-            one = registry(work / "one", slow.url, 1, 1)
-            promptreg(one, env, "--no-cache")  # warm the file system and the token store
-            single = promptreg(one, env, "--no-cache")
-            runs = [promptreg(five, env, "--concurrency", "50", "--no-cache") for _ in range(3)]
-            best = min(runs, key=lambda r: r["wall"])
-            cpu_per_case = (best["cpu"] - single["cpu"]) / 499 * 1000
-            report["500 cases, 200 ms, concurrency 50"] = {
-                "wall_s": round(best["wall"], 3),
-                "walls_s": [round(r["wall"], 3) for r in runs],
-                "cpu_s": round(best["cpu"], 3),
-                "cpu_one_case_run_s": round(single["cpu"], 3),
-                "cpu_ms_per_case_beyond_start_up": round(cpu_per_case, 3),
-                "peak_rss_mb": round(best["rss_mb"], 1),
-            }
-            print(json.dumps(report, indent=2), flush=True)
-            if not args.skip_promptfoo:
-                result = run_promptfoo(work, slow.url, env)
-                if result is not None:
-                    report["promptfoo, same 500 cases"] = {
-                        "version": result["version"],
-                        "wall_s": round(result["wall"], 3),
-                        "cpu_s": round(result["cpu"], 3),
-                        "peak_rss_mb": round(result["rss_mb"], 1),
-                        "status": result["status"],
-                    }
-                    print(json.dumps(report, indent=2), flush=True)
-            ten = registry(work / "ten-thousand", fast.url, 100, 100)
-            first = promptreg(ten, env, "--concurrency", "64")
-            cached = [promptreg(ten, env) for _ in range(3)]
-            report["10,000 cases, cached re-run"] = {
-                "first_run_wall_s": round(first["wall"], 2),
-                "cached_walls_s": [round(r["wall"], 3) for r in cached],
-                "peak_rss_mb": round(min(r["rss_mb"] for r in cached), 1),
-            }
-            print(json.dumps(report, indent=2), flush=True)
-            if not args.skip_100k:
+            if not args.only_100k:
+                five = registry(work / "five-hundred", slow.url, 10, 50)
+                one = registry(work / "one", slow.url, 1, 1)
+                promptreg(one, env, "--no-cache")  # warm the file system and the token store
+                single = promptreg(one, env, "--no-cache")
+                runs: list[dict[str, Any]] = []
+                for _ in range(3):
+                    slow.stats()
+                    run = promptreg(five, env, "--concurrency", "50", "--no-cache")
+                    runs.append({**run, "server": slow.stats()})
+                best = min(runs, key=lambda r: r["wall"])
+                server = best["server"]
+                cpu_per_case = (best["cpu"] - single["cpu"]) / 499 * 1000
+                report["500 cases, 200 ms, concurrency 50"] = {
+                    "wall_s": round(best["wall"], 3),
+                    "walls_s": [round(r["wall"], 3) for r in runs],
+                    "cpu_s": round(best["cpu"], 3),
+                    "cpu_one_case_run_s": round(single["cpu"], 3),
+                    "cpu_ms_per_case_beyond_start_up": round(cpu_per_case, 3),
+                    "peak_rss_mb": round(best["rss_mb"], 1),
+                    "server_peak_in_flight": server["peak_in_flight"],
+                    "server_mean_in_flight": round(server["mean_in_flight"], 1),
+                    "server_first_request_to_last_answer_s": round(server["span_s"], 3),
+                    "connections": server["connections"],
+                }
+                print(json.dumps(report, indent=2), flush=True)
+                if not args.skip_promptfoo:
+                    result = run_promptfoo(work, slow.url, env)
+                    if result is not None:
+                        report["promptfoo, same 500 cases"] = {
+                            "version": result["version"],
+                            "wall_s": round(result["wall"], 3),
+                            "cpu_s": round(result["cpu"], 3),
+                            "peak_rss_mb": round(result["rss_mb"], 1),
+                            "status": result["status"],
+                        }
+                        print(json.dumps(report, indent=2), flush=True)
+                ten = registry(work / "ten-thousand", fast.url, 100, 100)
+                first = promptreg(ten, env, "--concurrency", "64")
+                cached = [promptreg(ten, env) for _ in range(3)]
+                report["10,000 cases, cached re-run"] = {
+                    "first_run_wall_s": round(first["wall"], 2),
+                    "cached_walls_s": [round(r["wall"], 3) for r in cached],
+                    "cached_cpu_s": [round(r["cpu"], 3) for r in cached],
+                    "peak_rss_mb": round(min(r["rss_mb"] for r in cached), 1),
+                }
+                print(json.dumps(report, indent=2), flush=True)
+            if not args.skip_100k or args.only_100k:
                 big = registry(work / "hundred-thousand", fast.url, 1000, 100)
                 fill = promptreg(big, env, "--concurrency", "64")
                 run = promptreg(big, env)
@@ -270,6 +298,7 @@ def main() -> None:
                 report["100,000 cases, cached"] = {
                     "first_run_wall_s": round(fill["wall"], 1),
                     "cached_wall_s": round(run["wall"], 2),
+                    "cached_cpu_s": round(run["cpu"], 2),
                     "cached_peak_rss_mb": round(run["rss_mb"], 1),
                     "cache_mb": round(cache.stat().st_size / 1e6, 1),
                 }

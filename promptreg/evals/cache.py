@@ -20,26 +20,39 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from promptreg.core.cachefile import IGNORE_ALL, local_key, seal_text, unseal_text
+from promptreg.core.cachefile import IGNORE_ALL, local_key
 from promptreg.core.fs import atomic_write
 from promptreg.core.hashing import canonical_json
 
 CACHE_NAME = "evals.sqlite"
 _FLUSH_EVERY = 200
+_LOOKUP_CHUNK = 500
+"""Keys per SELECT ... IN (...): below SQLite's oldest default limit of 999 variables."""
+_SEAL_CHARS = 64
 
 
 def cache_key(base_url: str, api: str, request: Mapping[str, Any], repeat: int) -> str:
-    payload = canonical_json(
-        {"endpoint": base_url, "api": api, "request": request, "repeat": repeat}
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return cache_keys(base_url, api, request, repeat + 1)[repeat]
+
+
+def cache_keys(base_url: str, api: str, request: Mapping[str, Any], repeats: int) -> list[str]:
+    """The keys of repeats 0 .. repeats-1 of one request: the digest of the canonical
+    JSON of {"api", "endpoint", "repeat", "request"}, the request serialised once."""
+    head = f'{{"api":{canonical_json(api)},"endpoint":{canonical_json(base_url)},"repeat":'
+    tail = f',"request":{canonical_json(request)}}}'.encode()
+    head_bytes = head.encode()
+    return [
+        hashlib.sha256(head_bytes + str(repeat).encode() + tail).hexdigest()
+        for repeat in range(repeats)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +71,10 @@ class ResponseCache:
         self.problem: str | None = None
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, str]] = []
-        if enabled and local_key() is None:
+        # Read once: looking the key up again for each of 100,000 rows (its path, the
+        # home folder) cost more than the rows themselves.
+        self._key = local_key() if enabled else None
+        if enabled and self._key is None:
             self.problem = "response cache not used (no private key for sealing it)"
         elif enabled:
             try:
@@ -80,15 +96,33 @@ class ResponseCache:
         return self._db is not None
 
     def get(self, key: str) -> CachedAnswer | None:
+        return self.get_many((key,)).get(key)
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, CachedAnswer]:
+        """The answers cached for `keys` (misses are absent), read in a few statements
+        rather than one per key."""
         if self._db is None:
-            return None
+            return {}
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, CachedAnswer] = {}
         try:
-            row = self._db.execute("SELECT body FROM answers WHERE key = ?", (key,)).fetchone()
+            for start in range(0, len(wanted), _LOOKUP_CHUNK):
+                chunk = wanted[start : start + _LOOKUP_CHUNK]
+                marks = ",".join("?" * len(chunk))  # only placeholders: the keys are bound
+                query = f"SELECT key, body FROM answers WHERE key IN ({marks})"  # noqa: S608
+                rows = self._db.execute(query, chunk).fetchall()
+                for key, text in rows:
+                    answer = self._read(key, text)
+                    if answer is not None:
+                        found[key] = answer
         except sqlite3.Error:
+            return found
+        return found
+
+    def _read(self, key: str, text: object) -> CachedAnswer | None:
+        if not isinstance(text, str):
             return None
-        if row is None or not isinstance(row[0], str):
-            return None
-        body = unseal_text(key, row[0])
+        body = self._unseal(key, text)
         if body is None:
             return None  # not recorded here: committed, copied or edited
         try:
@@ -103,6 +137,19 @@ class ResponseCache:
         except (ValueError, KeyError, TypeError, AttributeError):
             return None  # an entry this version cannot read is a miss, never an error
 
+    def _tag(self, key: str, body: str) -> str:
+        """The seal of promptreg.core.cachefile (`seal`), made with the key read once:
+        HMAC-SHA256 of the row's key, a NUL and the body."""
+        assert self._key is not None
+        data = key.encode() + b"\0" + body.encode("utf-8")
+        return hmac.new(self._key, data, hashlib.sha256).hexdigest()
+
+    def _unseal(self, key: str, text: str) -> str | None:
+        tag, newline, body = text.partition("\n")
+        if not newline or len(tag) != _SEAL_CHARS or self._key is None:
+            return None
+        return body if hmac.compare_digest(self._tag(key, body), tag) else None
+
     def put(self, key: str, answer: CachedAnswer) -> None:
         if self._db is None:
             return
@@ -113,10 +160,8 @@ class ResponseCache:
             "latency_ms": answer.latency_ms,
             "answered_at": answer.answered_at,
         }
-        sealed = seal_text(key, json.dumps(body, separators=(",", ":")))
-        if sealed is None:
-            return
-        self._pending.append((key, sealed))
+        text = json.dumps(body, separators=(",", ":"))
+        self._pending.append((key, f"{self._tag(key, text)}\n{text}"))
         if len(self._pending) >= _FLUSH_EVERY:
             self.flush()
 

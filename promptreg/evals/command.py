@@ -15,7 +15,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -38,12 +40,13 @@ from promptreg.evals.plan import (
 )
 from promptreg.evals.progress import progress_for
 from promptreg.evals.report import REPORTERS, Reporter, Summary
-from promptreg.evals.results import write_results
+from promptreg.evals.results import results_text, store
 from promptreg.evals.runner import PromptOutcome, Runner, RunOptions
 from promptreg.governance.evidence import CaseResult
 from promptreg.render.tokens import TokenCounter
 
 FORMATS = tuple(REPORTERS)
+_WRITES_AHEAD = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +138,8 @@ class _Run:
         self.bases: list[PlannedPrompt] = []
         self.kept: dict[tuple[str, bool], list[CaseResult]] = {}
         self.cases = self.passed = 0
+        self.writes: deque[Future[None]] = deque()
+        self.writer: ThreadPoolExecutor | None = None
 
     def heads(self) -> Iterator[PlannedPrompt]:
         """The working tree's prompts, each loaded and planned as the run reaches it."""
@@ -179,13 +184,38 @@ class _Run:
             self.cases += len(outcome.results)
             self.passed += sum(r.passed for r in outcome.results)
             if outcome.results:
-                now = dt.datetime.now(dt.UTC)
-                path = write_results(
-                    self.settings, planned.spec, planned.all_keys, outcome.results, now
-                )
+                path = self._write(planned, outcome.results)
         if self.options.compare is not None:
             self.kept[(planned.spec.id, planned.record)] = outcome.results
         reporter.prompt(outcome, path)
+
+    def _write(self, planned: PlannedPrompt, results: list[CaseResult]) -> Path:
+        """Make the results file's text here, write it on the writer thread: the run
+        goes on while the file is synced to disk (the thread holds no lock Python's
+        other work needs). At most _WRITES_AHEAD files wait at once."""
+        if self.writer is None:
+            self.writer = ThreadPoolExecutor(1, thread_name_prefix="promptreg-results")
+        while len(self.writes) >= _WRITES_AHEAD:
+            self.writes.popleft().result()
+        now = dt.datetime.now(dt.UTC)
+        path, text = results_text(self.settings, planned.spec, planned.all_keys, results, now)
+        self.writes.append(self.writer.submit(store, path, text))
+        return path
+
+    def _written(self, *, failing: bool = False) -> None:
+        """Wait for every results file; the first that could not be written is raised,
+        unless the run is `failing` already (its error is the one to report)."""
+        try:
+            while self.writes:
+                write = self.writes.popleft()
+                if failing:
+                    write.exception()
+                else:
+                    write.result()
+        finally:
+            if self.writer is not None:
+                self.writer.shutdown(wait=True, cancel_futures=False)
+                self.writer = None
 
     def execute(self, out: TextIO, err: TextIO) -> int:
         started = time.perf_counter()
@@ -231,7 +261,12 @@ class _Run:
             sum(t.cases for t in self.targets) * repeats + sum(b.size for b in self.bases)
         )
         try:
-            asyncio.run(go())
+            try:
+                asyncio.run(go())
+            except BaseException:
+                self._written(failing=True)
+                raise
+            self._written()
         finally:
             progress.close()
             cache.close()

@@ -6,6 +6,7 @@ the file and line, instead of failing the case after the model was paid to answe
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -38,9 +39,16 @@ class PlannedAssertion:
 
 
 def plan_assertions(
-    spec: PromptSpec, case_index: int, *, checked: bool = False
+    spec: PromptSpec,
+    case_index: int,
+    *,
+    checked: bool = False,
+    seen: dict[tuple[str, str], str | None] | None = None,
 ) -> tuple[PlannedAssertion, ...]:
-    """The case's assertions, resolved and (unless `checked` already) their values checked."""
+    """The case's assertions, resolved and (unless `checked` already) their values checked.
+
+    `seen` remembers each (type, value) of `spec` already checked and what was found:
+    cases of one prompt often share assertions, and checking a regex parses it."""
     case = spec.evals[case_index]
     planned = []
     for index, item in enumerate(case.asserts):
@@ -53,7 +61,7 @@ def plan_assertions(
                 location=spec.location((*where, "type")),
                 hint=exc.hint,
             ) from None
-        problem = None if checked else resolved.kind.validate(item.value, spec)
+        problem = None if checked else _validate(resolved.kind, item.type, item.value, spec, seen)
         if problem is not None:
             raise CaseError(
                 f"{spec.id} case {case.name!r}: assertion {item.type} {problem}",
@@ -67,6 +75,24 @@ def plan_assertions(
             )
         )
     return tuple(planned)
+
+
+def _validate(
+    kind: AssertionType,
+    name: str,
+    value: Any,
+    spec: PromptSpec,
+    seen: dict[tuple[str, str], str | None] | None,
+) -> str | None:
+    if seen is None:
+        return kind.validate(value, spec)
+    text = (
+        value if isinstance(value, str) else "\0" + json.dumps(value, sort_keys=True, default=repr)
+    )
+    memo = (name, text)
+    if memo not in seen:
+        seen[memo] = kind.validate(value, spec)
+    return seen[memo]
 
 
 def grade(

@@ -15,10 +15,11 @@ from typing import Any
 
 from promptreg.core.config import Settings
 from promptreg.core.errors import InvalidPromptError, PromptregError, UsageError
+from promptreg.core.hashing import canonical_json
 from promptreg.core.loader import load_prompt
 from promptreg.core.model import EvalCase, PromptSpec
 from promptreg.core.tree import prompt_files, spec_by_id
-from promptreg.evals.cache import cache_key
+from promptreg.evals.cache import cache_keys
 from promptreg.evals.client import Connection
 from promptreg.evals.grading import CaseError, PlannedAssertion, plan_assertions
 from promptreg.governance.fingerprint import JUDGED, CaseKey, case_keys, judge_spec
@@ -160,9 +161,10 @@ def select(settings: Settings, selection: Selection) -> list[Target]:
 
 
 def _check_assertions(spec: PromptSpec, cases: Sequence[int]) -> None:
+    seen: dict[tuple[str, str], str | None] = {}
     try:
         for index in cases:
-            plan_assertions(spec, index)
+            plan_assertions(spec, index, seen=seen)
     except CaseError:
         if spec.document is not None and spec.document.positions:
             raise
@@ -262,16 +264,18 @@ def work_items(prompts: Iterable[PlannedPrompt], connection: Connection) -> Iter
 
 
 def prompt_items(planned: PlannedPrompt, connection: Connection) -> Iterator[WorkItem]:
-    """The requests of one prompt's cases and repeats."""
+    """The requests of one prompt's cases and repeats. Cases with the same variables
+    send the same request: it is rendered, and its cache keys computed, once."""
     api = connection.endpoint.api
+    rendered: dict[str, tuple[dict[str, Any], list[str]]] = {}
     for case in planned.cases:
-        request = render_request(planned, case, connection)
+        values = canonical_json(dict(case.case.vars))
+        if values not in rendered:
+            request = render_request(planned, case, connection)
+            keys = cache_keys(connection.base_url, api, request, planned.repeats)
+            rendered[values] = (request, keys)
+        request, keys = rendered[values]
         for repeat in range(planned.repeats):
             yield WorkItem(
-                planned,
-                case,
-                repeat,
-                request,
-                case.key.fingerprint(repeat),
-                cache_key(connection.base_url, api, request, repeat),
+                planned, case, repeat, request, case.key.fingerprint(repeat), keys[repeat]
             )

@@ -72,13 +72,15 @@ def merge(
     return sorted([*new, *kept], key=lambda r: (order.get(r.case, len(order)), r.repeat))
 
 
-def write_results(
+def results_text(
     settings: Settings,
     spec: PromptSpec,
     keys: Sequence[CaseKey],
     new: Sequence[CaseResult],
     now: dt.datetime,
-) -> Path:
+) -> tuple[Path, str]:
+    """Where the prompt's results file goes and its new text (old results of cases not
+    run now merged in); `store` writes it."""
     path = results_path(settings, spec.id)
     old = None
     if {r.case for r in new} != {key.name for key in keys}:  # some cases kept from before
@@ -90,6 +92,10 @@ def write_results(
     document = ResultsFile(
         spec.id, spec.version, spec.content_hash, format_time(now), tuple(results)
     )
+    return path, document.dumps()
+
+
+def store(path: Path, text: str) -> None:
+    """Write a results file whole (only I/O: it may run on another thread)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, document.dumps())
-    return path
+    atomic_write(path, text)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,9 @@ from promptreg.evals.results import apply_policy, output_policy
 from promptreg.governance.evidence import CaseResult, format_time
 
 EXIT_INFRASTRUCTURE = 3
+_LOOKUP_WINDOW = 256
+"""Work items rendered ahead and looked up in the response cache together (at most; the
+first windows are smaller, so that the first requests leave at once)."""
 LOUD_WAIT = 10.0
 """Waits this long or longer are printed: a run that seems stuck should say why."""
 
@@ -100,6 +103,7 @@ class Runner:
         self.options = options
         self.judge = judge
         self.count_tokens = count_tokens
+        self.host = caller.connection.host  # parsed once, recorded in every result
         self.limit = Concurrency(options.concurrency, settings.evals.concurrency)
         self.backoff = Backoff(options.backoff_base, options.backoff_cap)
         self.stats = RunStats()
@@ -108,6 +112,7 @@ class Runner:
         self._left: dict[int, int] = {}
         self._stop: str | None = None
         self._in_flight = 0
+        self._asked: dict[str, asyncio.Future[CachedAnswer]] = {}
         self._on_done: Callable[[PromptOutcome], None] = lambda outcome: None
 
     async def run(
@@ -139,17 +144,20 @@ class Runner:
         return self.stats
 
     async def _dispatch(self, items: Iterable[WorkItem], tasks: set[asyncio.Task[None]]) -> None:
-        for item in items:
-            if self._stop:
-                return
-            hit = self.cache.get(item.cache_key) if not item.case.judged else None
-            if hit is not None:
-                self.stats.cached += 1
-                self._record(item, self._result(item, hit, True, {}, None))
-                continue
-            while len(tasks) >= self._task_limit():
-                await self._reap(tasks)
-            tasks.add(asyncio.create_task(self._complete(item)))
+        for window in _windows(items, _LOOKUP_WINDOW):
+            keys = [item.cache_key for item in window if not item.case.judged]
+            hits = self.cache.get_many(keys) if keys else {}
+            for item in window:
+                if self._stop:
+                    return
+                hit = hits.get(item.cache_key) if not item.case.judged else None
+                if hit is not None:
+                    self.stats.cached += 1
+                    self._record(item, self._result(item, hit, True, {}, None))
+                    continue
+                while len(tasks) >= self._task_limit():
+                    await self._reap(tasks)
+                tasks.add(asyncio.create_task(self._complete(item)))
 
     def _task_limit(self) -> int:
         """Tasks running at once: as many as requests may be in flight, or with `auto` as
@@ -188,9 +196,33 @@ class Runner:
         return verdict(graded.text, threshold)
 
     async def _answer(self, request: dict[str, Any], key: str) -> tuple[CachedAnswer, bool]:
+        """The answer and whether it came without a request of its own: from the cache,
+        or (with the cache on) from the same request another case has in flight."""
         hit = self.cache.get(key)
         if hit is not None:
             return hit, True
+        if not self.cache.enabled:
+            return await self._request(request, key), False
+        first = self._asked.get(key)
+        if first is not None:
+            return await asyncio.shield(first), True
+        future: asyncio.Future[CachedAnswer] = asyncio.get_running_loop().create_future()
+        self._asked[key] = future
+        try:
+            answer = await self._request(request, key)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: no waiter is required to read it
+            raise
+        finally:
+            del self._asked[key]
+        future.set_result(answer)
+        return answer, False
+
+    async def _request(self, request: dict[str, Any], key: str) -> CachedAnswer:
         attempt = 0
         while True:
             await self._acquire()
@@ -217,7 +249,7 @@ class Runner:
                 format_time(dt.datetime.now(dt.UTC)),
             )
             self.cache.put(key, answer)
-            return answer, False
+            return answer
 
     async def _acquire(self) -> None:
         """Wait for a free slot (the limit may have been cut) and for any pause to end."""
@@ -238,7 +270,7 @@ class Runner:
         self._freed.set()
 
     async def _after_failure(self, failure: Failure, attempt: int) -> None:
-        host = self.caller.connection.host
+        host = self.host
         if failure.kind == "fatal":
             raise InfrastructureError(f"{host}: {failure.message}", hint=_KEY_HINT)
         if failure.kind == "case":
@@ -297,7 +329,7 @@ class Runner:
             passed=error is None and all(a.passed for a in assertions),
             answered_at=answer.answered_at if answer else self.run_at,
             run_at=self.run_at,
-            endpoint=self.caller.connection.host,
+            endpoint=self.host,
             model_requested=requested,
             model_reported=answer.model if answer else None,
             latency_ms=round(answer.latency_ms, 1) if answer and answer.latency_ms else None,
@@ -332,6 +364,20 @@ class Runner:
         order = {case.case.name: case.index for case in planned.cases}
         outcome.results.sort(key=lambda r: (order.get(r.case, 0), r.repeat))
         self._on_done(outcome)
+
+
+def _windows(items: Iterable[WorkItem], most: int) -> Iterator[list[WorkItem]]:
+    """`items` in lists of 8, 16, 32 ... up to `most`."""
+    size = min(8, most)
+    window: list[WorkItem] = []
+    for item in items:
+        window.append(item)
+        if len(window) == size:
+            yield window
+            window = []
+            size = min(size * 2, most)
+    if window:
+        yield window
 
 
 _STOP_HINT = (

@@ -25,6 +25,7 @@ from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 
 def messages_key(messages: Any) -> str:
@@ -77,6 +78,13 @@ class Counters:
     requests: int = 0
     in_flight: int = 0
     peak_in_flight: int = 0
+    connections: int = 0
+    """TCP connections accepted: fewer than requests when clients keep them alive."""
+    busy_seconds: float = 0.0
+    """Summed over requests: time from arrival to answer. Over the span from the first
+    arrival to the last answer it is the mean number in flight."""
+    first_arrival: float | None = None
+    last_answer: float | None = None
     by_path: dict[str, int] = field(default_factory=dict)
     log: list[dict[str, Any]] = field(default_factory=list)
     """Each request: time (monotonic), path, status, body (parsed JSON, if any), headers."""
@@ -84,10 +92,19 @@ class Counters:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # The head and the body are two writes: with Nagle's algorithm the body waits for
+    # the client's delayed ACK of the head (up to 40 ms), which held the requests really
+    # in flight at 50 concurrent near 40, whatever the client did.
+    disable_nagle_algorithm = True
     server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.lock:
+            self.server.counters.connections += 1
 
     def _send(
         self,
@@ -120,17 +137,27 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.server
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length else b""
-        path = self.path.split("?")[0].removeprefix("/v1")
+        # A client speaking to a proxy names the whole URL (absolute form): the server
+        # answers as the proxy would have passed it on, and logs the URL asked for.
+        target = urlsplit(self.path).path if "://" in self.path else self.path
+        path = target.split("?")[0].removeprefix("/v1")
+        if method == "GET" and path == "/_stats":
+            self._json(200, state.take_stats())  # not counted: it asks for the counts
+            return
         with state.lock:
             counters = state.counters
             counters.requests += 1
             counters.in_flight += 1
             counters.peak_in_flight = max(counters.peak_in_flight, counters.in_flight)
+            arrived = time.monotonic()
+            if counters.first_arrival is None:
+                counters.first_arrival = arrived
             counters.by_path[path] = counters.by_path.get(path, 0) + 1
             entry: dict[str, Any] = {
                 "time": time.monotonic(),
                 "method": method,
                 "path": path,
+                "target": self.path,
                 "headers": {k.lower(): v for k, v in self.headers.items()},
             }
             counters.log.append(entry)
@@ -138,7 +165,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._route(method, path, raw, entry)
         finally:
             with state.lock:
+                counters = state.counters  # take_stats may have started new counts
                 counters.in_flight -= 1
+                counters.last_answer = time.monotonic()
+                counters.busy_seconds += counters.last_answer - arrived
 
     def _route(self, method: str, path: str, raw: bytes, entry: dict[str, Any]) -> None:
         state = self.server
@@ -314,6 +344,23 @@ class _Server(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.files: dict[str, bytes] = {}
         self.batches: dict[str, dict[str, Any]] = {}
+
+    def take_stats(self) -> dict[str, Any]:
+        """What the benchmarks ask between runs (GET /v1/_stats, on a connection of its
+        own): requests, connections, the peak and the mean in flight since the last
+        ask; the counts start again."""
+        with self.lock:
+            counters = self.counters
+            span = (counters.last_answer or 0.0) - (counters.first_arrival or 0.0)
+            stats = {
+                "requests": counters.requests,
+                "connections": counters.connections - 1,
+                "peak_in_flight": counters.peak_in_flight,
+                "mean_in_flight": counters.busy_seconds / span if span > 0 else 0.0,
+                "span_s": span,
+            }
+            self.counters = Counters(in_flight=counters.in_flight)
+            return stats
 
     def add_file(self, data: bytes) -> str:
         with self.lock:

@@ -296,3 +296,39 @@ def test_json_report_holds_every_result(repo: EvalRepo) -> None:
     data = json.loads(out)
     assert data["summary"]["passed"] == 1 and data["prompts"][0]["id"] == "demo/greet"
     assert data["prompts"][0]["results"][0]["fingerprint"].startswith("sha256:")
+
+
+def test_an_endpoint_behind_a_proxy_is_reached_through_the_proxy(
+    repo: EvalRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HTTP_PROXY names the test server; the endpoint's own host does not exist, so an
+    answer can only have come through the proxy (the openai client's path)."""
+    config = repo.root / "promptreg.yaml"
+    config.write_text(config.read_text().replace(repo.server.url, "http://models.invalid/v1"))
+    monkeypatch.setenv("HTTP_PROXY", repo.server.url.removesuffix("/v1"))
+    monkeypatch.setenv("PROMPTREG_TEST_KEY", "k")
+    for name in ("NO_PROXY", "no_proxy", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    repo.script.default = "ok"
+    repo.prompt("a", case("one", "hello", "{type: contains, value: ok}"))
+    status, _, _ = repo.run()
+    assert status == EXIT_OK
+    [request] = repo.server.requests_to("/chat/completions")
+    assert request["target"] == "http://models.invalid/v1/chat/completions"
+    assert request["headers"]["authorization"] == "Bearer k"
+
+
+def test_a_results_file_that_cannot_be_written_fails_the_run_after_the_others(
+    repo: EvalRepo,
+) -> None:
+    """Files are written behind the run; an error writing one still reaches the caller,
+    and the prompts after it are recorded."""
+    repo.script.default = "ok"
+    repo.prompt("a", case("one", "hello", "{type: contains, value: ok}"))
+    repo.prompt("b", case("one", "bye", "{type: contains, value: ok}"))
+    blocked = repo.root / ".promptreg" / "evals" / "demo" / "a.json"
+    blocked.mkdir(parents=True)  # a folder where the file should go
+    with pytest.raises(OSError):
+        repo.run()
+    assert [r.case for r in repo.results("demo/b").results] == ["one"]
+    assert blocked.is_dir() and not list(blocked.parent.glob(".a.json.*"))
