@@ -1,16 +1,15 @@
-"""One request to an OpenAI-compatible endpoint.
+"""One request to an OpenAI-compatible endpoint, through the openai client.
 
-An eval request is one JSON POST, sent on promptreg.evals.http's kept-alive
-connections; streamed answers (`stream: true`, the TUI's test pane), the Batch API and
-endpoints behind a proxy go through the openai client. Neither retries (the openai
-client is built with `max_retries=0`): the runner owns retries, so it sees every 429
-with its headers and can slow the whole run down, not just one request. Answers are
-read from the response's JSON directly (what the records need is three fields), and
-every failure becomes a `Failure` that says whether waiting could help, the same
-whichever way the request went.
+The client is built with `max_retries=0`: the runner owns retries, so it sees every 429
+with its headers and can slow the whole run down, not just one request. Plain requests
+use the client's own `post` with the API's JSON as the body (the typed methods'
+transformation of a body costs more CPU than the rest of a case), and answers are read
+from the response's JSON directly (what the records need is three fields); streamed
+answers (`stream: true`, the TUI's test pane) use the typed streaming call. Every
+failure becomes a `Failure` that says whether waiting could help.
 
-The openai package is imported only when the openai client is first needed, so a run
-answered from the response cache, a dry run, or a run of plain requests never loads it.
+The openai package is imported only when the client is first needed, so a run answered
+from the response cache, or a dry run, never loads it.
 """
 
 from __future__ import annotations
@@ -23,11 +22,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from promptreg.core.about import VERSION
 from promptreg.core.config import Settings
 from promptreg.core.errors import ConfigError, UsageError
 from promptreg.core.evalsettings import Endpoint
-from promptreg.evals.http import HttpError, Pool, behind_proxy
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -162,27 +159,6 @@ class Caller:
         self.connection = connection
         self.timeout = timeout
         self._client: AsyncOpenAI | None = None
-        self._pool: Pool | None = None
-        self.direct = not connection.endpoint.stream and not behind_proxy(connection.base_url)
-        """Whether eval requests go on promptreg's own connections (else the openai client)."""
-
-    @property
-    def pool(self) -> Pool:
-        if self._pool is None:
-            headers = {
-                "Authorization": f"Bearer {self.connection.api_key}",
-                "User-Agent": f"promptreg/{VERSION}",
-                "Accept-Encoding": "identity",
-            }
-            # What the openai client adds from the environment, so both send the same.
-            for name, header in (
-                ("OPENAI_ORG_ID", "OpenAI-Organization"),
-                ("OPENAI_PROJECT_ID", "OpenAI-Project"),
-            ):
-                if os.environ.get(name):
-                    headers[header] = os.environ[name]
-            self._pool = Pool(self.connection.base_url, headers, self.timeout)
-        return self._pool
 
     @property
     def client(self) -> AsyncOpenAI:
@@ -198,41 +174,11 @@ class Caller:
         return self._client
 
     async def close(self) -> None:
-        if self._pool is not None:
-            await self._pool.close()
-            self._pool = None
         if self._client is not None:
             await self._client.close()
             self._client = None
 
     async def call(self, request: Mapping[str, Any]) -> Reply:
-        if self.direct:
-            return await self._call_direct(request)
-        return await self._call_client(request)
-
-    async def _call_direct(self, request: Mapping[str, Any]) -> Reply:
-        responses = self.connection.endpoint.api == "responses"
-        body = responses_request(request) if responses else request
-        started = time.perf_counter()
-        try:
-            reply = await self.pool.post(
-                "/responses" if responses else "/chat/completions", json.dumps(body).encode()
-            )
-        except TimeoutError:
-            raise Failure("retry", f"no answer within {self.timeout:g} s (timeout)") from None
-        except HttpError as exc:
-            raise Failure("retry", f"cannot connect to {self.connection.host}: {exc}") from None
-        if not 200 <= reply.status < 300:
-            raise _status_failure(reply.status, reply.headers, reply.text[:200])
-        try:
-            data = json.loads(reply.body)
-            text, model, usage = _parse_responses(data) if responses else parse_chat(data)
-        except (ValueError, TypeError, AttributeError) as exc:
-            raise Failure("retry", f"malformed answer: {str(exc)[:160]}") from None
-        latency = (time.perf_counter() - started) * 1000
-        return Reply(text, model, usage, latency, reply.headers)
-
-    async def _call_client(self, request: Mapping[str, Any]) -> Reply:
         import httpx2  # the openai client's HTTP library
         import openai
 

@@ -24,7 +24,7 @@ from promptreg.evals.client import Caller, connection
 from promptreg.evals.command import cache_directory
 from promptreg.evals.judge import Judge
 from promptreg.evals.plan import PlannedPrompt, Selection, plan_prompt
-from promptreg.evals.results import write_results
+from promptreg.evals.results import results_text, store
 from promptreg.evals.runner import PromptOutcome, Runner, RunOptions, RunStats
 from promptreg.governance.evidence import CaseResult
 from promptreg.governance.fingerprint import judge_spec, needs_judge
@@ -113,7 +113,10 @@ def _record(settings: Settings, planned: PlannedPrompt, results: list[CaseResult
         return None
     order = {case.case.name: case.index for case in planned.cases}
     results.sort(key=lambda r: (order.get(r.case, 0), r.repeat))
-    return write_results(settings, planned.spec, planned.all_keys, results, dt.datetime.now(dt.UTC))
+    now = dt.datetime.now(dt.UTC)
+    path, text = results_text(settings, planned.spec, planned.all_keys, results, now)
+    store(path, text)
+    return path
 
 
 def result_line(result: CaseResult) -> str:
