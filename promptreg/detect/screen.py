@@ -5,7 +5,7 @@ reply) contain no candidate at all, yet running every detector costs some tens o
 microseconds even then: each of the twenty secret formats is considered in turn. A
 screen is a necessary condition of its detectors reporting anything, so when it fails
 the detectors are skipped with the same result. It may pass on text that turns out
-clean; it must never fail on text a detector reports (tests/detect/test_screen.py
+clean; it must never fail on text a detector reports (tests/sdk/test_redaction_screen.py
 compares the two on generated text).
 
 The secret screen is derived from SECRET_PATTERNS, so a new format is screened as its

@@ -107,6 +107,7 @@ class Auditor:
         "_fields",
         "_logger",
         "_redact",
+        "_redact_json",
         "_second",
         "_stamp",
         "allowed_email_domains",
@@ -120,6 +121,7 @@ class Auditor:
         """Addresses kept in `full` values, as the linter allows them (lint options)."""
         self._logger: Logger | None = None
         self._redact: Callable[[str], str] | None = None
+        self._redact_json: Callable[[str], str] | None = None
         self._second: tuple[int, str] = (-1, "")
         """The last whole second and its text, one tuple read and replaced whole, so a
         thread never sees one second's number with another's text: records come many a
@@ -220,9 +222,22 @@ class Auditor:
             f'{{"time":"{self._timestamp()}","call":{string(call)}{known[1]}'
             f',"context":{shown},"variables":{{{sizes}}}'
         )
-        if level == "full":
-            return f'{line},"values":{sink.encode_object(self._values(bound))}}}'
-        return line + "}"
+        if level != "full":
+            return line + "}"
+        redact = self._redact or self._redactor()
+        as_json = self._redact_json or self._json_redactor(sink, redact)
+        values = ",".join(
+            [
+                (keys.get(name) or string(name) + ":")
+                + (
+                    as_json(value)
+                    if type(value) is str
+                    else sink.encode_value(_redacted(value, redact))
+                )
+                for name, value in bound.items()
+            ]
+        )
+        return f'{line},"values":{{{values}}}}}'
 
     def _fixed(self, spec: PromptSpec, level: str) -> dict[str, Any]:
         known = self._fields.get(id(spec))
@@ -285,6 +300,23 @@ class Auditor:
             return memo(text) if len(text) <= MEMO_CHARS else fresh(text)
 
         self._redact = redacted
+        return redacted
+
+    def _json_redactor(self, sink: Any, redact: Callable[[str], str]) -> Callable[[str], str]:
+        """A string's redaction as a JSON string, remembered as redact() is."""
+        from functools import lru_cache
+
+        string: Callable[[str], str] = sink.encode_basestring
+
+        def fresh(text: str) -> str:
+            return string(redact(text))
+
+        memo = lru_cache(maxsize=MEMO_ENTRIES)(fresh)
+
+        def redacted(text: str) -> str:
+            return memo(text) if len(text) <= MEMO_CHARS else fresh(text)
+
+        self._redact_json = redacted
         return redacted
 
 

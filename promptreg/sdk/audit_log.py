@@ -64,6 +64,11 @@ def prompt_fragments(
     return "," + _object(fields)[1:-1], {name: encode_basestring(name) + ":" for name in names}
 
 
+def encode_value(value: Any) -> str:
+    """Any JSON-ready value as encode_record writes it."""
+    return _value(value)
+
+
 def encode_object(data: Mapping[Any, Any]) -> str:
     """A mapping (a record's context or values) as encode_record writes it."""
     return _object(data)
