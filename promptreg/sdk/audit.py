@@ -14,12 +14,14 @@ imported here: a handler can be configured, and a span be current, only in a pro
 that imported them already, so both are looked up in `sys.modules`. The handlers are in
 audit_log.py.
 
-Cost: a record is built as a plain dict and, when the handlers of audit_log.py are the
-only ones a record of `promptreg.audit` would reach (no other handler on it or on the
-loggers it propagates to, no filters), written by them as one JSON line without a
-`logging.LogRecord`. Any other handler anywhere on the way gets the record through
-`logging` as before, ours with it. At `full`, each auditor remembers the redaction of
-recent short values (bounded), since the same values come back call after call.
+Cost: when the handlers of audit_log.py are the only ones a record of `promptreg.audit`
+would reach (no other handler on it or on the loggers it propagates to, no filters),
+the record is written to them as one JSON line, from parts of it encoded once per
+prompt, with neither a dict nor a `logging.LogRecord` made for it. Anything else on the
+way (a handler of the application's, a filter, a recording span) gets the record as a
+dict, through `logging` as before, ours with it; the line is the same either way. At
+`full`, each auditor remembers the redaction of recent short values (bounded), since
+the same values (a channel, a date) come back call after call.
 """
 
 from __future__ import annotations
@@ -56,8 +58,8 @@ MEMO_ENTRIES = 512
 """Redacted values an auditor remembers, most recently used first."""
 MEMO_CHARS = 2048
 """Longer values are redacted afresh each time: scanning them dwarfs a record anyway,
-and the memo stays below a few megabytes. The memo holds values as they were, secrets
-included, for as long as the registry lives: no longer than the caller's own copies."""
+and the memo stays below a few megabytes. It holds the values as they came, secrets
+included, in the process's memory (never in a record) until newer values push them out."""
 
 _NO_CONTEXT: Mapping[str, str] = MappingProxyType({})
 _CONTEXT: ContextVar[Mapping[str, str]] = ContextVar("promptreg_audit_context", default=_NO_CONTEXT)
