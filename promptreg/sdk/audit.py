@@ -55,7 +55,8 @@ _SINK = "promptreg.sdk.audit_log"
 """The module of our handlers: a process without it has none of them configured."""
 
 MEMO_ENTRIES = 512
-"""Redacted values an auditor remembers, most recently used first."""
+"""Redacted values an auditor remembers, most recently used first: as text for records
+through `logging`, and written as JSON for the direct route (each in its own memo)."""
 MEMO_CHARS = 2048
 """Longer values are redacted afresh each time: scanning them dwarfs a record anyway,
 and the memo stays below a few megabytes. It holds the values as they came, secrets
@@ -133,8 +134,9 @@ class Auditor:
         self._fields: dict[int, tuple[PromptSpec, dict[str, Any]]] = {}
         """By the id of a prompt's spec (kept, so a reused id is noticed): the fields
         every record of that prompt has, in record order."""
-        self._encoded: dict[int, tuple[PromptSpec, str, Mapping[str, str]]] = {}
-        """The same, encoded as JSON, and each variable's name as a JSON key."""
+        self._encoded: dict[int, tuple[PromptSpec, str, str, Mapping[str, str]]] = {}
+        """The same with its logging level, encoded as JSON, and each variable's name
+        as a JSON key."""
 
     def __call__(self, prompt: Prompt, call: str, bound: Mapping[str, Any]) -> None:
         spec = prompt.spec
@@ -205,10 +207,10 @@ class Auditor:
         """`sink.encode_record(self.record(...))`, written straight from the values with
         the prompt's parts encoded once: what nearly every record costs."""
         known = self._encoded.get(id(spec))
-        if known is None or known[0] is not spec:
+        if known is None or known[0] is not spec or known[1] != level:
             fixed, keys = sink.prompt_fragments(self._fixed(spec, level), spec.variables)
-            known = _remember(self._encoded, spec, (spec, fixed, keys))
-        keys = known[2]
+            known = _remember(self._encoded, spec, (spec, level, fixed, keys))
+        keys = known[3]
         string = sink.encode_basestring
         sizes = ",".join(
             [
@@ -221,20 +223,19 @@ class Auditor:
         shown = "{}" if context is _NO_CONTEXT else sink.encode_object(context)
         # The time holds digits, "-", ":", "T", "." and "Z" only: nothing to escape.
         line = (
-            f'{{"time":"{self._timestamp()}","call":{string(call)}{known[1]}'
+            f'{{"time":"{self._timestamp()}","call":{string(call)}{known[2]}'
             f',"context":{shown},"variables":{{{sizes}}}'
         )
         if level != "full":
             return line + "}"
-        redact = self._redact or self._redactor()
-        as_json = self._redact_json or self._json_redactor(sink, redact)
+        as_json = self._redact_json or self._json_redactor(sink)
         values = ",".join(
             [
                 (keys.get(name) or string(name) + ":")
                 + (
                     as_json(value)
                     if type(value) is str
-                    else sink.encode_value(_redacted(value, redact))
+                    else sink.encode_value(_redacted(value, self._redact or self._redactor()))
                 )
                 for name, value in bound.items()
             ]
@@ -243,7 +244,7 @@ class Auditor:
 
     def _fixed(self, spec: PromptSpec, level: str) -> dict[str, Any]:
         known = self._fields.get(id(spec))
-        if known is None or known[0] is not spec:
+        if known is None or known[0] is not spec or known[1]["logging"] != level:
             fields = {
                 "prompt_id": spec.id,
                 "version": spec.version,
@@ -290,36 +291,40 @@ class Auditor:
 
     def _redactor(self) -> Callable[[str], str]:
         """redact() with this auditor's allowed domains, remembering recent short values."""
+        self._redact = _memoised(self._fresh_redact())
+        return self._redact
+
+    def _json_redactor(self, sink: Any) -> Callable[[str], str]:
+        """The same, written as a JSON string: what the direct route puts in a line."""
+        redact = self._fresh_redact()
+        string: Callable[[str], str] = sink.encode_basestring
+
+        def encoded(text: str) -> str:
+            return string(redact(text))
+
+        self._redact_json = _memoised(encoded)
+        return self._redact_json
+
+    def _fresh_redact(self) -> Callable[[str], str]:
         # Deferred: the detectors compile many patterns, and only `full` records need them.
-        from functools import lru_cache, partial
+        from functools import partial
 
         from promptreg.detect.redact import redact
 
-        fresh = partial(redact, allowed_email_domains=self.allowed_email_domains)
-        memo = lru_cache(maxsize=MEMO_ENTRIES)(fresh)
+        return partial(redact, allowed_email_domains=self.allowed_email_domains)
 
-        def redacted(text: str) -> str:
-            return memo(text) if len(text) <= MEMO_CHARS else fresh(text)
 
-        self._redact = redacted
-        return redacted
+def _memoised(function: Callable[[str], str]) -> Callable[[str], str]:
+    """`function`, remembering its MEMO_ENTRIES last answers for texts of up to MEMO_CHARS
+    characters (functools' cache: thread-safe, bounded)."""
+    from functools import lru_cache
 
-    def _json_redactor(self, sink: Any, redact: Callable[[str], str]) -> Callable[[str], str]:
-        """A string's redaction as a JSON string, remembered as redact() is."""
-        from functools import lru_cache
+    memo = lru_cache(maxsize=MEMO_ENTRIES)(function)
 
-        string: Callable[[str], str] = sink.encode_basestring
+    def remembered(text: str) -> str:
+        return memo(text) if len(text) <= MEMO_CHARS else function(text)
 
-        def fresh(text: str) -> str:
-            return string(redact(text))
-
-        memo = lru_cache(maxsize=MEMO_ENTRIES)(fresh)
-
-        def redacted(text: str) -> str:
-            return memo(text) if len(text) <= MEMO_CHARS else fresh(text)
-
-        self._redact_json = redacted
-        return redacted
+    return remembered
 
 
 PROMPTS_REMEMBERED = 4096
