@@ -124,7 +124,7 @@ class Auditor:
         """Addresses kept in `full` values, as the linter allows them (lint options)."""
         self._logger: Logger | None = None
         self._redact: Callable[[str], str] | None = None
-        self._redact_json: Callable[[str], str] | None = None
+        self._redact_json: tuple[Callable[[str], str], Callable[[str], str]] | None = None
         self._second: tuple[int, str] = (-1, "")
         """The last whole second and its text, one tuple read and replaced whole, so a
         thread never sees one second's number with another's text: records come many a
@@ -228,12 +228,12 @@ class Auditor:
         )
         if level != "full":
             return line + "}"
-        as_json = self._redact_json or self._json_redactor(sink)
+        memo, fresh = self._redact_json or self._json_redactor(sink)
         values = ",".join(
             [
                 (keys.get(name) or string(name) + ":")
                 + (
-                    as_json(value)
+                    (memo(value) if len(value) <= MEMO_CHARS else fresh(value))
                     if type(value) is str
                     else sink.encode_value(_redacted(value, self._redact or self._redactor()))
                 )
@@ -294,15 +294,19 @@ class Auditor:
         self._redact = _memoised(self._fresh_redact())
         return self._redact
 
-    def _json_redactor(self, sink: Any) -> Callable[[str], str]:
-        """The same, written as a JSON string: what the direct route puts in a line."""
+    def _json_redactor(self, sink: Any) -> tuple[Callable[[str], str], Callable[[str], str]]:
+        """The same, written as a JSON string: what the direct route puts in a line. The
+        memo (for texts of up to MEMO_CHARS characters) and the function it remembers, so
+        a line calls the memo without a wrapper of ours around it."""
+        from functools import lru_cache
+
         redact = self._fresh_redact()
         string: Callable[[str], str] = sink.encode_basestring
 
         def encoded(text: str) -> str:
             return string(redact(text))
 
-        self._redact_json = _memoised(encoded)
+        self._redact_json = (lru_cache(maxsize=MEMO_ENTRIES)(encoded), encoded)
         return self._redact_json
 
     def _fresh_redact(self) -> Callable[[str], str]:
