@@ -6,9 +6,11 @@ whole-registry rule (R) switched on whatever promptreg.yaml selects, and refuses
 the prompt and the reason, anything lint would refuse. Then it walks the first-parent
 history of the branch and bundles, for each prompt, every version whose last state
 there is approved, satisfies its tier now and whose approvals git backs up. A version
-seen only on a merged side branch never went through the branch, so no check on the
-branch saw it: it is left out, and said so. The bundle's bytes depend on nothing but the
-commit (promptreg.sdk.bundle_format), and `--sign` adds an SSH signature beside it.
+approved only on a merged side branch never went through the branch, so no check on the
+branch saw it: the build is refused, naming it, rather than served a registry whose
+history says something the branch never checked. The bundle's bytes depend on nothing
+but the commit (promptreg.sdk.bundle_format), and `--sign` adds an SSH signature beside
+it.
 """
 
 from __future__ import annotations
@@ -74,7 +76,8 @@ class Note:
 class BuildResult:
     data: bytes = b""
     refused: list[Note] = field(default_factory=list)
-    """What lint refuses: the build fails, and nothing is written."""
+    """What lint refuses, and versions approved only on a merged side branch: the build
+    fails, and nothing is written."""
     left_out: list[Note] = field(default_factory=list)
     """Versions in history that may not be served, and why; the build still succeeds."""
     prompts: int = 0
@@ -115,7 +118,9 @@ def build_bundle(settings: Settings, *, jobs: Jobs = 1) -> BuildResult:
     entries = []
     for relative in files:
         entries.extend(history.versions(relative, first_parent.get(relative, [])))
-    history.side_branch_notes(under, entries)
+    history.side_branch_refusals(under, entries)
+    if result.refused:
+        return result
     # By id, and within one id highest version first (pre-releases below their release).
     entries.sort(key=lambda e: parse_version(e["version"]) or Version(0, 0, 0), reverse=True)
     entries.sort(key=lambda e: str(e["id"]))
@@ -253,8 +258,12 @@ class _History:
             return f"{found[0].code} {found[0].message} (in its last first-parent state)"
         return None
 
-    def side_branch_notes(self, under: str, entries: list[dict[str, Any]]) -> None:
-        """Say which approved versions exist only on side branches: served by nobody."""
+    def side_branch_refusals(self, under: str, entries: list[dict[str, Any]]) -> None:
+        """Refuse approved versions that exist only on merged side branches.
+
+        Leaving them out quietly would let a merge carry an approval no check of the
+        branch ever saw into the history a reviewer reads as the branch's; the fix is to
+        land that approval on the first-parent line, where the checks run."""
         bundled = {(e["id"], e["version"]) for e in entries}
         every = registry_states(self.repo.root, under, first_parent=False)
         sides = {
@@ -274,11 +283,14 @@ class _History:
                 if (spec.id, spec.version) in bundled:
                     continue
                 reported.add(spec.version)
-                self.result.left_out.append(
+                self.result.refused.append(
                     Note(
                         f"{spec.id} {spec.version}",
                         f"approved only on a merged side branch (commit {state.commit[:10]}), "
-                        "never on the first-parent history of the branch, where its checks ran",
+                        "never on the first-parent history of the branch, where its checks "
+                        "ran; land the approval on the first-parent line (commit that "
+                        "version, approved, on the branch itself; merge approval branches "
+                        "with --squash or --rebase), then build again",
                     )
                 )
 

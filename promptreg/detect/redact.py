@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from promptreg.detect.detection import Detection
 from promptreg.detect.personal import PERSONAL_KINDS, find_personal
+from promptreg.detect.screen import may_hold_personal, may_hold_secret
 from promptreg.detect.secrets import HIGH_ENTROPY, find_secrets
 
 
@@ -35,13 +36,23 @@ def redact(text: str, *, allowed_email_domains: Iterable[str] = ()) -> str:
     that overlap (an IBAN that also looks random) become one marker. E-mail addresses
     in `allowed_email_domains` and the reserved documentation domains are kept, as
     the linter allows them.
+
+    Each detector runs only where its screen (screen.py) cannot rule it out: most
+    values hold no candidate, and proving that costs a few regex searches instead of
+    every detector.
     """
     allowed = tuple(allowed_email_domains)
     while True:
-        found = [*find_secrets(text), *find_personal(text, allowed)]
+        found = _secrets(text)
+        if may_hold_personal(text):
+            found += find_personal(text, allowed)
         if not found:
             return text
         text = _replace(text, found)
+
+
+def _secrets(text: str) -> list[Detection]:
+    return find_secrets(text) if may_hold_secret(text) else []
 
 
 def _replace(text: str, found: list[Detection]) -> str:
@@ -78,7 +89,7 @@ def redact_secrets(text: str, *, random_tokens: bool = False) -> str:
     message about a reviewer names the reviewer's address.
     """
     while True:
-        found = [d for d in find_secrets(text) if random_tokens or d.kind != HIGH_ENTROPY]
+        found = [d for d in _secrets(text) if random_tokens or d.kind != HIGH_ENTROPY]
         if not found:
             return text
         text = _replace(text, found)

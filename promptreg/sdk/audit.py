@@ -13,13 +13,22 @@ check) or an OpenTelemetry span is recording. Neither `logging` nor OpenTelemetr
 imported here: a handler can be configured, and a span be current, only in a process
 that imported them already, so both are looked up in `sys.modules`. The handlers are in
 audit_log.py.
+
+Cost: when the handlers of audit_log.py are the only ones a record of `promptreg.audit`
+would reach (no other handler on it or on the loggers it propagates to, no filters),
+the record is written to them as one JSON line, from parts of it encoded once per
+prompt, with neither a dict nor a `logging.LogRecord` made for it. Anything else on the
+way (a handler of the application's, a filter, a recording span) gets the record as a
+dict, through `logging` as before, ours with it; the line is the same either way. At
+`full`, each auditor remembers the redaction of recent short values (bounded), since
+the same values (a channel, a date) come back call after call.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from types import MappingProxyType
@@ -29,16 +38,29 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from logging import Logger
     from pathlib import Path
-    from typing import IO, Any
+    from typing import IO, Any, TypeVar
 
+    from promptreg.core.model import PromptSpec
     from promptreg.render.prompt import Prompt
     from promptreg.sdk.audit_log import JsonLinesHandler
+
+    _T = TypeVar("_T")
 
 LOGGER_NAME = "promptreg.audit"
 WORKING_TREE = "working tree"
 """The source of a prompt read from files (development mode), as records name it."""
 
 INFO = 20  # logging.INFO, without importing logging
+_SINK = "promptreg.sdk.audit_log"
+"""The module of our handlers: a process without it has none of them configured."""
+
+MEMO_ENTRIES = 512
+"""Redacted values an auditor remembers, most recently used first: as text for records
+through `logging`, and written as JSON for the direct route (each in its own memo)."""
+MEMO_CHARS = 2048
+"""Longer values are redacted afresh each time: scanning them dwarfs a record anyway,
+and the memo stays below a few megabytes. It holds the values as they came, secrets
+included, in the process's memory (never in a record) until newer values push them out."""
 
 _NO_CONTEXT: Mapping[str, str] = MappingProxyType({})
 _CONTEXT: ContextVar[Mapping[str, str]] = ContextVar("promptreg_audit_context", default=_NO_CONTEXT)
@@ -58,41 +80,63 @@ def audit_context(**context: str) -> Iterator[None]:
         _CONTEXT.reset(token)
 
 
+_SIZED = frozenset((str, list, tuple, dict))
+
+
 def _size(value: Any) -> int:
     """Characters of a string, items of an array or object, characters of a scalar's text."""
-    kind = type(value)
-    if kind is str or kind is list or kind is tuple or kind is dict:  # the common cases, fast
-        return len(value)
     if isinstance(value, str | list | tuple | Mapping):
         return len(value)
     return len(str(value))
 
 
-def _redacted(value: Any, allowed: tuple[str, ...]) -> Any:
-    # Deferred: the detectors compile many patterns, and only `full` records need them.
-    from promptreg.detect.redact import redact
-
+def _redacted(value: Any, redact: Callable[[str], str]) -> Any:
     if isinstance(value, str):
-        return redact(value, allowed_email_domains=allowed)
+        return redact(value)
     if isinstance(value, Mapping):
-        return {str(key): _redacted(item, allowed) for key, item in value.items()}
+        return {str(key): _redacted(item, redact) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_redacted(item, allowed) for item in value]
+        return [_redacted(item, redact) for item in value]
     if value is None or isinstance(value, bool | int | float):
         return value
-    return redact(str(value), allowed_email_domains=allowed)
+    return redact(str(value))
 
 
 class Auditor:
     """The observer a registry gives each prompt it serves; it knows the prompt's source."""
 
-    __slots__ = ("allowed_email_domains", "source")
+    __slots__ = (
+        "_encoded",
+        "_fields",
+        "_logger",
+        "_redact",
+        "_redact_json",
+        "_second",
+        "_stamp",
+        "allowed_email_domains",
+        "source",
+    )
 
     def __init__(self, source: str, allowed_email_domains: Iterable[str] = ()) -> None:
         self.source = source
         """The bundle's digest, or WORKING_TREE."""
         self.allowed_email_domains = tuple(allowed_email_domains)
         """Addresses kept in `full` values, as the linter allows them (lint options)."""
+        self._logger: Logger | None = None
+        self._redact: Callable[[str], str] | None = None
+        self._redact_json: tuple[Callable[[str], str], Callable[[str], str]] | None = None
+        self._second: tuple[int, str] = (-1, "")
+        """The last whole second and its text, one tuple read and replaced whole, so a
+        thread never sees one second's number with another's text: records come many a
+        second."""
+        self._stamp: tuple[int, str] = (-1, "")
+        """The same for the last millisecond and the whole timestamp."""
+        self._fields: dict[int, tuple[PromptSpec, dict[str, Any]]] = {}
+        """By the id of a prompt's spec (kept, so a reused id is noticed): the fields
+        every record of that prompt has, in record order."""
+        self._encoded: dict[int, tuple[PromptSpec, str, str, Mapping[str, str]]] = {}
+        """The same with its logging level, encoded as JSON, and each variable's name
+        as a JSON key."""
 
     def __call__(self, prompt: Prompt, call: str, bound: Mapping[str, Any]) -> None:
         spec = prompt.spec
@@ -103,67 +147,206 @@ class Auditor:
         span = trace.get_current_span() if trace is not None else None
         if span is not None and not span.is_recording():
             span = None
-        logger = _logger()
+        logger = self._logger or self._find_logger()
         listening = logger is not None and logger.isEnabledFor(INFO)
         if span is None and not listening:
+            return
+        sink = sys.modules.get(_SINK) if listening else None
+        direct = sink.direct_handlers(logger) if sink is not None else None
+        if span is None and direct is not None:
+            if direct:  # no LogRecord, and no dict: the line straight from the values
+                line = self._line(sink, spec, call, bound, level)
+                for handler in direct:
+                    handler.write_line(line)
             return
         record = self.record(prompt, call, bound, level)
         if span is not None:
             span.set_attributes(span_attributes(prompt, call, record))
-        if listening and logger is not None:
-            # makeRecord + handle is what logger.info does, less the walk up the stack
-            # for the caller's file and line, which a record of a prompt call has no use
-            # for and which costs as much as the rest of the record.
-            logger.handle(
-                logger.makeRecord(
-                    LOGGER_NAME,
-                    INFO,
-                    "",
-                    0,
-                    "%s %s %s",
-                    (call, spec.id, spec.version),
-                    None,
-                    extra={"audit": record},
-                )
+        if logger is None or not listening:
+            return
+        if sink is not None and direct is not None:
+            line = sink.encode_record(record)
+            for handler in direct:
+                handler.write_line(line)
+            return
+        # makeRecord + handle is what logger.info does, less the walk up the stack for
+        # the caller's file and line, which a record of a prompt call has no use for and
+        # which costs as much as the rest of the record.
+        logger.handle(
+            logger.makeRecord(
+                LOGGER_NAME,
+                INFO,
+                "",
+                0,
+                "%s %s %s",
+                (call, spec.id, spec.version),
+                None,
+                extra={"audit": record},
             )
+        )
 
     def record(
         self, prompt: Prompt, call: str, bound: Mapping[str, Any], level: str
     ) -> dict[str, Any]:
         """The record of one call, as JSON-ready values."""
-        spec = prompt.spec
+        context = _CONTEXT.get()
         record: dict[str, Any] = {
-            "time": _timestamp(),
+            "time": self._timestamp(),
             "call": call,
-            "prompt_id": spec.id,
-            "version": spec.version,
-            "content_hash": spec.content_hash,
-            "tier": spec.tier,
-            "logging": level,
-            "source": self.source,
-            "context": dict(_CONTEXT.get()),
-            "variables": {name: _size(value) for name, value in bound.items()},
+            **self._fixed(prompt.spec, level),
+            "context": {} if context is _NO_CONTEXT else dict(context),
+            "variables": _sizes(bound),
         }
         if level == "full":
-            allowed = self.allowed_email_domains
-            record["values"] = {name: _redacted(value, allowed) for name, value in bound.items()}
+            record["values"] = self._values(bound)
         return record
 
+    def _line(
+        self, sink: Any, spec: PromptSpec, call: str, bound: Mapping[str, Any], level: str
+    ) -> str:
+        """`sink.encode_record(self.record(...))`, written straight from the values with
+        the prompt's parts encoded once: what nearly every record costs."""
+        known = self._encoded.get(id(spec))
+        if known is None or known[0] is not spec or known[1] != level:
+            fixed, keys = sink.prompt_fragments(self._fixed(spec, level), spec.variables)
+            known = _remember(self._encoded, spec, (spec, level, fixed, keys))
+        keys = known[3]
+        string = sink.encode_basestring
+        sizes = ",".join(
+            [
+                (keys.get(name) or string(name) + ":")
+                + str(len(value) if type(value) in _SIZED else _size(value))
+                for name, value in bound.items()
+            ]
+        )
+        context = _CONTEXT.get()
+        shown = "{}" if context is _NO_CONTEXT else sink.encode_object(context)
+        # The time holds digits, "-", ":", "T", "." and "Z" only: nothing to escape.
+        line = (
+            f'{{"time":"{self._timestamp()}","call":{string(call)}{known[2]}'
+            f',"context":{shown},"variables":{{{sizes}}}'
+        )
+        if level != "full":
+            return line + "}"
+        memo, fresh = self._redact_json or self._json_redactor(sink)
+        values = ",".join(
+            [
+                (keys.get(name) or string(name) + ":")
+                + (
+                    (memo(value) if len(value) <= MEMO_CHARS else fresh(value))
+                    if type(value) is str
+                    else sink.encode_value(_redacted(value, self._redact or self._redactor()))
+                )
+                for name, value in bound.items()
+            ]
+        )
+        return f'{line},"values":{{{values}}}}}'
 
-_last_second: tuple[int, str] = (-1, "")
-"""The last whole second and its text, one tuple read and replaced whole, so a thread never
-sees one second's number with another's text: records come many a second."""
+    def _fixed(self, spec: PromptSpec, level: str) -> dict[str, Any]:
+        known = self._fields.get(id(spec))
+        if known is None or known[0] is not spec or known[1]["logging"] != level:
+            fields = {
+                "prompt_id": spec.id,
+                "version": spec.version,
+                "content_hash": spec.content_hash,
+                "tier": spec.tier,
+                "logging": level,
+                "source": self.source,
+            }
+            known = _remember(self._fields, spec, (spec, fields))
+        return known[1]
+
+    def _values(self, bound: Mapping[str, Any]) -> dict[str, Any]:
+        redact = self._redact or self._redactor()
+        return {
+            name: redact(value) if type(value) is str else _redacted(value, redact)
+            for name, value in bound.items()
+        }
+
+    def _timestamp(self) -> str:
+        """The time in ISO 8601, UTC, to the millisecond."""
+        now = int(time.time() * 1000)
+        last = self._stamp
+        if last[0] == now:  # records come many a millisecond when it matters
+            return last[1]
+        second, millisecond = divmod(now, 1000)
+        day = self._second
+        if day[0] != second:
+            day = self._second = (
+                second,
+                time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)),
+            )
+        text = f"{day[1]}.{millisecond:03d}Z"
+        self._stamp = (now, text)
+        return text
+
+    def _find_logger(self) -> Logger | None:
+        """The `promptreg.audit` logger, if logging was imported: otherwise nothing listens.
+        Kept once found: logging keeps one logger per name for the process's life."""
+        logging = sys.modules.get("logging")
+        if logging is None:
+            return None
+        self._logger = logging.getLogger(LOGGER_NAME)
+        return self._logger
+
+    def _redactor(self) -> Callable[[str], str]:
+        """redact() with this auditor's allowed domains, remembering recent short values."""
+        self._redact = _memoised(self._fresh_redact())
+        return self._redact
+
+    def _json_redactor(self, sink: Any) -> tuple[Callable[[str], str], Callable[[str], str]]:
+        """The same, written as a JSON string: what the direct route puts in a line. The
+        memo (for texts of up to MEMO_CHARS characters) and the function it remembers, so
+        a line calls the memo without a wrapper of ours around it."""
+        from functools import lru_cache
+
+        redact = self._fresh_redact()
+        string: Callable[[str], str] = sink.encode_basestring
+
+        def encoded(text: str) -> str:
+            return string(redact(text))
+
+        self._redact_json = (lru_cache(maxsize=MEMO_ENTRIES)(encoded), encoded)
+        return self._redact_json
+
+    def _fresh_redact(self) -> Callable[[str], str]:
+        # Deferred: the detectors compile many patterns, and only `full` records need them.
+        from functools import partial
+
+        from promptreg.detect.redact import redact
+
+        return partial(redact, allowed_email_domains=self.allowed_email_domains)
 
 
-def _timestamp() -> str:
-    """The time in ISO 8601, UTC, to the millisecond."""
-    global _last_second
-    now = time.time()
-    second = int(now)
-    last = _last_second
-    if last[0] != second:
-        last = _last_second = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
-    return f"{last[1]}.{int((now - second) * 1000):03d}Z"
+def _memoised(function: Callable[[str], str]) -> Callable[[str], str]:
+    """`function`, remembering its MEMO_ENTRIES last answers for texts of up to MEMO_CHARS
+    characters (functools' cache: thread-safe, bounded)."""
+    from functools import lru_cache
+
+    memo = lru_cache(maxsize=MEMO_ENTRIES)(function)
+
+    def remembered(text: str) -> str:
+        return memo(text) if len(text) <= MEMO_CHARS else function(text)
+
+    return remembered
+
+
+PROMPTS_REMEMBERED = 4096
+"""Prompts whose record fields an auditor keeps; past that it starts again (a registry
+serving pinned versions may build prompts without end)."""
+
+
+def _remember(cache: dict[int, _T], spec: PromptSpec, entry: _T) -> _T:
+    if len(cache) >= PROMPTS_REMEMBERED:
+        cache.clear()
+    cache[id(spec)] = entry
+    return entry
+
+
+def _sizes(bound: Mapping[str, Any]) -> dict[str, int]:
+    return {
+        name: len(value) if type(value) in _SIZED else _size(value) for name, value in bound.items()
+    }
 
 
 _OPERATIONS = {"render": "chat", "openai_chat": "chat", "openai_responses": "chat"}
@@ -197,12 +380,6 @@ def span_attributes(prompt: Prompt, call: str, record: Mapping[str, Any]) -> dic
     for key, value in record["context"].items():
         attributes[f"promptreg.context.{key}"] = value
     return attributes
-
-
-def _logger() -> Logger | None:
-    """The `promptreg.audit` logger, if logging was imported: otherwise nothing listens."""
-    logging = sys.modules.get("logging")
-    return None if logging is None else logging.getLogger(LOGGER_NAME)
 
 
 def log_audit_to(target: str | Path | IO[str], *, flush: bool = True) -> JsonLinesHandler:

@@ -6,6 +6,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,29 @@ EMAIL = "jane.doe@gmail.com"
 CARD = "4111 1111 1111 1111"
 
 
-@pytest.fixture
-def audit_log(tmp_path: Path) -> Iterator[Callable[[], list[dict[str, Any]]]]:
-    """Records sent to a JSON-lines file; a reader returning every record so far."""
+@contextmanager
+def route(kind: str) -> Iterator[None]:
+    """Records of `promptreg.audit` reach our handlers only ("direct": the logger does not
+    propagate) or also another handler, on the root logger ("through logging")."""
+    logger = logging.getLogger(LOGGER_NAME)
+    other = logging.NullHandler()
+    if kind == "direct":
+        logger.propagate = False
+    else:
+        logging.getLogger().addHandler(other)
+    try:
+        yield
+    finally:
+        logger.propagate = True
+        logging.getLogger().removeHandler(other)
+
+
+@pytest.fixture(params=["through logging", "direct"])
+def audit_log(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[[], list[dict[str, Any]]]]:
+    """Records sent to a JSON-lines file, by either route; a reader returning every
+    record so far."""
     logger = logging.getLogger(LOGGER_NAME)
     level = logger.level
     path = tmp_path / "audit.jsonl"
@@ -38,7 +59,8 @@ def audit_log(tmp_path: Path) -> Iterator[Callable[[], list[dict[str, Any]]]]:
         return [json.loads(line) for line in text.splitlines()]
 
     try:
-        yield read
+        with route(request.param):
+            yield read
     finally:
         logger.removeHandler(handler)
         handler.close()

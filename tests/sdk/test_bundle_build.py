@@ -95,10 +95,10 @@ def test_build_refuses_a_duplicate_id(
     assert "R001" in err and "engineering/commit-message-copy" in err
 
 
-def test_a_version_only_on_a_merged_side_branch_is_not_bundled(
-    tier1_repo: GitRepo, capsys: pytest.CaptureFixture[str]
-) -> None:
-    repo = tier1_repo
+def _merge_a_side_branch_with_an_approved_version(repo: GitRepo) -> str:
+    """1.1.0 (approved) then 1.2.0 on a side branch, merged into main with a merge
+    commit: 1.1.0 is reachable from HEAD only through the merge's second parent. Returns
+    the side branch's 1.1.0 commit."""
     repo.git("checkout", "-q", "-b", "side")
     repo.write(f"registry/{TIER1}.prompt.yaml", tier1_text("1.1.0"))
     side = repo.commit("1.1.0, approved on the side branch only", DANA)
@@ -107,16 +107,66 @@ def test_a_version_only_on_a_merged_side_branch_is_not_bundled(
     repo.git("checkout", "-q", "main")
     repo.commits += 1
     repo.git("merge", "-q", "--no-ff", "-m", "Merge side", "side", who=DANA)
+    return side
+
+
+def test_build_refuses_a_version_approved_only_on_a_merged_side_branch(
+    tier1_repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    side = _merge_a_side_branch_with_an_approved_version(tier1_repo)
+
+    status, err, output = build(tier1_repo, capsys)
+    assert status == 1, err
+    (line,) = [line for line in err.splitlines() if line.startswith("refused: ")]
+    assert line.startswith(f"refused: {TIER1} 1.1.0: approved only on a merged side branch")
+    assert f"(commit {side[:10]})" in line
+    assert "land the approval on the first-parent line" in line
+    assert "left out:" not in err
+    assert "build refused: 1 problem; nothing was written" in err
+    assert not output.exists()
+
+
+def test_landing_the_approval_on_the_first_parent_line_lets_the_build_pass(
+    tier1_repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The fix the refusal names: the approved 1.1.0 committed on main itself, then 1.2.0
+    again, so every version the history holds went through the branch's checks."""
+    repo = tier1_repo
+    _merge_a_side_branch_with_an_approved_version(repo)
+    assert build(repo, capsys)[0] == 1
+    repo.write(f"registry/{TIER1}.prompt.yaml", tier1_text("1.1.0"))
+    repo.commit("1.1.0, approved on main", DANA)
+    repo.write(f"registry/{TIER1}.prompt.yaml", tier1_text("1.2.0"))
+    repo.commit("1.2.0 again", DANA)
 
     status, err, output = build(repo, capsys)
     assert status == 0, err
-    assert f"left out: {TIER1} 1.1.0: approved only on a merged side branch" in err
-    assert side[:10] in err
     registry = Registry.open(output)
-    assert [registry.get(TIER1, version=v).version for v in ("1.0.0", "1.2.0")] == [
-        "1.0.0",
-        "1.2.0",
-    ]
+    assert registry.bundle is not None
+    assert registry.bundle.versions(TIER1) == ["1.2.0", "1.1.0", "1.0.0"]
+    assert registry.get(TIER1, version="1.1.0").version == "1.1.0"
+
+
+def test_a_squash_merged_approval_branch_builds(
+    tier1_repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Squashed, the side branch's 1.1.0 is not in the history HEAD reaches: nothing is
+    refused, and only the versions the branch itself had are served."""
+    repo = tier1_repo
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write(f"registry/{TIER1}.prompt.yaml", tier1_text("1.1.0"))
+    repo.commit("1.1.0, approved on the side branch only", DANA)
+    repo.write(f"registry/{TIER1}.prompt.yaml", tier1_text("1.2.0"))
+    repo.commit("1.2.0", DANA)
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--squash", "side")
+    repo.commit("1.2.0, squashed", DANA)
+
+    status, err, output = build(repo, capsys)
+    assert status == 0, err
+    registry = Registry.open(output)
+    assert registry.bundle is not None
+    assert registry.bundle.versions(TIER1) == ["1.2.0", "1.0.0"]
     with pytest.raises(PromptNotFoundError, match=r"no approved version matching '1\.1\.0'"):
         registry.get(TIER1, version="1.1.0")
 
