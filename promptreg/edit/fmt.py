@@ -1,7 +1,8 @@
 """One canonical key order and layout for prompt files, with every comment kept.
 
 ruamel.yaml's round-trip mode does the rewriting (edit/layout.py), so comments, quotes,
-block scalars and flow collections survive. Every result is checked before it is
+block scalars and flow collections survive. A file that edit/canonical.py proves to be
+in canonical form already is left alone without that round trip. Every result is checked before it is
 returned: the same data, the same comments, no new problems, and formatting it again
 changes nothing. A check that fails raises FormatError, so fmt never writes a damaging
 change.
@@ -21,8 +22,9 @@ from promptreg.core.fs import atomic_write
 from promptreg.core.loader import PROMPT_SUFFIX, load_prompt
 from promptreg.core.location import Location, Span
 from promptreg.core.tree import prompt_files
-from promptreg.core.yamlio import parse
+from promptreg.core.yamlio import parse, read_document
 from promptreg.edit import comments
+from promptreg.edit.canonical import is_canonical
 from promptreg.edit.layout import FIELD_ORDER, canonical_layout
 from promptreg.edit.roundtrip import parse_for_rewrite
 
@@ -99,6 +101,8 @@ def format_file(path: Path, *, check: bool, diff: bool) -> FormatOutcome:
         data = path.read_bytes()
     except OSError as exc:
         return FormatOutcome(path, False, error=f"{path}: cannot read: {exc.strerror or exc}")
+    if is_canonical(read_document(path, data)):
+        return FormatOutcome(path, False)  # proved without the round trip
     blocking = [p for p in load_prompt(path, data).problems if p.code.startswith("F")]
     if blocking:
         return FormatOutcome(path, False, error="\n".join(str(p) for p in blocking))
