@@ -1,11 +1,13 @@
 """One canonical key order and layout for prompt files, with every comment kept.
 
 ruamel.yaml's round-trip mode does the rewriting (edit/layout.py), so comments, quotes,
-block scalars and flow collections survive. A file that edit/canonical.py proves to be
-in canonical form already is left alone without that round trip. Every result is checked before it is
+block scalars and flow collections survive. Every result is checked before it is
 returned: the same data, the same comments, no new problems, and formatting it again
 changes nothing. A check that fails raises FormatError, so fmt never writes a damaging
 change.
+
+A file that edit/canonical.py proves canonical from the fast loader's spans is left
+alone without the round trip, which is most files on most runs.
 """
 
 from __future__ import annotations
