@@ -54,7 +54,7 @@ def is_canonical(document: Document) -> bool:
     text = document.text
     if "\r" in text:
         unix = text.replace("\r\n", "\n")
-        if "\r" in unix or not text.split("\n", 1)[0].endswith("\r"):
+        if "\r" in unix or unix.replace("\n", "\r\n") != text:
             return False  # mixed line endings: fmt writes them all as the first line's
         document = parse(unix, document.path)
         text = unix
