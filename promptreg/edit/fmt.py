@@ -23,7 +23,6 @@ from promptreg.core.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, PromptregE
 from promptreg.core.fs import atomic_write
 from promptreg.core.loader import PROMPT_SUFFIX, load_prompt
 from promptreg.core.location import Location, Span
-from promptreg.core.tree import prompt_files
 from promptreg.core.yamlio import parse, read_document
 from promptreg.edit import comments
 from promptreg.edit.canonical import is_canonical
@@ -135,7 +134,14 @@ def format_paths(paths: Iterable[Path], *, check: bool, diff: bool) -> Iterator[
     """format_file for each path: a directory stands for the prompt files below it, a
     file is taken as given (and refused there when it is not a prompt file)."""
     for path in paths:
-        for file in prompt_files(path) if path.is_dir() else (path,):
+        files: Iterable[Path] = (path,)
+        if path.is_dir():
+            # Only a directory needs the tree walk and, through it, the settings module:
+            # one file (the pre-commit case) starts without them.
+            from promptreg.core.tree import prompt_files
+
+            files = prompt_files(path)
+        for file in files:
             yield format_file(file, check=check, diff=diff)
 
 
