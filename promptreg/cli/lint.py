@@ -18,6 +18,7 @@ from promptreg.cli.common import (
     settings_from,
     use_color,
 )
+from promptreg.cli.progress import Pulse
 from promptreg.core.errors import EXIT_FINDINGS, EXIT_OK
 from promptreg.lint.known import Filtered, filter_known, read_baseline, write_baseline
 from promptreg.lint.runner import LintResult, expand_paths
@@ -142,7 +143,8 @@ def run(args: argparse.Namespace) -> int:
         paths = paths_to_lint(settings, args.paths or [])
         if args.fix:
             _fix(session, paths, args.unsafe_fixes)
-        found = session.lint_paths(paths, jobs="auto" if args.jobs is None else args.jobs)
+        with Pulse("linting", quiet=args.quiet):
+            found = session.lint_paths(paths, jobs="auto" if args.jobs is None else args.jobs)
     if args.write_baseline is not None:
         count = write_baseline(args.write_baseline, found.findings, settings.root)
         sys.stderr.write(

@@ -35,6 +35,7 @@ __all__ = [
     "FormatOutcome",
     "FormatTally",
     "comparable",
+    "files_to_format",
     "format_file",
     "format_paths",
     "format_text",
@@ -131,18 +132,25 @@ def format_file(path: Path, *, check: bool, diff: bool) -> FormatOutcome:
 
 
 def format_paths(paths: Iterable[Path], *, check: bool, diff: bool) -> Iterator[FormatOutcome]:
-    """format_file for each path: a directory stands for the prompt files below it, a
-    file is taken as given (and refused there when it is not a prompt file)."""
+    """format_file for each of files_to_format(paths)."""
+    for file in files_to_format(paths):
+        yield format_file(file, check=check, diff=diff)
+
+
+def files_to_format(paths: Iterable[Path]) -> list[Path]:
+    """A directory stands for the prompt files below it; a file is taken as given (and
+    refused by format_file when it is not a prompt file)."""
+    files: list[Path] = []
     for path in paths:
-        files: Iterable[Path] = (path,)
         if path.is_dir():
             # Only a directory needs the tree walk and, through it, the settings module:
             # one file (the pre-commit case) starts without them.
             from promptreg.core.tree import prompt_files
 
-            files = prompt_files(path)
-        for file in files:
-            yield format_file(file, check=check, diff=diff)
+            files += prompt_files(path)
+        else:
+            files.append(path)
+    return files
 
 
 @dataclass(slots=True)
