@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from promptreg.core.document import Document, PathKey
+from promptreg.core.document import Document, NodeSpan, PathKey, Raw
 from promptreg.core.yamlio import parse, resolve_plain
 from promptreg.edit.layout import ORDERS
 
@@ -95,8 +95,8 @@ class _Checker:
         """Line of a block key or `- ` item: its column and whether it opens its block."""
 
     def run(self) -> None:
-        root = self.positions[()].value
-        if self._char(root.start.line - 1, root.start.column - 1) == "{":
+        root = _value_raw(self.positions[()])
+        if self._char(root[0], root[1]) == "{":
             raise _unsure()
         self._mapping((), self.value, 0, None)
         self._gaps()
@@ -112,10 +112,10 @@ class _Checker:
         _check_order(path, keys)
         for index, key in enumerate(keys):
             span = self.positions[(*path, key)]
-            where = span.key
-            if where is None or where.start.line != where.end.line:
+            where = _key_raw(span)
+            if where is None or where[0] != where[2]:
                 raise _unsure()
-            line, start, end = where.start.line - 1, where.start.column - 1, where.end.column - 1
+            line, start, end = where[0], where[1], where[3]
             text = self.lines[line]
             if start != column or not _plain_key(key):
                 raise _unsure()
@@ -136,10 +136,10 @@ class _Checker:
         span = self.positions[path]
         text = self.lines[line]
         rest = text[after:]
-        start = span.value.start
+        start = _value_raw(span)
         if isinstance(value, dict | list) and value and self._is_block(span):
             _eol(rest)
-            if start.line - 1 <= line:
+            if start[0] <= line:
                 raise _unsure()
             if isinstance(value, dict):
                 self._mapping(path, value, column + 2, None)
@@ -147,11 +147,11 @@ class _Checker:
                 self._sequence(path, value, column + 2)
             return
         if value is None and span.style == "":
-            if span.value.start != span.value.end:
+            if start[:2] != start[2:]:
                 raise _unsure()  # `~` or `null`: fmt writes an empty value
             _eol(rest)
             return
-        if not rest.startswith(" ") or (start.line - 1, start.column - 1) != (line, after + 1):
+        if not rest.startswith(" ") or start[:2] != (line, after + 1):
             raise _unsure()
         if span.style in ("|", ">"):
             self._block_scalar(path, value, line, after + 1, column + 2)
@@ -162,8 +162,7 @@ class _Checker:
     def _sequence(self, path: PathKey, items: list[Any], dash: int) -> None:
         for index, item in enumerate(items):
             span = self.positions[(*path, index)]
-            start = span.value.start
-            line, column = start.line - 1, start.column - 1
+            line, column = _value_raw(span)[:2]
             text = self.lines[line]
             if column != dash + 2 or line <= self.last:
                 raise _unsure()
@@ -187,10 +186,10 @@ class _Checker:
     def _inline(self, path: PathKey, value: Any, line: int, *, flow: bool) -> int:
         """A scalar or flow collection that must sit on `line`; returns where it ends."""
         span = self.positions[path]
-        where = span.value
-        if where.start.line != where.end.line or where.start.line - 1 != line:
+        where = _value_raw(span)
+        if where[0] != line or where[2] != line:
             raise _unsure()
-        start, end = where.start.column - 1, where.end.column - 1
+        start, end = where[1], where[3]
         source = self.lines[line][start:end]
         if isinstance(value, dict | list):
             if source != self._flow(path, value, line):
@@ -217,9 +216,9 @@ class _Checker:
         return "[" + ", ".join(parts) + "]"
 
     def _item_source(self, path: PathKey, value: Any, line: int) -> str:
-        where = self.positions[path].value
+        start = _value_raw(self.positions[path])[1]
         end = self._inline(path, value, line, flow=True)
-        return self.lines[line][where.start.column - 1 : end]
+        return self.lines[line][start:end]
 
     def _block_scalar(self, path: PathKey, value: Any, line: int, at: int, indent: int) -> None:
         """A `|` or `>` scalar whose header starts at column `at` of `line` and whose
@@ -295,9 +294,9 @@ class _Checker:
 
     # --- helpers --------------------------------------------------------------------------
 
-    def _is_block(self, span: Any) -> bool:
-        start = span.value.start
-        return self._char(start.line - 1, start.column - 1) not in "{["
+    def _is_block(self, span: NodeSpan) -> bool:
+        start = _value_raw(span)
+        return self._char(start[0], start[1]) not in "{["
 
     def _char(self, line: int, column: int) -> str:
         text = self.lines[line] if line < len(self.lines) else ""
@@ -310,8 +309,24 @@ class _Checker:
         self.last = max(self.last, line)
 
 
+def _value_raw(span: NodeSpan) -> Raw:
+    """The value's 0-based marks. NodeSpan builds Span objects only when asked, because
+    building them for every node would cost more than parsing; this walk reads every
+    node, so it takes the marks as recorded."""
+    return span._value
+
+
+def _key_raw(span: NodeSpan) -> Raw | None:
+    return span._key
+
+
+_DEEPEST_ORDER = max(len(where) for where, _ in ORDERS)
+
+
 def _check_order(path: PathKey, keys: list[str]) -> None:
     """The keys of the mapping at `path` are in the order edit/layout.py puts them."""
+    if len(keys) < 2 or len(path) > _DEEPEST_ORDER:
+        return
     for where, order in ORDERS:
         if len(where) == len(path) and all(w in ("*", p) for w, p in zip(where, path, strict=True)):
             if _in_order(keys, order) != keys:
