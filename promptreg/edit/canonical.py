@@ -324,27 +324,20 @@ _DEEPEST_ORDER = max(len(where) for where, _ in ORDERS)
 
 
 def _check_order(path: PathKey, keys: list[str]) -> None:
-    """The keys of the mapping at `path` are in the order edit/layout.py puts them."""
+    """The keys of the mapping at `path` are in the order edit/layout.py puts them:
+    known keys by their rank, then unknown keys, then x- keys. layout's sort is stable,
+    so the keys are in its order exactly when their ranks never go down."""
     if len(keys) < 2 or len(path) > _DEEPEST_ORDER:
         return
     for where, order in ORDERS:
         if len(where) == len(path) and all(w in ("*", p) for w, p in zip(where, path, strict=True)):
-            if _in_order(keys, order) != keys:
-                raise _unsure()
+            last = (0, -1)
+            for key in keys:
+                rank = (0, order.index(key)) if key in order else (2 if key[:2] == "x-" else 1, 0)
+                if rank < last:
+                    raise _unsure()
+                last = rank
             return
-
-
-def _in_order(keys: list[str], order: tuple[str, ...]) -> list[str]:
-    """layout._reorder's order: known keys as `order` says, then unknown, then x- keys."""
-    rank = {key: index for index, key in enumerate(order)}
-
-    def place(item: tuple[int, str]) -> tuple[int, int, int]:
-        index, key = item
-        if key in rank:
-            return (0, rank[key], index)
-        return (2 if key.startswith("x-") else 1, 0, index)
-
-    return [key for _, key in sorted(enumerate(keys), key=place)]
 
 
 def _plain_key(key: str) -> bool:
