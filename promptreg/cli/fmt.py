@@ -14,7 +14,8 @@ from promptreg.cli.common import (
     settings_from,
 )
 from promptreg.cli.progress import Bar
-from promptreg.edit.fmt import FormatTally, files_to_format, format_file
+from promptreg.edit.fmt import FormatOutcome, FormatTally, files_to_format, format_file
+from promptreg.edit.prove import proved_canonical
 
 
 def add_parser(subparsers: Any, name: str, summary: str) -> None:
@@ -53,7 +54,11 @@ def run(args: argparse.Namespace) -> int:
     tally = FormatTally(dry=args.check or args.diff)
     files = files_to_format(paths)
     with Bar("checking" if tally.dry else "formatting", len(files), quiet=args.quiet) as bar:
-        for file in files:
+        proved = proved_canonical(files, on_progress=bar.advance)
+        for file, canonical in zip(files, proved, strict=True):
+            if canonical:
+                tally.add(FormatOutcome(file, False))
+                continue
             outcome = format_file(file, check=tally.dry, diff=args.diff)
             tally.add(outcome)
             bar.advance()
