@@ -53,7 +53,7 @@ class Bar:
     def __init__(self, description: str, total: int, *, quiet: bool = False) -> None:
         self.description = description
         self.total = total
-        self.enabled = wanted(quiet=quiet)
+        self.enabled = total > 1 and wanted(quiet=quiet)  # no bar over one file
         self.done = 0
         self._started = time.monotonic()
         self._drawn = 0.0
