@@ -60,11 +60,13 @@ def is_canonical(document: Document) -> bool:
         text = unix
     if document.problems or not isinstance(document.value, dict) or not document.value:
         return False
+    if () not in document.positions:
+        return False  # read without positions: nothing to prove it with
     if not text.endswith("\n") or text.endswith("\n\n") or _UNSAFE_CHARACTER.search(text):
         return False
     try:
         _Checker(document, text.split("\n")[:-1]).run()
-    except _Unsure:
+    except (_Unsure, KeyError, IndexError):  # a shape the walk does not expect: unproved
         return False
     return True
 
@@ -72,10 +74,6 @@ def is_canonical(document: Document) -> bool:
 def is_canonical_text(text: str, path: Path = Path("<text>")) -> bool:
     """is_canonical for text not parsed yet."""
     return is_canonical(parse(text, path))
-
-
-def _unsure() -> _Unsure:
-    return _Unsure()
 
 
 class _Checker:
@@ -97,7 +95,7 @@ class _Checker:
     def run(self) -> None:
         root = _value_raw(self.positions[()])
         if self._char(root[0], root[1]) == "{":
-            raise _unsure()
+            raise _Unsure
         self._mapping((), self.value, 0, None)
         self._gaps()
 
@@ -114,19 +112,19 @@ class _Checker:
             span = self.positions[(*path, key)]
             where = _key_raw(span)
             if where is None or where[0] != where[2]:
-                raise _unsure()
+                raise _Unsure
             line, start, end = where[0], where[1], where[3]
             text = self.lines[line]
             if start != column or not _plain_key(key):
-                raise _unsure()
+                raise _Unsure
             if text[start:end] != key or text[end : end + 1] != ":":
-                raise _unsure()
+                raise _Unsure
             if index == 0 and dash_line is not None:
                 if line != dash_line:
-                    raise _unsure()
+                    raise _Unsure
             else:
                 if line <= self.last or text[:start].strip(" "):
-                    raise _unsure()
+                    raise _Unsure
                 self.anchors[line] = (column, index == 0 and path != ())
                 self._claim(line)
             self._value((*path, key), node[key], line, end + 1, column)
@@ -140,7 +138,7 @@ class _Checker:
         if isinstance(value, dict | list) and value and self._is_block(span):
             _eol(rest)
             if start[0] <= line:
-                raise _unsure()
+                raise _Unsure
             if isinstance(value, dict):
                 self._mapping(path, value, column + 2, None)
             else:
@@ -148,11 +146,11 @@ class _Checker:
             return
         if value is None and span.style == "":
             if start[:2] != start[2:]:
-                raise _unsure()  # `~` or `null`: fmt writes an empty value
+                raise _Unsure  # `~` or `null`: fmt writes an empty value
             _eol(rest)
             return
         if not rest.startswith(" ") or start[:2] != (line, after + 1):
-            raise _unsure()
+            raise _Unsure
         if span.style in ("|", ">"):
             self._block_scalar(path, value, line, after + 1, column + 2)
             return
@@ -165,18 +163,18 @@ class _Checker:
             line, column = _value_raw(span)[:2]
             text = self.lines[line]
             if column != dash + 2 or line <= self.last:
-                raise _unsure()
+                raise _Unsure
             if text[:dash].strip(" ") or text[dash : dash + 2] != "- ":
-                raise _unsure()
+                raise _Unsure
             self.anchors[line] = (dash, index == 0)
             self._claim(line)
             if isinstance(item, dict) and item and self._is_block(span):
                 self._mapping((*path, index), item, dash + 2, line)
                 continue
             if isinstance(item, list) and item and self._is_block(span):
-                raise _unsure()  # `- - x`
+                raise _Unsure  # `- - x`
             if item is None:
-                raise _unsure()
+                raise _Unsure
             if span.style in ("|", ">"):
                 self._block_scalar((*path, index), item, line, dash + 2, dash + 2)
                 continue
@@ -188,14 +186,14 @@ class _Checker:
         span = self.positions[path]
         where = _value_raw(span)
         if where[0] != line or where[2] != line:
-            raise _unsure()
+            raise _Unsure
         start, end = where[1], where[3]
         source = self.lines[line][start:end]
         if isinstance(value, dict | list):
             if source != self._flow(path, value, line):
-                raise _unsure()
+                raise _Unsure
         elif not _scalar_as_written(value, span.style, source, flow=flow):
-            raise _unsure()
+            raise _Unsure
         return end
 
     def _flow(self, path: PathKey, value: dict[str, Any] | list[Any], line: int) -> str:
@@ -206,12 +204,12 @@ class _Checker:
             _check_order(path, keys)
             for key in keys:
                 if not _plain_key(key) or value[key] is None:
-                    raise _unsure()
+                    raise _Unsure
                 parts.append(f"{key}: {self._item_source((*path, key), value[key], line)}")
             return "{" + ", ".join(parts) + "}"
         for index, item in enumerate(value):
             if item is None:
-                raise _unsure()
+                raise _Unsure
             parts.append(self._item_source((*path, index), item, line))
         return "[" + ", ".join(parts) + "]"
 
@@ -225,12 +223,12 @@ class _Checker:
         text fmt indents to `indent`."""
         style = self.positions[path].style
         if not isinstance(value, str) or not value or value[0] in " \n" or style is None:
-            raise _unsure()
+            raise _Unsure
         if value.endswith("\n\n"):
-            raise _unsure()  # `|+`
+            raise _Unsure  # `|+`
         chomp = "" if value.endswith("\n") else "-"
         if self.lines[line][at:] != style + chomp:
-            raise _unsure()
+            raise _Unsure
         first = line + 1
         last = first
         prefix = " " * indent
@@ -242,16 +240,16 @@ class _Checker:
             last -= 1
         body = self.lines[first:last]
         if not body or any(not line_text.strip() and line_text for line_text in body):
-            raise _unsure()  # white space alone on a line
+            raise _Unsure  # white space alone on a line
         texts = [line_text[indent:] for line_text in body]
         if style == "|":
             joined = "\n".join(texts)
         else:
             if any(not t or t[0] == " " or t != t.rstrip(" ") for t in texts):
-                raise _unsure()  # folding rules beyond plain joined lines
+                raise _Unsure  # folding rules beyond plain joined lines
             joined = " ".join(texts)
         if joined + ("\n" if chomp == "" else "") != value:
-            raise _unsure()
+            raise _Unsure
         for number in range(first, last):
             self._claim(number)
             self.block_text.add(number)
@@ -264,7 +262,7 @@ class _Checker:
         run: list[int] = []
         for number, text in enumerate(lines):
             if number not in self.block_text and text != text.rstrip(" "):
-                raise _unsure()
+                raise _Unsure
             if not self.claimed[number]:
                 run.append(number)
                 continue
@@ -278,7 +276,7 @@ class _Checker:
         """Lines above a key or item at the anchor's column: comments at that column,
         blank lines unless the key opens its block; the file starts with no blank line."""
         if anchor is None:
-            raise _unsure()
+            raise _Unsure
         column, opens = anchor
         blanks = 0
         for number in run:
@@ -286,11 +284,11 @@ class _Checker:
             if text == "":
                 blanks += 1
                 if opens or blanks > _MAX_BLANKS or (header and number == 0):
-                    raise _unsure()
+                    raise _Unsure
                 continue
             blanks = 0
             if len(text) - len(text.lstrip(" ")) != column or text[column] != "#":
-                raise _unsure()
+                raise _Unsure
 
     # --- helpers --------------------------------------------------------------------------
 
@@ -304,7 +302,7 @@ class _Checker:
 
     def _claim(self, line: int) -> None:
         if self.claimed[line]:
-            raise _unsure()
+            raise _Unsure
         self.claimed[line] = True
         self.last = max(self.last, line)
 
@@ -335,7 +333,7 @@ def _check_order(path: PathKey, keys: list[str]) -> None:
             for key in keys:
                 rank = (0, order.index(key)) if key in order else (2 if key[:2] == "x-" else 1, 0)
                 if rank < last:
-                    raise _unsure()
+                    raise _Unsure
                 last = rank
             return
 
@@ -349,7 +347,7 @@ def _plain_key(key: str) -> bool:
 def _eol(rest: str) -> None:
     """What may follow a value on its line: nothing, or a comment after a space."""
     if rest and not _EOL_COMMENT.match(rest):
-        raise _unsure()
+        raise _Unsure
 
 
 def _scalar_as_written(value: Any, style: str | None, source: str, *, flow: bool) -> bool:

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from promptreg.edit.canonical import is_canonical_text
+from promptreg.core.yamlio import parse
+from promptreg.edit.canonical import is_canonical, is_canonical_text
 from promptreg.edit.fmt import FormatError, format_text
 from tests.edit.perturb import TRICKY_SCALARS, perturb
 from tests.edit.test_fmt import ALIAS, CANONICAL, SCRAMBLED
@@ -185,3 +186,8 @@ def test_formatting_a_canonical_file_loads_no_round_trip_reader(tmp_path: Path) 
     assert canonical.read_text(encoding="utf-8") == CANONICAL
     assert run(scrambled) == "0 True"  # the probe would see the import
     assert scrambled.read_text(encoding="utf-8") == CANONICAL
+
+
+def test_a_document_read_without_positions_is_not_proved() -> None:
+    assert is_canonical(parse(CANONICAL, Path("x.prompt.yaml")))
+    assert not is_canonical(parse(CANONICAL, Path("x.prompt.yaml"), positions=False))
