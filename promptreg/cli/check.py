@@ -31,6 +31,7 @@ from promptreg.cli.common import (
     settings_from,
     use_color,
 )
+from promptreg.cli.progress import Pulse
 from promptreg.core.errors import EXIT_FINDINGS, EXIT_OK
 from promptreg.lint.result import LintResult
 from promptreg.lint.session import LintSession
@@ -69,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     with LintSession.open(settings, base=args.base, cache=False) as session:
         if not args.base and not args.quiet and "V005" in session.selection:
             sys.stderr.write("note: deleted approved prompts (V005) need a git base (--base REF)\n")
-        checked = session.check_registry()
+        with Pulse("checking the registry", quiet=args.quiet):
+            checked = session.check_registry()
     shown = sorted(replace(f, path=_shown(f.path)) for f in checked.findings)
     result = LintResult(tuple(shown), checked.files_checked)
     _report(args, result)

@@ -13,7 +13,9 @@ from promptreg.cli.common import (
     example,
     settings_from,
 )
-from promptreg.edit.fmt import FormatTally, format_paths
+from promptreg.cli.progress import Bar
+from promptreg.edit.fmt import FormatOutcome, FormatTally, files_to_format, format_file
+from promptreg.edit.prove import proved_canonical
 
 
 def add_parser(subparsers: Any, name: str, summary: str) -> None:
@@ -41,20 +43,32 @@ def add_parser(subparsers: Any, name: str, summary: str) -> None:
     parser.add_argument(
         "--diff", action="store_true", help="write nothing; print the changes as unified diffs"
     )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar and no summary line"
+    )
     add_config_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     paths = args.paths or [settings_from(args).registry_dir]
     tally = FormatTally(dry=args.check or args.diff)
-    for outcome in format_paths(paths, check=tally.dry, diff=args.diff):
-        tally.add(outcome)
-        if outcome.error is not None:
-            sys.stderr.write(f"error: {outcome.error}\n")
-        elif outcome.changed and args.diff:
-            sys.stdout.write(outcome.diff)
-        elif outcome.changed:
-            verb = "would reformat" if tally.dry else "reformatted"
-            sys.stdout.write(f"{verb} {outcome.path}\n")
-    sys.stderr.write(tally.summary() + "\n")
+    files = files_to_format(paths)
+    with Bar("checking" if tally.dry else "formatting", len(files), quiet=args.quiet) as bar:
+        proved = proved_canonical(files, on_progress=bar.advance)
+        for file, canonical in zip(files, proved, strict=True):
+            if canonical:
+                tally.add(FormatOutcome(file, False))
+                continue
+            outcome = format_file(file, check=tally.dry, diff=args.diff)
+            tally.add(outcome)
+            bar.advance()
+            if outcome.error is not None:
+                sys.stderr.write(f"error: {outcome.error}\n")
+            elif outcome.changed and args.diff:
+                sys.stdout.write(outcome.diff)
+            elif outcome.changed:
+                verb = "would reformat" if tally.dry else "reformatted"
+                sys.stdout.write(f"{verb} {outcome.path}\n")
+    if not args.quiet:
+        sys.stderr.write(tally.summary() + "\n")
     return tally.exit_status

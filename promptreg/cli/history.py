@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from promptreg.cli.common import HelpFormatter, add_config_option, example, settings_from
+from promptreg.cli.progress import Pulse
 from promptreg.core.errors import EXIT_OK
 from promptreg.git.history import Revision, history
 from promptreg.report.table import table
@@ -37,6 +38,9 @@ def add_parser(subparsers: Any, name: str, summary: str) -> None:
         action="store_true",
         help="ignore and do not update the summary cache in .promptreg/cache/",
     )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress and no count line on stderr"
+    )
     add_config_option(parser)
 
 
@@ -56,7 +60,8 @@ def _row(revision: Revision) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     cache = None if args.no_cache else settings.root / ".promptreg" / "cache"
-    revisions = history(settings, args.id, cache=cache, workers=None)
+    with Pulse(f"reading the history of {args.id}", quiet=args.quiet):
+        revisions = history(settings, args.id, cache=cache, workers=None)
     if args.format == "json":
         payload = {"id": args.id, "revisions": [r.to_json() for r in revisions]}
         json.dump(payload, sys.stdout, indent=2, ensure_ascii=False, default=str)
@@ -69,5 +74,6 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.write(table([_row(r) for r in revisions], headers) + "\n")
     broken = sum(1 for r in revisions if not r.valid)
     note = f"; {broken} did not load (--format json lists the problems)" if broken else ""
-    sys.stderr.write(f"{len(revisions)} commit{'s' if len(revisions) != 1 else ''}{note}\n")
+    if not args.quiet:
+        sys.stderr.write(f"{len(revisions)} commit{'s' if len(revisions) != 1 else ''}{note}\n")
     return EXIT_OK

@@ -17,6 +17,7 @@ from promptreg.cli.common import (
     settings_from,
     use_color,
 )
+from promptreg.cli.progress import Pulse
 from promptreg.core.errors import EXIT_FINDINGS, EXIT_OK
 from promptreg.core.paths import shown_path
 from promptreg.lint.finding import Finding
@@ -179,7 +180,8 @@ def _lint(args: argparse.Namespace) -> tuple[LintResult, str]:
         paths = paths_to_lint(settings, args.paths or [])
         if args.fix:
             _fix(session, paths, args.unsafe_fixes)
-        found = session.lint_paths(paths, jobs="auto" if args.jobs is None else args.jobs)
+        with Pulse("linting", quiet=args.quiet):
+            found = session.lint_paths(paths, jobs="auto" if args.jobs is None else args.jobs)
     fail_on = session.settings.lint.fail_on  # the base's with --base, as every setting
     if args.write_baseline is not None:
         from promptreg.lint.known import write_baseline

@@ -5,6 +5,9 @@ block scalars and flow collections survive. Every result is checked before it is
 returned: the same data, the same comments, no new problems, and formatting it again
 changes nothing. A check that fails raises FormatError, so fmt never writes a damaging
 change.
+
+A file that edit/canonical.py proves canonical from the fast loader's spans is left
+alone without the round trip, which is most files on most runs.
 """
 
 from __future__ import annotations
@@ -20,9 +23,9 @@ from promptreg.core.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, PromptregE
 from promptreg.core.fs import atomic_write
 from promptreg.core.loader import PROMPT_SUFFIX, load_prompt
 from promptreg.core.location import Location, Span
-from promptreg.core.tree import prompt_files
-from promptreg.core.yamlio import parse
+from promptreg.core.yamlio import parse, read_document
 from promptreg.edit import comments
+from promptreg.edit.canonical import is_canonical
 from promptreg.edit.layout import FIELD_ORDER, canonical_layout
 from promptreg.edit.roundtrip import parse_for_rewrite
 
@@ -32,6 +35,7 @@ __all__ = [
     "FormatOutcome",
     "FormatTally",
     "comparable",
+    "files_to_format",
     "format_file",
     "format_paths",
     "format_text",
@@ -82,7 +86,9 @@ def format_text(text: str, *, path: Path = Path("<text>")) -> str:
             hint="comments inside a flow collection ({...} or [...]), between a key and a "
             "value on the next line, or before `---` cannot be kept; move it above the key",
         )
-    if canonical_layout(result, path, error=FormatError) != result:
+    # Proved canonical (edit/canonical.py) means a second run changes nothing, without
+    # a second round trip.
+    if not is_canonical(after) and canonical_layout(result, path, error=FormatError) != result:
         raise FormatError(
             "formatting is not stable for this file (a second run would change it again)",
             location=at_start,
@@ -99,6 +105,8 @@ def format_file(path: Path, *, check: bool, diff: bool) -> FormatOutcome:
         data = path.read_bytes()
     except OSError as exc:
         return FormatOutcome(path, False, error=f"{path}: cannot read: {exc.strerror or exc}")
+    if is_canonical(read_document(path, data)):
+        return FormatOutcome(path, False)  # proved without the round trip
     blocking = [p for p in load_prompt(path, data).problems if p.code.startswith("F")]
     if blocking:
         return FormatOutcome(path, False, error="\n".join(str(p) for p in blocking))
@@ -126,11 +134,25 @@ def format_file(path: Path, *, check: bool, diff: bool) -> FormatOutcome:
 
 
 def format_paths(paths: Iterable[Path], *, check: bool, diff: bool) -> Iterator[FormatOutcome]:
-    """format_file for each path: a directory stands for the prompt files below it, a
-    file is taken as given (and refused there when it is not a prompt file)."""
+    """format_file for each of files_to_format(paths)."""
+    for file in files_to_format(paths):
+        yield format_file(file, check=check, diff=diff)
+
+
+def files_to_format(paths: Iterable[Path]) -> list[Path]:
+    """A directory stands for the prompt files below it; a file is taken as given (and
+    refused by format_file when it is not a prompt file)."""
+    files: list[Path] = []
     for path in paths:
-        for file in prompt_files(path) if path.is_dir() else (path,):
-            yield format_file(file, check=check, diff=diff)
+        if path.is_dir():
+            # Only a directory needs the tree walk and, through it, the settings module:
+            # one file (the pre-commit case) starts without them.
+            from promptreg.core.tree import prompt_files
+
+            files += prompt_files(path)
+        else:
+            files.append(path)
+    return files
 
 
 @dataclass(slots=True)
