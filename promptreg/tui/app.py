@@ -85,6 +85,16 @@ class RegistryApp(App[int]):
         if self.live_reload:
             self.watch_files()
 
+    async def _shutdown(self) -> None:
+        # Textual's teardown (App._shutdown, where quitting and run_test both end)
+        # removes every widget at once; a prompt tab still mounting would then fail in
+        # its own mount handler, so the tabs under way finish first.
+        for screen in self.screen_stack:
+            settled = getattr(screen, "settled", None)
+            if settled is not None:
+                await settled()
+        await super()._shutdown()
+
     def rows(self) -> list[Row]:
         return self.browser.prompt_list.rows
 

@@ -110,8 +110,7 @@ class BrowserScreen(Screen[None]):
             parts.append(f"reading {self.filled}/{total}")
         elif not self.linted:
             parts.append("linting…")
-        not_served = sum(1 for r in listing.rows if r.serve is False)
-        parts.append(f"{not_served} not served")
+        parts.append(f"{listing.not_served} not served")
         parts.append(self.registry)
         self.query_one("#counts", Static).update(Text("  ·  ".join(parts)))
 

@@ -3,7 +3,7 @@
 Only the Overview is composed with the screen. Mounting every tab at once (about 80
 widgets: a TextArea, a DataTable, the test form) cost seconds before anything showed,
 so each other tab's content is mounted when the tab is first shown, or, if it is not
-asked for first, one tab per frame once the Overview is on screen and the app is idle.
+asked for first, one tab per frame once the Overview is on screen.
 """
 
 from __future__ import annotations
@@ -43,6 +43,10 @@ class PromptScreen(Screen[None]):
         self.prompt_id = spec.id
         self.services = services
         self.findings: list[Finding] | None = None
+        """The lint findings the Source tab shows (None until linted and mounted)."""
+        self._unshown: list[Finding] | None = None
+        """Findings that arrived before the Source tab was mounted."""
+        self._leaving = False
         self.mounted_tabs: dict[str, AwaitMount | None] = {"overview": None}
         """The tabs whose content was mounted (or is being mounted)."""
 
@@ -73,6 +77,9 @@ class PromptScreen(Screen[None]):
             settings = self.services.index.settings
             path = self.spec.path
             text = path.read_text(encoding="utf-8", errors="replace") if path else ""
+            findings, self._unshown = self._unshown, None
+            if findings is not None:
+                self.findings = findings
             return SourceView(path or settings.registry_dir, text, self.findings)
         if name == "history":
             from promptreg.tui.widgets.history_view import HistoryView
@@ -95,7 +102,7 @@ class PromptScreen(Screen[None]):
         """Mount the next tab nobody asked for yet, one per frame, so that switching
         to it later is instant while opening stays cheap."""
         pending = [name for name in TABS if name not in self.mounted_tabs]
-        if not pending or not self.is_current:
+        if not pending or not self.is_current or self._leaving:
             return
         self.ensure_tab(pending[0])
         self.call_after_refresh(self._prefetch)
@@ -125,9 +132,12 @@ class PromptScreen(Screen[None]):
     def _linted(self, findings: list[Finding]) -> None:
         from promptreg.tui.widgets.source import SourceView
 
+        views = self.query(SourceView)
+        if not views:
+            self._unshown = findings  # shown when the tab mounts
+            return
         self.findings = findings
-        self.ensure_tab("source")  # findings are shown there: mount it now if not yet
-        for view in self.query(SourceView):
+        for view in views:
             view.show_findings(findings)
 
     # -- actions ------------------------------------------------------------------
@@ -139,6 +149,8 @@ class PromptScreen(Screen[None]):
         self.app.pop_screen()
 
     async def settled(self) -> None:
+        """Mount no more tabs unasked, and wait for those under way."""
+        self._leaving = True
         for mounting in list(self.mounted_tabs.values()):
             if mounting is not None:
                 await mounting

@@ -99,12 +99,16 @@ class PromptList(ScrollView, can_focus=True):
         self.shown: list[Row] = list(self.rows)
         self._matched: list[Row] = self.rows
         """The rows the query matched, in id order (before sorting)."""
+        self.not_served = sum(1 for r in self.rows if r.serve is False)
+        """Rows the SDK would not serve, kept as rows change (the counts line shows it
+        after every keystroke; counting 10,000 rows each time cost milliseconds)."""
 
     # -- data ---------------------------------------------------------------------
 
     def set_rows(self, rows: Iterable[Row]) -> None:
         self.rows = list(rows)
         self._where = {r.id: i for i, r in enumerate(self.rows)}
+        self.not_served = sum(1 for r in self.rows if r.serve is False)
         self._apply()
 
     def update_rows(self, rows: Iterable[Row]) -> None:
@@ -115,7 +119,9 @@ class PromptList(ScrollView, can_focus=True):
                 self._where[row.id] = len(self.rows)
                 self.rows.append(row)
             else:
+                self.not_served -= self.rows[index].serve is False
                 self.rows[index] = row
+            self.not_served += row.serve is False
         self._apply()
 
     def merge_lint_counts(self, rows: Iterable[Row]) -> None:
