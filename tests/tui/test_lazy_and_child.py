@@ -1,6 +1,7 @@
 """What keeps the TUI quick, asserted as behaviour: tabs mounted once and when needed,
 leaving a prompt while its tabs still mount, the index read in a child process (rows,
-lint counts, cancelling, a broken config), and the not-served count kept as rows change."""
+lint counts, cancelling, a broken config), the not-served count kept as rows change, and
+the filter applied to streaming rows at most every quarter second."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from promptreg.tui.filler import fill_in_child
 from promptreg.tui.index import PromptIndex, Row
 from promptreg.tui.screens.prompt import TABS, PromptScreen
 from promptreg.tui.widgets.history_view import HistoryView
+from promptreg.tui.widgets import prompt_list
 from promptreg.tui.widgets.prompt_list import PromptList
 from promptreg.tui.widgets.source import SourceView
 from promptreg.tui.widgets.trial_pane import TrialPane
@@ -117,3 +119,26 @@ def test_the_not_served_count_follows_the_rows() -> None:
     assert listing.not_served == 4 == sum(1 for r in listing.rows if r.serve is False)
     listing.remove_ids(["p/1", "p/new"])
     assert listing.not_served == 2 == sum(1 for r in listing.rows if r.serve is False)
+
+
+async def test_rows_streaming_in_are_filtered_at_most_every_quarter_second(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prompt_list, "REFILTER_SECONDS", 2.0)  # no descheduling races
+    root = write_demo(tmp_path / "demo", names=("one", "two", "three"))
+    app = app_for(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await filled(pilot, app)
+        listing = app.browser.prompt_list
+        listing.set_query("tier:1")
+        assert len(listing.shown) == 3
+        one, two = (r for r in listing.rows if r.id in ("demo/one", "demo/two"))
+        listing.update_rows([replace(one, tier=2)])  # straight after a pass: deferred
+        listing.update_rows([replace(two, tier=2)])
+        assert [r.tier for r in listing.rows if r.id == "demo/one"] == [2]  # rows at once
+        assert len(listing.shown) == 3  # the filter follows a moment later
+        await until(pilot, lambda: len(listing.shown) == 1, "the deferred pass")
+        listing.set_query("tier:1")
+        listing.update_rows([replace(one, tier=1)])
+        listing.flush()
+        assert len(listing.shown) == 2
