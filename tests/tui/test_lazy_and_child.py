@@ -15,8 +15,8 @@ from promptreg.core.errors import PromptregError
 from promptreg.tui.filler import fill_in_child
 from promptreg.tui.index import PromptIndex, Row
 from promptreg.tui.screens.prompt import TABS, PromptScreen
-from promptreg.tui.widgets.history_view import HistoryView
 from promptreg.tui.widgets import prompt_list
+from promptreg.tui.widgets.history_view import HistoryView
 from promptreg.tui.widgets.prompt_list import PromptList
 from promptreg.tui.widgets.source import SourceView
 from promptreg.tui.widgets.trial_pane import TrialPane
