@@ -70,8 +70,11 @@ def fill_in_child(
     assert child.stdin is not None and child.stdout is not None
     held = {row.id: row for row in rows}
     try:
-        _send(child.stdin, (str(config), cache, list(rows)))
-        child.stdin.close()
+        try:
+            _send(child.stdin, (str(config), cache, list(rows)))
+            child.stdin.close()
+        except OSError:  # it ended before reading (a broken install): said below
+            pass
         while not cancelled():
             if _PIPES_SELECT and not select.select([child.stdout], [], [], POLL_SECONDS)[0]:
                 continue  # nothing yet: look for a cancel again
@@ -103,6 +106,7 @@ def fill_in_child(
         if child.poll() is None:
             child.kill()  # cancelled, or the app is quitting
         child.wait()
+        child.stdin.close()
         child.stdout.close()
 
 
@@ -152,6 +156,9 @@ def main() -> None:
         _send(out, ("error", (where + error.message, error.hint)))
     except BrokenPipeError:
         pass  # the app quit or cancelled: nobody is reading
+    except Exception as exc:  # a bug: its words reach the app, which has the terminal
+        hint = "this is a bug; `promptreg lint` on the registry shows whether lint fails too"
+        _send(out, ("error", (f"{type(exc).__name__}: {exc}", hint)))
 
 
 if __name__ == "__main__":
