@@ -3,11 +3,17 @@
 Two registries: the embedded one (about twenty prompts) and a generated one of 10,000
 copies of them (benchmarks/corpus.py's `large`). Measured two ways:
 
-- inside the app, headless through the Pilot: `first_paint` (from the app's
-  construction to the first refresh with the list mounted), the index fill cold (no
-  cache) and warm (the cache of the previous run), one filter keystroke (typed into the
-  filter bar, until the app is idle again, and the filter pass alone), opening a prompt
-  with its test pane rendered, a diff of two committed versions, and peak RSS;
+- inside the app, headless through the Pilot, timed to the frames the app produces
+  (`App._display`, called with every screen update) rather than to the Pilot's idle
+  detection, which waits while any thread or CPU is busy:
+  `first_paint` (construction to the first refresh with the list mounted); keystrokes
+  typed into the filter bar while the index fills and lints (`keystroke_busy`, the
+  slowest) and after (`keystroke`), each from the key reaching the app to the frame
+  showing its filter; the filter pass alone; the index fill (`filled`) and the lint
+  counts (`linted`), cold (no caches) then warm; opening a prompt to its first frame
+  (`open`); the test tab shown with its preview, after the Overview was read
+  (`test_tab`) and straight after opening (`open_and_preview`); peak RSS of the app and
+  of its index process (`child_peak_rss`); and a diff of two committed versions;
 - as a whole process under a pseudo-terminal: from `promptreg tui` starting to the
   first prompt id on the terminal (tests/tui/pty_session.py).
 
@@ -52,24 +58,98 @@ async def _until(pilot: Any, condition: Any, limit: float = 600.0) -> float:
     return time.perf_counter() - started
 
 
+class Frames:
+    """When the app produced each frame: `App._display` is called with every screen
+    update, headless too (where the driver then writes nothing)."""
+
+    def __init__(self, app: Any) -> None:
+        self.times: list[float] = []
+        display = app._display
+
+        def record(screen: Any, renderable: Any) -> None:
+            display(screen, renderable)
+            self.times.append(time.perf_counter())
+
+        app._display = record
+
+    async def after(self, moment: float, limit: float = 60.0) -> float:
+        """The time of the first frame produced after `moment`."""
+        started = time.perf_counter()
+        while not self.times or self.times[-1] <= moment:
+            if time.perf_counter() - started > limit:
+                raise TimeoutError("no frame came")
+            await asyncio.sleep(0.001)
+        return next(t for t in self.times if t > moment)
+
+
+async def _poll(condition: Any, limit: float = 60.0) -> float:
+    """Wait (without the Pilot's idle detection) until `condition()`; when it held."""
+    started = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - started > limit:
+            raise TimeoutError("the app did not get there")
+        await asyncio.sleep(0.001)
+    return time.perf_counter()
+
+
+async def keystrokes(app: Any, frames: Frames, text: str) -> tuple[list[float], list[float]]:
+    """Milliseconds from each key reaching the app to the frame showing its filter, and
+    the CPU time the app's process spent meanwhile (all its threads)."""
+    from textual import events
+
+    listing = app.browser.prompt_list
+    applied: list[float] = []
+    set_query = listing.set_query
+
+    def timed(query: str) -> Any:
+        found = set_query(query)
+        applied.append(time.perf_counter())
+        return found
+
+    listing.set_query = timed
+    figures = []
+    cpu = []
+    try:
+        for typed in range(1, len(text) + 1):
+            char = text[typed - 1]
+            key = "colon" if char == ":" else char
+            count = len(applied)
+            started, cpu_started = time.perf_counter(), time.process_time()
+            app._driver.send_message(events.Key(key, char))
+            await _poll(lambda count=count: len(applied) > count)
+            shown = await frames.after(applied[-1])
+            figures.append((shown - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
+    finally:
+        del listing.set_query
+    return figures, cpu
+
+
 async def in_app(root: Path, first_id: str) -> dict[str, float]:
     app = make_app(root, live_reload=False, keymap={})
+    frames = Frames(app)
     found: dict[str, float] = {}
+    cpu = time.process_time()
     async with app.run_test(size=SIZE) as pilot:
         await _until(pilot, lambda: app.first_paint is not None)
         found["first_paint_ms"] = (app.first_paint or 0) * 1000
+        found["first_paint_cpu_ms"] = (time.process_time() - cpu) * 1000
+        await pilot.press("slash")
+        # Typed while the index fills and lints (in its child process, at 10,000).
+        busy = not app.browser.linted
+        during, during_cpu = await keystrokes(app, frames, "tier:3")
+        found["keystroke_busy_ms"] = max(during) if busy else float("nan")
+        found["keystroke_busy_cpu_ms"] = max(during_cpu) if busy else float("nan")
         await _until(pilot, lambda: app.filled_at is not None)
         found["filled_s"] = app.filled_at or 0.0
-        if len(app.rows()) < 1000:  # the embedded registry: measure with lint done
-            await _until(pilot, lambda: app.browser.linted)
+        await _until(pilot, lambda: app.browser.linted)
+        found["linted_s"] = time.perf_counter() - app.started
+        await pilot.press("escape", "slash")
+        idle, idle_cpu = await keystrokes(app, frames, "tier:3 summ")
+        found["keystroke_ms"] = statistics.median(idle)
+        found["keystroke_max_ms"] = max(idle)
+        found["keystroke_cpu_ms"] = statistics.median(idle_cpu)
         listing = app.browser.prompt_list
-        await pilot.press("slash")
-        keystrokes = []
-        for char in "tier:3":
-            started = time.perf_counter()
-            await pilot.press(char)
-            keystrokes.append((time.perf_counter() - started) * 1000)
-        found["keystroke_ms"] = statistics.median(keystrokes)
         passes = []
         for query in ("tier:3", "status:approved owner:legal-ops", "sumtick", "serve:no"):
             started = time.perf_counter()
@@ -77,13 +157,32 @@ async def in_app(root: Path, first_id: str) -> dict[str, float]:
             passes.append((time.perf_counter() - started) * 1000)
         found["filter_pass_ms"] = max(passes)
         await pilot.press("escape")
-        started = time.perf_counter()
+        await pilot.pause(0.2)
+        started, cpu = time.perf_counter(), time.process_time()
         app.open_prompt(first_id)
-        await _until(pilot, lambda: isinstance(app.screen, PromptScreen))
-        await pilot.press("4")
-        pane = app.screen.query_one(TrialPane)
-        await _until(pilot, lambda: pane.preview is not None)
-        found["open_and_preview_ms"] = (time.perf_counter() - started) * 1000
+        await _poll(lambda: isinstance(app.screen, PromptScreen))
+        shown = await frames.after(started)
+        found["open_ms"] = (shown - started) * 1000
+        found["open_cpu_ms"] = (time.process_time() - cpu) * 1000
+        await pilot.pause(0.5)  # a person reads the overview; the other tabs mount
+        from textual import events
+
+        started = time.perf_counter()
+        app._driver.send_message(events.Key("4", "4"))
+        await _poll(lambda: any(p.preview is not None for p in app.screen.query(TrialPane)))
+        shown = await frames.after(time.perf_counter())
+        found["test_tab_ms"] = (shown - started) * 1000
+        await pilot.press("escape")
+        await _until(pilot, lambda: app.screen is app.browser)
+        await pilot.pause(0.2)
+        started = time.perf_counter()
+        app.open_prompt(first_id)  # and straight to the test pane, unmounted yet
+        await _poll(lambda: isinstance(app.screen, PromptScreen))
+        await frames.after(started)
+        app._driver.send_message(events.Key("4", "4"))
+        await _poll(lambda: any(p.preview is not None for p in app.screen.query(TrialPane)))
+        shown = await frames.after(time.perf_counter())
+        found["open_and_preview_ms"] = (shown - started) * 1000
         found["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         await pilot.press("escape")
     return found
@@ -184,6 +283,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    print("load average at the start:", Path("/proc/loadavg").read_text().strip())
     with tempfile.TemporaryDirectory() as scratch:
         embedded = Path(scratch) / "embedded"
         embedded.mkdir()
@@ -195,19 +295,25 @@ def main() -> None:
             ("embedded", embedded, "support/summarize-ticket"),
             (f"{args.count} prompts", large, "clinical0/discharge-summary-plain-language"),
         ):
-            cache = root / ".promptreg" / "cache" / "tui-index.json"
             runs = []
             for run in range(args.runs):
-                if run == 0:
-                    cache.unlink(missing_ok=True)
+                if run == 0:  # cold: neither the index's cache nor lint's
+                    shutil.rmtree(root / ".promptreg" / "cache", ignore_errors=True)
                 figures = asyncio.run(in_app(root, first))
                 figures["warm"] = float(run > 0)
+                runs.append(figures)
+            # Only the index's child processes (and git) were waited for so far.
+            child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            for figures in runs:
+                figures["child_peak_rss_mb"] = child
                 figures["pty_first_id_ms"] = whole_process(root, first.split("/")[0])
                 figures["peer_first_paint_ms"] = asyncio.run(peer_in_app())
                 figures["peer_pty_ms"] = peer_whole_process(Path(scratch))
-                runs.append(figures)
-            report(f"{name} (run 1 cold index, later runs warm)", runs)
+            report(f"{name} (run 1 cold caches, later runs warm)", runs)
     print(f"\ndiff of two committed versions: {diff_ms(args.runs * 3):.1f} ms (median)")
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"this process: {usage.ru_utime + usage.ru_stime:.1f} s of CPU")
+    print("load average at the end:", Path("/proc/loadavg").read_text().strip())
 
 
 if __name__ == "__main__":

@@ -85,6 +85,16 @@ class RegistryApp(App[int]):
         if self.live_reload:
             self.watch_files()
 
+    async def _shutdown(self) -> None:
+        # Textual's teardown (App._shutdown, where quitting and run_test both end)
+        # removes every widget at once; a prompt tab still mounting would then fail in
+        # its own mount handler, so the tabs under way finish first.
+        for screen in self.screen_stack:
+            settled = getattr(screen, "settled", None)
+            if settled is not None:
+                await settled()
+        await super()._shutdown()
+
     def rows(self) -> list[Row]:
         return self.browser.prompt_list.rows
 
@@ -92,27 +102,35 @@ class RegistryApp(App[int]):
 
     @work(thread=True, exclusive=True, group="index")
     def fill_index(self) -> None:
+        """Read every row and count its lint findings in a child process (this thread
+        only waits on its pipe, so the event loop keeps the interpreter)."""
+        from promptreg.tui.filler import fill_in_child
+
         worker = get_current_worker()
         rows = list(self.rows())
+        index = self.services.index
         done = 0
-
-        def batch(filled: list[Row]) -> None:
-            nonlocal done
-            done += len(filled)
-            self.browser.post_message(RowsFilled(filled, done))
-
-        self.services.index.fill(rows, batch, lambda: worker.is_cancelled)
-        self.filled_at = time.perf_counter() - self.started
-        if worker.is_cancelled:
-            return
         try:
-            for linted in self.services.index.lint_counts(rows, lambda: worker.is_cancelled):
-                self.browser.post_message(RowsFilled(linted, done, counts_only=True))
+            for batch in fill_in_child(
+                index.settings.path,
+                rows,
+                cache=index.cache_path is not None,
+                cancelled=lambda: worker.is_cancelled,
+            ):
+                if batch.kind == "rows":
+                    done += len(batch.rows)
+                    if done == len(rows):
+                        self.filled_at = time.perf_counter() - self.started
+                    self.browser.post_message(RowsFilled(batch.rows, done))
+                else:
+                    self.browser.post_message(RowsFilled(batch.rows, done, counts_only=True))
         except PromptregError as error:
             self.call_from_thread(
-                self.notify, f"lint: {explain(error)}", severity="error", markup=False
+                self.notify, f"index: {explain(error)}", severity="error", markup=False
             )
             return
+        if self.filled_at is None:  # an empty registry
+            self.filled_at = time.perf_counter() - self.started
         if not worker.is_cancelled:
             self.browser.post_message(RowsFilled([], done, linted=True, counts_only=True))
 

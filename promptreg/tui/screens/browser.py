@@ -86,10 +86,13 @@ class BrowserScreen(Screen[None]):
 
     @on(RowsFilled)
     def _rows_filled(self, event: RowsFilled) -> None:
+        listing = self.prompt_list
         if event.counts_only:
-            self.prompt_list.merge_lint_counts(event.rows)
+            listing.merge_lint_counts(event.rows)
         else:
-            self.prompt_list.update_rows(event.rows)
+            listing.update_rows(event.rows)
+        if event.linted or (not event.counts_only and event.filled >= len(listing.rows)):
+            listing.flush()  # the last batch of a kind shows at once, not a moment later
         self.note_progress(max(event.filled, self.filled), event.linted)
 
     def note_progress(self, filled: int, linted: bool) -> None:
@@ -110,8 +113,7 @@ class BrowserScreen(Screen[None]):
             parts.append(f"reading {self.filled}/{total}")
         elif not self.linted:
             parts.append("linting…")
-        not_served = sum(1 for r in listing.rows if r.serve is False)
-        parts.append(f"{not_served} not served")
+        parts.append(f"{listing.not_served} not served")
         parts.append(self.registry)
         self.query_one("#counts", Static).update(Text("  ·  ".join(parts)))
 

@@ -1,26 +1,31 @@
-"""One prompt in four tabs: Overview, Source, History (with the Diff view) and Test."""
+"""One prompt in four tabs: Overview, Source, History (with the Diff view) and Test.
+
+Only the Overview is composed with the screen. Mounting every tab at once (about 80
+widgets: a TextArea, a DataTable, the test form) cost seconds before anything showed,
+so each other tab's content is mounted when the tab is first shown, or, if it is not
+asked for first, one tab per frame once the Overview is on screen.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from promptreg.core.errors import PromptregError
 from promptreg.core.model import PromptSpec
 from promptreg.lint.finding import Finding
 from promptreg.tui.services import Services, explain
-from promptreg.tui.widgets.history_view import HistoryView
 from promptreg.tui.widgets.overview import Overview
-from promptreg.tui.widgets.source import SourceView
-from promptreg.tui.widgets.trial_pane import TrialPane
 
 TABS = ("overview", "source", "history", "test")
+LABELS = {"overview": "Overview", "source": "Source", "history": "History", "test": "Test"}
 
 
 class PromptScreen(Screen[None]):
@@ -38,27 +43,76 @@ class PromptScreen(Screen[None]):
         self.prompt_id = spec.id
         self.services = services
         self.findings: list[Finding] | None = None
+        """The lint findings the Source tab shows (None until linted and mounted)."""
+        self._unshown: list[Finding] | None = None
+        """Findings that arrived before the Source tab was mounted."""
+        self._leaving = False
+        self.mounted_tabs: dict[str, AwaitMount | None] = {"overview": None}
+        """The tabs whose content was mounted (or is being mounted)."""
 
     def compose(self) -> ComposeResult:
-        settings = self.services.index.settings
-        yield Static(
-            Text(f"{self.spec.id}  {self.spec.version}  {self.spec.title}"), id="prompt-title"
-        )
+        yield Static(Text(self._title()), id="prompt-title")
         with TabbedContent(id="tabs"):
-            with TabPane("Overview", id="overview"):
-                yield Overview(self.spec, settings)
-            with TabPane("Source", id="source"):
-                path = self.spec.path
-                text = path.read_text(encoding="utf-8", errors="replace") if path else ""
-                yield SourceView(path or settings.registry_dir, text)
-            with TabPane("History", id="history"):
-                yield HistoryView(self.spec.id, self.services.history)
-            with TabPane("Test", id="test"):
-                yield TrialPane(self.spec, self.services)
+            with TabPane(LABELS["overview"], id="overview"):
+                yield Overview(self.spec, self.services.index.settings)
+            for name in TABS[1:]:
+                yield TabPane(LABELS[name], id=name)
         yield Footer()
+
+    def _title(self) -> str:
+        return f"{self.spec.id}  {self.spec.version}  {self.spec.title}"
 
     def on_mount(self) -> None:
         self.lint()
+        self.call_after_refresh(self._prefetch)
+
+    # -- lazy tabs ----------------------------------------------------------------
+
+    def _content(self, name: str) -> Widget:
+        """A tab's content, built from the spec as it is now (imported here: the
+        TextArea, the DataTable and the renderer load when a tab first needs them)."""
+        if name == "source":
+            from promptreg.tui.widgets.source import SourceView
+
+            settings = self.services.index.settings
+            path = self.spec.path
+            text = path.read_text(encoding="utf-8", errors="replace") if path else ""
+            findings, self._unshown = self._unshown, None
+            if findings is not None:
+                self.findings = findings
+            return SourceView(path or settings.registry_dir, text, self.findings)
+        if name == "history":
+            from promptreg.tui.widgets.history_view import HistoryView
+
+            return HistoryView(self.spec.id, self.services.history)
+        from promptreg.tui.widgets.trial_pane import TrialPane
+
+        return TrialPane(self.spec, self.services)
+
+    def ensure_tab(self, name: str) -> AwaitMount | None:
+        """Mount the tab's content unless it is (being) mounted; await the result to
+        know it is there."""
+        if name in self.mounted_tabs:
+            return self.mounted_tabs[name]
+        mounting = self.query_one(f"#{name}", TabPane).mount(self._content(name))
+        self.mounted_tabs[name] = mounting
+        return mounting
+
+    def _prefetch(self) -> None:
+        """Mount the next tab nobody asked for yet, one per frame, so that switching
+        to it later is instant while opening stays cheap."""
+        pending = [name for name in TABS if name not in self.mounted_tabs]
+        if not pending or not self.is_current or self._leaving:
+            return
+        self.ensure_tab(pending[0])
+        self.call_after_refresh(self._prefetch)
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def _activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id is not None:
+            self.ensure_tab(event.pane.id)
+
+    # -- lint ---------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="lint")
     def lint(self) -> None:
@@ -76,15 +130,37 @@ class PromptScreen(Screen[None]):
         self.app.call_from_thread(self._linted, findings)
 
     def _linted(self, findings: list[Finding]) -> None:
-        self.findings = findings
-        self.query_one(SourceView).show_findings(findings)
+        from promptreg.tui.widgets.source import SourceView
 
-    def action_back(self) -> None:
+        views = self.query(SourceView)
+        if not views:
+            self._unshown = findings  # shown when the tab mounts
+            return
+        self.findings = findings
+        for view in views:
+            view.show_findings(findings)
+
+    # -- actions ------------------------------------------------------------------
+
+    async def action_back(self) -> None:
+        """Back to the list, once no tab is half-mounted (a pane whose children are
+        torn down under it would fail in its own mount handler)."""
+        await self.settled()
         self.app.pop_screen()
 
-    def action_tab(self, name: str) -> None:
+    async def settled(self) -> None:
+        """Mount no more tabs unasked, and wait for those under way."""
+        self._leaving = True
+        for mounting in list(self.mounted_tabs.values()):
+            if mounting is not None:
+                await mounting
+
+    async def action_tab(self, name: str) -> None:
         """Show a tab and focus its first control, so its keys are live at once."""
+        mounting = self.ensure_tab(name)
         self.query_one(TabbedContent).active = name
+        if mounting is not None:
+            await mounting
         pane = self.query_one(f"#{name}", TabPane)
         target = next((w for w in pane.query("*") if w.focusable), None)
         if target is not None:
@@ -92,6 +168,8 @@ class PromptScreen(Screen[None]):
 
     def reload(self) -> None:
         """The file changed on disk: read it again and show what it says now."""
+        from promptreg.tui.widgets.source import SourceView
+
         try:
             spec = self.services.spec(self.prompt_id)
         except PromptregError as error:
@@ -105,8 +183,7 @@ class PromptScreen(Screen[None]):
         self.query_one(Overview).show(spec)
         path = spec.path
         if path is not None:
-            self.query_one(SourceView).show_text(path.read_text(encoding="utf-8", errors="replace"))
-        self.query_one("#prompt-title", Static).update(
-            Text(f"{spec.id}  {spec.version}  {spec.title}")
-        )
+            for view in self.query(SourceView):
+                view.show_text(path.read_text(encoding="utf-8", errors="replace"))
+        self.query_one("#prompt-title", Static).update(Text(self._title()))
         self.lint()

@@ -24,17 +24,29 @@ def finding_label(finding: Finding) -> str:
 
 
 class SourceView(Horizontal):
-    def __init__(self, path: Path, text: str) -> None:
+    def __init__(self, path: Path, text: str, findings: list[Finding] | None = None) -> None:
         super().__init__(id="source-view")
         self.path = path
         self.text = text
-        self.findings: list[Finding] = []
+        self.findings: list[Finding] = sorted(findings or [])
+        self._linted = findings is not None
 
     def compose(self) -> ComposeResult:
         area = TextArea(self.text, language="yaml", read_only=True, id="source-text")
         area.show_line_numbers = True
         yield area
         yield OptionList(Option("linting…", disabled=True), id="findings")
+
+    def on_mount(self) -> None:
+        if self._linted:  # linted before the tab was first shown
+            self.show_findings(self.findings)
+
+    def _options(self) -> list[Option]:
+        if not self._linted:
+            return [Option("linting…", disabled=True)]
+        if not self.findings:
+            return [Option("no findings", disabled=True)]
+        return [Option(finding_label(f), id=str(i)) for i, f in enumerate(self.findings)]
 
     @property
     def area(self) -> TextArea:
@@ -46,14 +58,10 @@ class SourceView(Horizontal):
 
     def show_findings(self, findings: list[Finding]) -> None:
         self.findings = sorted(findings)
-        listing = self.query_one("#findings", OptionList)
-        listing.clear_options()
-        if not self.findings:
-            listing.add_option(Option("no findings", disabled=True))
-            return
-        listing.add_options(
-            Option(finding_label(f), id=str(i)) for i, f in enumerate(self.findings)
-        )
+        self._linted = True
+        for listing in self.query("#findings").results(OptionList):  # none before compose
+            listing.clear_options()
+            listing.add_options(self._options())
 
     @on(OptionList.OptionSelected, "#findings")
     def _jump(self, event: OptionList.OptionSelected) -> None:

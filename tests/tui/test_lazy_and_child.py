@@ -1,0 +1,144 @@
+"""What keeps the TUI quick, asserted as behaviour: tabs mounted once and when needed,
+leaving a prompt while its tabs still mount, the index read in a child process (rows,
+lint counts, cancelling, a broken config), the not-served count kept as rows change, and
+the filter applied to streaming rows at most every quarter second."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from promptreg.core.config import load_config
+from promptreg.core.errors import PromptregError
+from promptreg.tui.filler import fill_in_child
+from promptreg.tui.index import PromptIndex, Row
+from promptreg.tui.screens.prompt import TABS, PromptScreen
+from promptreg.tui.widgets import prompt_list
+from promptreg.tui.widgets.history_view import HistoryView
+from promptreg.tui.widgets.prompt_list import PromptList
+from promptreg.tui.widgets.source import SourceView
+from promptreg.tui.widgets.trial_pane import TrialPane
+from tests.tui.conftest import SIZE, app_for, filled, until, write_demo
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_the_test_tab_asked_for_at_once_mounts_and_renders(demo: Path) -> None:
+    app = app_for(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_prompt("demo/echo")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "opened")
+        await pilot.press("4")
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        pane = screen.query_one(TrialPane)
+        await until(pilot, lambda: pane.preview is not None, "the preview")
+        assert screen.query_one("#tabs").active == "test"  # type: ignore[attr-defined]
+        assert pane.has_focus_within
+
+
+async def test_every_tab_is_mounted_once_however_often_it_is_shown(demo: Path) -> None:
+    app = app_for(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_prompt("demo/echo")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "opened")
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        for key in "23414321":
+            await pilot.press(key)
+        await until(pilot, lambda: set(screen.mounted_tabs) == set(TABS), "all tabs mounted")
+        await screen.settled()
+        for kind in (SourceView, HistoryView, TrialPane):
+            assert len(screen.query(kind)) == 1, kind.__name__
+
+
+async def test_leaving_a_prompt_while_its_tabs_mount_is_clean(demo: Path) -> None:
+    app = app_for(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await filled(pilot, app, linted=False)
+        for _ in range(3):
+            app.open_prompt("demo/echo")
+            await until(pilot, lambda: isinstance(app.screen, PromptScreen), "opened")
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is app.browser, "back to the list")
+        assert app.return_code is None  # no handler failed (that would end the app)
+
+
+def _rows(root: Path) -> list[Row]:
+    return PromptIndex(load_config(root / "promptreg.yaml"), cache=False).rows()
+
+
+def test_the_child_fills_every_row_then_counts_lint(tmp_path: Path) -> None:
+    root = write_demo(tmp_path / "demo", names=("one", "two", "three"))
+    broken = root / "registry" / "demo" / "broken.prompt.yaml"
+    broken.write_text("id: demo/broken\nversion: [\n", encoding="utf-8")
+    rows = _rows(root)
+    batches = list(fill_in_child(root / "promptreg.yaml", rows, cache=False))
+    filled_rows = {r.id: r for b in batches if b.kind == "rows" for r in b.rows}
+    counted = {r.id: r for b in batches if b.kind == "lint" for r in b.rows}
+    assert set(filled_rows) == set(counted) == {r.id for r in rows}
+    assert filled_rows["demo/one"].title == "Demo prompt one"
+    assert filled_rows["demo/one"].serve is True
+    assert filled_rows["demo/broken"].loaded and filled_rows["demo/broken"].serve is False
+    assert counted["demo/broken"].lint_errors  # the lint batch carries the filled fields too
+    assert counted["demo/broken"].loaded
+    last_rows = max(i for i, b in enumerate(batches) if b.kind == "rows")
+    first_lint = min(i for i, b in enumerate(batches) if b.kind == "lint")
+    assert last_rows < first_lint
+
+
+def test_cancelling_ends_the_child(tmp_path: Path) -> None:
+    root = write_demo(tmp_path / "demo", names=("one", "two"))
+    seen: list[str] = []
+    stream = fill_in_child(
+        root / "promptreg.yaml", _rows(root), cache=False, cancelled=lambda: bool(seen)
+    )
+    seen.extend(batch.kind for batch in stream)  # grows as the stream is read
+    assert seen == ["rows"]  # the lint counts were never waited for
+
+
+def test_a_config_the_child_cannot_read_is_an_error_with_its_hint(tmp_path: Path) -> None:
+    root = write_demo(tmp_path / "demo")
+    rows = _rows(root)
+    (root / "promptreg.yaml").write_text("registry: [\n", encoding="utf-8")
+    with pytest.raises(PromptregError) as raised:
+        list(fill_in_child(root / "promptreg.yaml", rows, cache=False))
+    assert "promptreg.yaml" in str(raised.value)
+
+
+def test_the_not_served_count_follows_the_rows() -> None:
+    rows = [Row(f"p/{i}", Path(f"p/{i}.prompt.yaml")) for i in range(6)]
+    listing = PromptList(rows)
+    assert listing.not_served == 0  # nothing known yet
+    refused = [replace(r, loaded=True, valid=True, refusal="no") for r in rows[:4]]
+    listing.update_rows(refused)
+    listing.update_rows([replace(refused[0], refusal=None)])  # approved meanwhile
+    listing.update_rows([Row("p/new", Path("p/new.prompt.yaml"), loaded=True)])  # invalid
+    assert listing.not_served == 4 == sum(1 for r in listing.rows if r.serve is False)
+    listing.remove_ids(["p/1", "p/new"])
+    assert listing.not_served == 2 == sum(1 for r in listing.rows if r.serve is False)
+
+
+async def test_rows_streaming_in_are_filtered_at_most_every_quarter_second(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prompt_list, "REFILTER_SECONDS", 2.0)  # no descheduling races
+    root = write_demo(tmp_path / "demo", names=("one", "two", "three"))
+    app = app_for(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await filled(pilot, app)
+        listing = app.browser.prompt_list
+        listing.set_query("tier:1")
+        assert len(listing.shown) == 3
+        one, two = (r for r in listing.rows if r.id in ("demo/one", "demo/two"))
+        listing.update_rows([replace(one, tier=2)])  # straight after a pass: deferred
+        listing.update_rows([replace(two, tier=2)])
+        assert [r.tier for r in listing.rows if r.id == "demo/one"] == [2]  # rows at once
+        assert len(listing.shown) == 3  # the filter follows a moment later
+        await until(pilot, lambda: len(listing.shown) == 1, "the deferred pass")
+        listing.set_query("tier:1")
+        listing.update_rows([replace(one, tier=1)])
+        listing.flush()
+        assert len(listing.shown) == 2
