@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from promptreg.core.bounded import MAX_SIGNERS_BYTES, read_bounded
 from promptreg.core.config import Settings
 from promptreg.core.errors import PromptregError
 from promptreg.core.model import PromptSpec
@@ -356,7 +357,9 @@ def cache_token(settings: Settings, repo: Repository | None = None) -> str:
     stamp = ""
     if settings.require_signed:
         try:
-            stamp = hashlib.sha256(allowed_signers_path(settings).read_bytes()).hexdigest()
+            signers = allowed_signers_path(settings)
+            data = read_bounded(signers, MAX_SIGNERS_BYTES, "allowed-signers file")
+            stamp = hashlib.sha256(data).hexdigest()
         except OSError:
             stamp = "missing"
     return f"{head}:{stamp}"
