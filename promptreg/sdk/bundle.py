@@ -22,7 +22,7 @@ from pathlib import Path
 from promptreg.core.errors import PromptNotFoundError, UsageError
 from promptreg.core.model import PromptSpec, build_spec
 from promptreg.core.suggest import closest
-from promptreg.render.prompt import Prompt
+from promptreg.render.prompt import Prompt, serving_encoding
 from promptreg.render.sandbox import Sandbox
 from promptreg.sdk import ranges
 from promptreg.sdk.audit import Auditor
@@ -161,7 +161,8 @@ class Bundle:
         with self._lock:  # held while compiling: each version is compiled once
             prompt = self._built.get(key)
             if prompt is None:
-                prompt = Prompt(self._spec(prompt_id, chosen), self._sandbox)
+                spec = self._spec(prompt_id, chosen)
+                prompt = Prompt(spec, self._sandbox, encoding=serving_encoding(spec))
                 prompt.observer = self._auditor
                 self._built[key] = prompt
             if len(self._served) >= MAX_REMEMBERED_REQUESTS:
