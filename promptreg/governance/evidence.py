@@ -9,7 +9,10 @@ each assertion graded it. The eval rules (G015 to G017), `promptreg show` and
 A results file arrives in pull requests like any other, so it is untrusted: a file that
 is too large, not JSON, or not of this format reads as a problem with a message, never
 an exception. A record counts for a case only when its fingerprint equals the case's
-fingerprint computed now (promptreg.governance.fingerprint).
+fingerprint computed now (promptreg.governance.fingerprint). Anyone can compute those,
+so with `evals.signed_by` a file counts only with a signature by the job that recorded
+it (promptreg.governance.results_signature); without it, a results file is evidence
+only of what its committer wrote.
 """
 
 from __future__ import annotations
@@ -229,16 +232,21 @@ def results_from_bytes(data: bytes) -> ResultsFile:
         raise ResultsFormatError(str(exc)[:200]) from None
 
 
-def read_results(path: Path) -> ResultsFile | None:
-    """The file at `path`; None when there is none, ResultsFormatError when it is bad."""
+def read_results_bytes(path: Path) -> bytes | None:
+    """The file's bytes, at most the limit and one; None when there is none."""
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_RESULTS_BYTES + 1)
+            return handle.read(MAX_RESULTS_BYTES + 1)
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise ResultsFormatError(f"cannot be read: {exc.strerror}") from None
-    return results_from_bytes(data)
+
+
+def read_results(path: Path) -> ResultsFile | None:
+    """The file at `path`; None when there is none, ResultsFormatError when it is bad."""
+    data = read_results_bytes(path)
+    return results_from_bytes(data) if data is not None else None
 
 
 def has_any_results(settings: Settings) -> bool:
@@ -324,8 +332,16 @@ def eval_state(spec: PromptSpec, settings: Settings) -> EvalState:
     problem = None
     recorded: tuple[CaseResult, ...] = ()
     try:
-        loaded = read_results(path)
-        recorded = loaded.results if loaded else ()
+        data = read_results_bytes(path)
+        unsigned = None
+        if data is not None and settings.evals.signed_by:  # sshsig: only then
+            from promptreg.governance.results_signature import unsigned_reason
+
+            unsigned = unsigned_reason(data, path, settings)
+        if unsigned is not None:
+            problem = f"{shown(path, settings)} cannot be used: {unsigned}"
+        elif data is not None:
+            recorded = results_from_bytes(data).results
     except ResultsFormatError as exc:
         problem = f"{shown(path, settings)} cannot be used: {exc}"
     cases = []

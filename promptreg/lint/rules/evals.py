@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from promptreg.core.bounded import MAX_SIGNERS_BYTES, FileTooLargeError, read_bounded
 from promptreg.core.config import Settings
 from promptreg.core.model import PromptSpec
 from promptreg.governance.evidence import (
@@ -23,11 +24,13 @@ from promptreg.governance.evidence import (
     governs,
     has_any_results,
     parse_time,
+    read_results_bytes,
     results_dir,
     results_from_bytes,
     shown,
 )
 from promptreg.governance.fingerprint import CaseKey
+from promptreg.governance.provenance import allowed_signers_path
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
@@ -121,16 +124,26 @@ def cache_token(settings: Settings, now: dt.datetime) -> str:
         {p.eval_max_age_days for p in settings.tiers.values() if p.eval_max_age_days is not None}
     )
     crossed = [0] * len(limits)
-    for path in sorted(folder.rglob("*.json")) if folder.is_dir() else ():
-        try:
-            data = path.read_bytes()
-        except OSError:
+    for path in sorted(folder.rglob("*.json*")) if folder.is_dir() else ():
+        if not path.name.endswith((".json", ".json.sig")):
+            continue
+        try:  # bounded: a results file (or a "signature") is the pull request's to size
+            data = read_results_bytes(path)
+        except ResultsFormatError:
+            continue
+        if data is None:
             continue
         digest.update(path.as_posix().encode() + b"\0" + hashlib.sha256(data).digest())
-        for moment in _answer_times(data):
+        for moment in _answer_times(data) if path.name.endswith(".json") else ():
             for index, limit in enumerate(limits):
                 crossed[index] += now - moment > dt.timedelta(days=limit)
+    if settings.evals.signed_by:  # which keys may sign results decides what counts
+        try:
+            digest.update(read_bounded(allowed_signers_path(settings), MAX_SIGNERS_BYTES, "x"))
+        except (OSError, FileTooLargeError):
+            digest.update(b"\0unreadable")
     digest.update(repr((settings.evals.require_results, crossed)).encode())
+    digest.update(repr(settings.evals.signed_by).encode())
     return digest.hexdigest()
 
 
