@@ -100,19 +100,17 @@ def _text(value: object) -> str | None:
 
 def _renders(ctx: FileContext) -> list[Render]:
     """The renders whose text X001 reads besides the literals alone: with the variables'
-    defaults, and with each eval case's vars over them (what `promptreg test` sends)."""
+    defaults, which every caller that leaves them out renders. (Eval cases' vars are
+    test inputs: their strings are scanned as they are, as the other X rules do, but not
+    joined into the template; that would parse every template once per case.)"""
     defaults = {
         name: text
         for name, variable in ctx.spec.variables.items()
-        if variable.has_default and (text := _text(variable.default)) is not None
+        if variable.has_default and (text := _text(variable.default))
     }
     renders: list[Render] = [("template literals", {})]
     if defaults:
         renders.append(("template literals and variable defaults", defaults))
-    for index, case in enumerate(ctx.spec.evals):
-        given = {name: text for name, raw in case.vars.items() if (text := _text(raw))}
-        if given:
-            renders.append((f"the template with the vars of evals[{index}]", defaults | given))
     return renders
 
 
@@ -120,9 +118,9 @@ def _assembled_secrets(
     ctx: FileContext, path: PathKey, content: str, renders: list[Render], known: list[str]
 ) -> Iterator[Hit]:
     """Keys the template joins from literals (`"sk-pr" ~ "oj-..."`), or from literals
-    and the values a render gives variables: the rendered message holds them though no
-    string of the file does (one in a string is already reported). One finding per key,
-    on the template line that joins it."""
+    and variables' defaults: the rendered message holds them though no string of the
+    file does (one in a string is already reported). One finding per key, on the
+    template line that joins it."""
     from promptreg.render.literals import assembled_with  # Jinja2: not on a cached lint's path
 
     seen: set[str] = set()
@@ -180,10 +178,9 @@ RULES: tuple[Rule, ...] = (
             "Placeholders such as `${DB_PASSWORD}`, `<password>` or `{{ token }}` are not "
             "reported. Message templates are also read as they render: a key joined from "
             'literals (`{{ "sk-pr" ~ "oj-..." }}`, `+`, `join`, `{% set %}`), or from '
-            "literals and variables as a render fills them (with their defaults, and with "
-            "each eval case's vars), is reported on the line that joins it; so is a key "
-            "in the mappings of a default or an eval case's vars. Findings point at the "
-            "secret itself, also "
+            "literals and the defaults of variables, is reported on the line that joins "
+            "it; so is a key in the mappings of a default or an eval case's vars. Findings "
+            "point at the secret itself, also "
             "inside block scalars, and show only its kind and first four characters.",
             why="Prompt files are read by many people, copied into bundles and logs, and "
             "sent to model providers; a key committed to git stays in its history. "
