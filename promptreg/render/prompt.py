@@ -47,10 +47,6 @@ def serving_encoding(spec: PromptSpec, models: Mapping[str, Any] | None = None) 
     return encoding if isinstance(encoding, str) and encoding else FALLBACK_ENCODING
 
 
-def _not_finite(value: Any) -> bool:
-    return isinstance(value, float) and not math.isfinite(value)
-
-
 def _over_max_tokens(var: Variable, value: Any, encoding: str) -> str | None:
     """Why `value` is over `var.max_tokens` in `encoding`, or None.
 
@@ -133,7 +129,18 @@ class VariableBinder:
         self.prompt_id = spec.id
         self._encoding = encoding
         self._variables = spec.variables
-        self._checks = tuple((var, _TYPE_CHECKS[var.type]) for var in spec.variables.values())
+        # Per variable: its type check, whether it is a number (finite only), and the
+        # max_tokens to count against (None: not counted), so bind() tests no more than
+        # a variable needs on every render.
+        self._checks = tuple(
+            (
+                var,
+                _TYPE_CHECKS[var.type],
+                var.type == "number",
+                var.max_tokens if encoding is not None else None,
+            )
+            for var in spec.variables.values()
+        )
 
     def bind(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """Check `values` against the declared variables; defaults filled in.
@@ -143,7 +150,7 @@ class VariableBinder:
         bound: dict[str, Any] = {}
         problems: list[str] | None = None
         given = 0
-        for var, check in self._checks:
+        for var, check, number, limit in self._checks:
             name = var.name
             if name in values:
                 given += 1
@@ -154,15 +161,17 @@ class VariableBinder:
                         f"{name} must be {_article(var.type)}, "
                         f"not {type(value).__name__} {value!r:.40}"
                     )
-                elif _not_finite(value):
+                elif number and isinstance(value, float) and not math.isfinite(value):
                     problems = problems or []
                     problems.append(f"{name} must be a finite number, not {value!r}")
                 elif var.enum is not None and value not in var.enum:
                     problems = problems or []
                     options = ", ".join(repr(o) for o in var.enum)
                     problems.append(f"{name} must be one of {options}, not {value!r:.40}")
-                elif self._encoding is not None and (
-                    over := _over_max_tokens(var, value, self._encoding)
+                elif (
+                    limit is not None
+                    and not (value.__class__ is str and len(value) <= limit >> 2)
+                    and (over := _over_max_tokens(var, value, self._encoding or ""))
                 ):
                     problems = problems or []
                     problems.append(over)
