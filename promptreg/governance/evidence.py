@@ -9,10 +9,8 @@ each assertion graded it. The eval rules (G015 to G017), `promptreg show` and
 A results file arrives in pull requests like any other, so it is untrusted: a file that
 is too large, not JSON, or not of this format reads as a problem with a message, never
 an exception. A record counts for a case only when its fingerprint equals the case's
-fingerprint computed now (promptreg.governance.fingerprint). Anyone can compute those,
-so with `evals.signed_by` a file counts only with a signature by the job that recorded
-it (promptreg.governance.results_signature); without it, a results file is evidence
-only of what its committer wrote.
+fingerprint computed now. Anyone can compute those, so with `evals.signed_by` a file
+counts only when signed by the job that recorded it (results_signature.py).
 """
 
 from __future__ import annotations
@@ -53,8 +51,14 @@ def results_path(settings: Settings, prompt_id: str) -> Path:
 
 
 def parse_time(text: str) -> dt.datetime:
+    """ValueError also for a time UTC cannot hold (year 1 at +01:00): it overflows."""
     moment = dt.datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    try:
+        moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError(f"the time {text[:40]!r} is out of range") from None
+    return moment
 
 
 def format_time(moment: dt.datetime) -> str:

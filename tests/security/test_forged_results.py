@@ -162,3 +162,47 @@ def test_a_pull_request_cannot_list_its_own_key_or_widen_the_setting(
     status, out = lint(capsys, repo, "--base", "main")
     assert status == 1
     assert f"{RESULTS} cannot be used: it is signed by key" in out
+
+
+def _results_case(repo: GitRepo, text: str | None, size: int = 0) -> str:
+    path = repo.root / RESULTS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if text is None:
+        with path.open("wb") as stream:
+            stream.truncate(size)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return RESULTS
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (None, "bytes, over the limit of 67,108,864"),
+        ("[" * 100_000, "not JSON"),
+        ('{"format": 1, "results": 7}', "`results` is missing or not a list"),
+        (
+            '{"format": 1, "prompt": "x", "version": "1", "content_hash": "h", '
+            '"written_at": "w", "results": [{"assertions": [], "answered_at": '
+            '"0001-01-01T00:00:00+01:00"}]}',
+            "is out of range",
+        ),
+        (
+            '{"format": 1, "prompt": "x", "version": "1", "content_hash": "h", '
+            '"written_at": "w", "results": [{"assertions": [], "answered_at": "soon"}]}',
+            "Invalid isoformat string",
+        ),
+        ('{"format": 1, "repeat": ' + "9" * 5000 + "}", "not JSON"),
+    ],
+)
+def test_a_malformed_or_huge_results_file_is_a_finding(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], text: str | None, reason: str
+) -> None:
+    repo.edit_config(f"  signed_by: [{CI}]\n", "")
+    shown = _results_case(repo, text, size=65 * 1024 * 1024)
+    status, out = lint(capsys, repo)
+    assert status == 1
+    assert f"G015 [error] {shown} cannot be used: " in out and reason in out
+    capsys.readouterr()
+    assert main(["show", "legal/access-request-check", "--config", str(repo.config)]) == 0
+    assert "Traceback" not in capsys.readouterr().err
