@@ -6,11 +6,10 @@ with the prompt: the audit trail of what was asked, what the model answered and 
 each assertion graded it. The eval rules (G015 to G017), `promptreg show` and
 `promptreg list` read them here, without a network and without the openai client.
 
-A results file arrives in pull requests like any other, so it is untrusted: a file that
-is too large, not JSON, or not of this format reads as a problem with a message, never
-an exception. A record counts for a case only when its fingerprint equals the case's
-fingerprint computed now. Anyone can compute those, so with `evals.signed_by` a file
-counts only when signed by the job that recorded it (results_signature.py).
+A results file comes in pull requests, so it is untrusted: one too large, not JSON, or
+not of this format reads as a problem with a message, never an exception. A record
+counts for a case only when its fingerprint equals the case's now; anyone can compute
+those, so with `evals.signed_by` a file counts only when signed (results_signature.py).
 """
 
 from __future__ import annotations
