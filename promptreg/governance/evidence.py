@@ -248,8 +248,7 @@ def read_results_bytes(path: Path) -> bytes | None:
 
 def read_results(path: Path) -> ResultsFile | None:
     """The file at `path`; None when there is none, ResultsFormatError when it is bad."""
-    data = read_results_bytes(path)
-    return results_from_bytes(data) if data is not None else None
+    return None if (data := read_results_bytes(path)) is None else results_from_bytes(data)
 
 
 def has_any_results(settings: Settings) -> bool:
