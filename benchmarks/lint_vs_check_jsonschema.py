@@ -10,8 +10,9 @@ a first run on an existing corpus does). For each, in one run:
    schema only: no templates, no governance, no tokens, no security);
 2. promptreg lint, cold (no result cache; every rule selected);
 3. promptreg lint, warm (the result cache from run 2, every finding printed);
-4. promptreg lint of one file whose content changed (the pre-commit case), and of one
-   file with no cache at all.
+4. promptreg lint of one unchanged file with the caches warm (answered from the cache
+   without loading the rules: promptreg.lint.quick), of one file whose content changed
+   (the pre-commit case), and of one file with no cache at all.
 
     .venv/bin/python -m compileall -q promptreg   # an installed package has bytecode
     .venv/bin/python benchmarks/lint_vs_check_jsonschema.py [--files N] [--corpus both] [--keep D]
@@ -57,6 +58,7 @@ def measure(work: Path, files: list[Path], one: Path) -> dict[str, float]:
     shutil.rmtree(work / ".promptreg" / "cache", ignore_errors=True)
     cold, _ = timed(promptreg, work)
     warm, _ = timed(promptreg, work)
+    unchanged = [timed([*promptreg, str(one.relative_to(work))], work)[0] for _ in range(5)]
     original = one.read_text(encoding="utf-8")
     edited_times = []
     for attempt in range(5):  # a metadata edit: cache miss for this file only
@@ -71,6 +73,7 @@ def measure(work: Path, files: list[Path], one: Path) -> dict[str, float]:
         "peer": peer,
         "cold": cold,
         "warm": warm,
+        "unchanged": statistics.median(unchanged),
         "edited": statistics.median(edited_times),
         "no_cache": statistics.median(no_cache),
         "findings": float(len(findings.splitlines())),
@@ -83,6 +86,7 @@ def report(name: str, count: int, figures: dict[str, float]) -> None:
     print(f"  {'check-jsonschema':34} {peer:7.2f} s")
     print(f"  {'promptreg lint, cold':34} {cold:7.2f} s  {cold / peer:5.2f}x")
     print(f"  {'promptreg lint, warm':34} {warm:7.2f} s  {warm / peer:5.3f}x")
+    print(f"  {'one unchanged file (median of 5)':34} {figures['unchanged']:7.3f} s")
     print(f"  {'one edited file (median of 5)':34} {figures['edited']:7.3f} s")
     print(f"  {'one file, no cache (median of 5)':34} {figures['no_cache']:7.3f} s")
 

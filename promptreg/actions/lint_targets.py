@@ -9,7 +9,6 @@ importer takes the files found.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -17,25 +16,12 @@ from promptreg.core.config import CONFIG_NAME
 from promptreg.core.errors import UsageError
 from promptreg.core.loader import PROMPT_SUFFIX
 from promptreg.core.paths import relative_path
+from promptreg.core.paths import shown_path as shown_path
 
 _WANTED = f"prompt files (*{PROMPT_SUFFIX}) or {CONFIG_NAME}"
 _IGNORED_DIRS = frozenset({".git", ".promptreg", "node_modules", ".venv", "__pycache__"})
 _MAX_SCANNED = 10_000
 """Files looked at when a folder holds no prompt file (a hint, not a walk of a disk)."""
-
-
-def shown_path(path: Path) -> Path:
-    """How a finding names its file: relative to the working directory, with `..` when
-    the file lies outside it, so text and JSON name files as every other format does
-    whether the registry was found, configured or given on the command line."""
-    text = os.path.normpath(os.path.abspath(path))  # noqa: PTH100 (no resolve: links stay)
-    here = os.getcwd()  # noqa: PTH109 (strings: no Path per finding)
-    if text.startswith(here + os.sep):  # the common case, in strings: no Path per finding
-        return Path(text[len(here) + 1 :])
-    shown = relative_path(Path(text))
-    if Path(shown).is_absolute():
-        shown = os.path.relpath(path)
-    return Path(shown)
 
 
 def is_lint_target(path: Path) -> bool:

@@ -32,7 +32,7 @@ from promptreg.cli.common import (
     use_color,
 )
 from promptreg.core.errors import EXIT_FINDINGS, EXIT_OK
-from promptreg.lint.runner import LintResult
+from promptreg.lint.result import LintResult
 from promptreg.lint.session import LintSession
 from promptreg.report import REPORTERS
 

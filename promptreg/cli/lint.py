@@ -8,7 +8,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from promptreg.actions.lint_targets import check_lint_paths, shown_path
 from promptreg.cli.common import (
     HelpFormatter,
     add_config_option,
@@ -19,11 +18,16 @@ from promptreg.cli.common import (
     use_color,
 )
 from promptreg.core.errors import EXIT_FINDINGS, EXIT_OK
-from promptreg.lint.known import Filtered, filter_known, read_baseline, write_baseline
-from promptreg.lint.runner import LintResult, expand_paths
-from promptreg.lint.session import LintSession, paths_to_lint
-from promptreg.report import REPORTERS
-from promptreg.report.statistics import report_statistics
+from promptreg.core.paths import shown_path
+from promptreg.lint.finding import Finding
+from promptreg.lint.result import LintResult
+
+# The rules, the session and the reporters load in run(), after the cached answer
+# (promptreg.lint.quick) had its chance: a run it answers never imports them.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from promptreg.lint.known import Filtered
+    from promptreg.lint.session import LintSession
 
 
 def _codes(value: str) -> list[str]:
@@ -126,6 +130,42 @@ def _fix(session: LintSession, paths: list[Path], unsafe: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    explicit = [*(args.select or ()), *args.extend_select]
+    if not args.base and any(c.upper().startswith("V") for c in explicit):
+        sys.stderr.write("note: V rules skipped: they compare with a git base (--base REF)\n")
+    answered = _cached(args)
+    if answered is not None:
+        result, fail_on = answered
+    else:
+        result, fail_on = _lint(args)
+        if args.write_baseline is not None:
+            return EXIT_OK
+    _report(args, result)
+    if args.exit_zero:
+        return EXIT_OK
+    return EXIT_FINDINGS if result.failing(fail_on) else EXIT_OK  # type: ignore[arg-type]
+
+
+def _cached(args: argparse.Namespace) -> tuple[LintResult, str] | None:
+    """The cached answer (promptreg.lint.quick) when this run may take one: no base,
+    fixes or baseline, and the cache in use."""
+    if args.fix or args.base or args.no_cache or args.baseline or args.write_baseline:
+        return None
+    from promptreg.core.names import find_config
+    from promptreg.lint.quick import cached_answer, selection_args
+
+    config = args.config if args.config is not None else find_config()
+    selection = selection_args(args.select, args.ignore, args.extend_select)
+    answer = cached_answer(config, selection, args.paths or [])
+    if answer is None:
+        return None
+    return LintResult(answer.findings, answer.files_checked), answer.fail_on
+
+
+def _lint(args: argparse.Namespace) -> tuple[LintResult, str]:
+    from promptreg.actions.lint_targets import check_lint_paths
+    from promptreg.lint.session import LintSession, paths_to_lint
+
     settings = settings_from(args)
     with LintSession.open(
         settings,
@@ -135,38 +175,43 @@ def run(args: argparse.Namespace) -> int:
         base=args.base,
         cache=not args.no_cache,
     ) as session:
-        explicit = [*(args.select or ()), *args.extend_select]
-        if not args.base and any(c.upper().startswith("V") for c in explicit):
-            sys.stderr.write("note: V rules skipped: they compare with a git base (--base REF)\n")
         check_lint_paths(args.paths or [settings.registry_dir])
         paths = paths_to_lint(settings, args.paths or [])
         if args.fix:
             _fix(session, paths, args.unsafe_fixes)
         found = session.lint_paths(paths, jobs="auto" if args.jobs is None else args.jobs)
+    fail_on = session.settings.lint.fail_on  # the base's with --base, as every setting
     if args.write_baseline is not None:
+        from promptreg.lint.known import write_baseline
+
         count = write_baseline(args.write_baseline, found.findings, settings.root)
         sys.stderr.write(
             f"wrote {count} finding{'s' if count != 1 else ''} to {args.write_baseline}\n"
         )
-        return EXIT_OK
+        return found, fail_on
     findings = found.findings
     if args.baseline is not None:
+        from promptreg.lint.known import filter_known, read_baseline
+        from promptreg.lint.runner import expand_paths
+
         known = filter_known(
             findings, read_baseline(args.baseline), expand_paths(paths), settings.root
         )
         findings = known.findings
         _note_baseline(args.baseline, known)
-    names: dict[Path, Path] = {}  # one resolution per file, not per finding
-    shown = tuple(
-        replace(f, path=names.get(f.path) or names.setdefault(f.path, shown_path(f.path)))
-        for f in findings
-    )
-    result = LintResult(shown, found.files_checked)
-    _report(args, result)
-    if args.exit_zero:
-        return EXIT_OK
-    fail_on = session.settings.lint.fail_on  # the base's with --base, as every setting
-    return EXIT_FINDINGS if result.failing(fail_on) else EXIT_OK  # type: ignore[arg-type]
+    return LintResult(_shown(findings), found.files_checked), fail_on
+
+
+def _shown(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """Each finding naming its file as every format does (one resolution per file)."""
+    names: dict[Path, Path] = {}
+    shown = []
+    for finding in findings:
+        name = names.get(finding.path)
+        if name is None:
+            name = names[finding.path] = shown_path(finding.path)
+        shown.append(finding if name == finding.path else replace(finding, path=name))
+    return tuple(shown)
 
 
 def _note_baseline(path: Path, known: Filtered) -> None:
@@ -185,6 +230,8 @@ def _note_baseline(path: Path, known: Filtered) -> None:
 def _report(args: argparse.Namespace, result: LintResult) -> None:
     color = use_color()
     if args.statistics:
+        from promptreg.report.statistics import report_statistics
+
         report_statistics(result, sys.stdout, color)
     elif args.quiet and args.format == "text":
         from promptreg.report.text import format_finding
@@ -192,4 +239,6 @@ def _report(args: argparse.Namespace, result: LintResult) -> None:
         for finding in result.findings:
             sys.stdout.write(format_finding(finding, color) + "\n")
     else:
+        from promptreg.report import REPORTERS
+
         REPORTERS[args.format](result, sys.stdout, color)

@@ -14,6 +14,8 @@ from types import MappingProxyType
 from promptreg.core.errors import ConfigError
 from promptreg.core.evalsettings import EvalSettings, eval_settings, refuse_literal_keys
 from promptreg.core.location import Location
+from promptreg.core.names import CONFIG_NAME as CONFIG_NAME
+from promptreg.core.names import find_config as find_config
 from promptreg.core.schema import CONFIG_SCHEMA, check_document, schema_dir
 from promptreg.core.yamlio import read_document
 
@@ -21,8 +23,6 @@ from promptreg.core.yamlio import read_document
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
-
-CONFIG_NAME = "promptreg.yaml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,19 +89,6 @@ class Settings:
 
     def tier(self, tier: int) -> TierPolicy:
         return self.tiers.get(tier, TierPolicy())
-
-
-def find_config(start: Path | None = None) -> Path:
-    """The nearest promptreg.yaml at or above `start` (default: the working directory)."""
-    here = (start or Path.cwd()).resolve()
-    for directory in (here, *here.parents):
-        candidate = directory / CONFIG_NAME
-        if candidate.is_file():
-            return candidate
-    raise ConfigError(
-        f"no {CONFIG_NAME} found in {here} or any parent directory",
-        hint="run `promptreg init` to create one, or pass --config PATH",
-    )
 
 
 _LINT_KEYS = ("select", "ignore", "extend_select", "unfixable")

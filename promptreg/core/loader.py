@@ -13,10 +13,10 @@ from pathlib import Path
 from promptreg.core.document import Document
 from promptreg.core.errors import Problem
 from promptreg.core.model import PromptSpec, build_spec
+from promptreg.core.names import PROMPT_SUFFIX as PROMPT_SUFFIX
 from promptreg.core.schema import PROMPT_SCHEMA, check_document
 from promptreg.core.yamlio import read_document
 
-PROMPT_SUFFIX = ".prompt.yaml"
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+\Z")
 """A prompt id: lower-case words joined by '-', in namespaces joined by '/'."""
 

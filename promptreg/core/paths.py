@@ -6,6 +6,7 @@ one of them can be pasted into another, an editor or a CI annotation.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -23,3 +24,17 @@ def relative_path(path: Path, cwd: Path | None = None) -> str:
         except ValueError:
             continue
     return absolute.as_posix()
+
+
+def shown_path(path: Path) -> Path:
+    """How a finding names its file: relative to the working directory, with `..` when
+    the file lies outside it, so text and JSON name files as every other format does
+    whether the registry was found, configured or given on the command line."""
+    text = os.path.normpath(os.path.abspath(path))  # noqa: PTH100 (no resolve: links stay)
+    here = os.getcwd()  # noqa: PTH109 (strings: no Path per finding)
+    if text.startswith(here + os.sep):  # the common case, in strings: no Path per finding
+        return Path(text[len(here) + 1 :])
+    shown = relative_path(Path(text))
+    if Path(shown).is_absolute():
+        shown = os.path.relpath(path)
+    return Path(shown)

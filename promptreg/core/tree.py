@@ -14,7 +14,6 @@ a path that goes through one. Regular files only, reached through real folders.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from promptreg.core.config import Settings
@@ -24,21 +23,7 @@ from promptreg.core.loader import ID_RE, PROMPT_SUFFIX, LoadResult, load_prompt
 from promptreg.core.location import Location
 from promptreg.core.model import PromptSpec
 from promptreg.core.suggest import closest
-
-
-def _walk(directory: Path) -> tuple[list[Path], list[Path]]:
-    """(prompt files, symbolic links) below `directory`, neither list following a link."""
-    files: list[Path] = []
-    links: list[Path] = []
-    for folder, dirs, names in os.walk(directory, followlinks=False):
-        here = Path(folder)
-        for name in (*dirs, *names):
-            entry = here / name
-            if entry.is_symlink():
-                links.append(entry)
-            elif name.endswith(PROMPT_SUFFIX) and name in names and entry.is_file():
-                files.append(entry)
-    return sorted(files), sorted(links)
+from promptreg.core.walk import walk_registry
 
 
 def prompt_files(directory: Path) -> list[Path]:
@@ -46,14 +31,14 @@ def prompt_files(directory: Path) -> list[Path]:
     symbolic link, sorted; nothing when it is not a directory."""
     if not directory.is_dir():
         return []
-    return _walk(directory)[0]
+    return walk_registry(directory)[0]
 
 
 def registry_links(directory: Path) -> list[Path]:
     """Every symbolic link below `directory` (not followed), sorted: each is refused."""
     if not directory.is_dir():
         return []
-    return _walk(directory)[1]
+    return walk_registry(directory)[1]
 
 
 def prompt_id_for(path: Path, registry_root: Path) -> str | None:

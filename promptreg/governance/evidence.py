@@ -24,6 +24,11 @@ from promptreg.core.config import Settings
 from promptreg.core.errors import PromptregError
 from promptreg.core.loader import ID_RE
 from promptreg.core.model import PromptSpec
+from promptreg.governance.eval_scope import GOVERNED_STATUSES as GOVERNED_STATUSES
+from promptreg.governance.eval_scope import MAX_RESULTS_BYTES as MAX_RESULTS_BYTES
+from promptreg.governance.eval_scope import RESULTS_DIR as RESULTS_DIR
+from promptreg.governance.eval_scope import governs as governs
+from promptreg.governance.eval_scope import results_dir as results_dir
 from promptreg.governance.fingerprint import CaseKey, case_keys
 
 # typing costs ~15 ms to import and the SDK path needs it only for annotations.
@@ -32,13 +37,6 @@ if TYPE_CHECKING:
     from typing import Any
 
 RESULTS_FORMAT = 1
-RESULTS_DIR = (".promptreg", "evals")
-MAX_RESULTS_BYTES = 64 * 1024 * 1024
-"""Larger files are refused unread: a results file is a few kilobytes per case."""
-
-
-def results_dir(settings: Settings) -> Path:
-    return settings.root.joinpath(*RESULTS_DIR)
 
 
 def results_path(settings: Settings, prompt_id: str) -> Path:
@@ -382,18 +380,3 @@ def shown(path: Path, settings: Settings) -> str:
         return path.relative_to(settings.root).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-GOVERNED_STATUSES = ("review", "approved")
-
-
-def governs(spec: PromptSpec, settings: Settings) -> bool:
-    """Whether the eval rules apply: tier 3, or a tier whose policy sets a pass rate or
-    an age; only prompts in review or approved (a draft is still being written)."""
-    policy = settings.tier(spec.tier)
-    applies = (
-        spec.tier == 3
-        or policy.min_eval_pass_rate is not None
-        or policy.eval_max_age_days is not None
-    )
-    return applies and spec.status in GOVERNED_STATUSES and bool(spec.evals)

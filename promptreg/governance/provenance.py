@@ -28,12 +28,10 @@ read its history once, and a new Repository sees new commits.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from promptreg.core.bounded import MAX_SIGNERS_BYTES, read_bounded
 from promptreg.core.config import Settings
 from promptreg.core.errors import PromptregError
 from promptreg.core.model import PromptSpec
@@ -42,8 +40,10 @@ from promptreg.git.log import Commit
 from promptreg.git.repo import Repository
 from promptreg.governance.copied import match_elsewhere, shown
 from promptreg.governance.file_history import FileHistory, history_at, load_history
+from promptreg.governance.signers_file import DEFAULT_ALLOWED_SIGNERS as DEFAULT_ALLOWED_SIGNERS
+from promptreg.governance.signers_file import allowed_signers_path as allowed_signers_path
+from promptreg.governance.signers_file import cache_token as cache_token
 
-DEFAULT_ALLOWED_SIGNERS = ".promptreg/allowed_signers"
 """Where the allowed-signers file is when promptreg.yaml does not say (the schema's default)."""
 
 _SIGNATURE_WORDS = {
@@ -66,10 +66,6 @@ class ProvenanceIssue:
     message: str
     approval_index: int | None = None
     commit: str | None = None
-
-
-def allowed_signers_path(settings: Settings) -> Path:
-    return settings.allowed_signers or settings.root / DEFAULT_ALLOWED_SIGNERS
 
 
 LOCATE: Literal["locate"] = "locate"
@@ -343,23 +339,3 @@ def content_author(
             "gpg.format=ssh and a key in the allowed-signers file)",
         )
     return ContentAuthor(writer, f"{commit.describe()}, signed with {writer}'s key")
-
-
-def cache_token(settings: Settings, repo: Repository | None = None) -> str:
-    """What the G011 to G014 findings depend on beyond the file: HEAD and the signers file.
-
-    For the lint result cache's fingerprint: committing an approval changes nothing in
-    the file's bytes but everything for these rules.
-    """
-    if repo is None:
-        repo = Repository.at(settings.root)
-    head = repo.head if repo is not None else ""
-    stamp = ""
-    if settings.require_signed:
-        try:
-            signers = allowed_signers_path(settings)
-            data = read_bounded(signers, MAX_SIGNERS_BYTES, "allowed-signers file")
-            stamp = hashlib.sha256(data).hexdigest()
-        except OSError:
-            stamp = "missing"
-    return f"{head}:{stamp}"

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from promptreg.core.bounded import MAX_SIGNERS_BYTES, FileTooLargeError, read_bounded
 from promptreg.core.config import Settings
-from promptreg.governance.provenance import allowed_signers_path
 from promptreg.governance.signers import SignersFileError, allowed_keys
+from promptreg.governance.signers_file import allowed_signers_path
 
 NAMESPACE = "promptreg-evals"
 """The `ssh-keygen -Y sign -n` namespace: a commit's or a bundle's signature never

@@ -11,7 +11,9 @@ promptreg.core.cachefile) is ignored, never trusted.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +21,34 @@ from promptreg.core.about import VERSION as __version__
 from promptreg.core.cachefile import read_entries, write_entries
 from promptreg.lint.finding import Finding
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
-def _code_stamp() -> str:
+@functools.cache
+def code_stamp() -> str:
     """Sizes and modification times of promptreg's own modules: an edited rule must not
-    be answered from results the old code computed, release or no release."""
+    be answered from results the old code computed, release or no release. Once per
+    process (the code a process runs does not change under it), one stat per module."""
     package = Path(__file__).resolve().parents[1]
-    stamps = sorted(
-        f"{p.relative_to(package)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
-        for p in package.rglob("*.py")
-    )
-    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
+    stamps: list[str] = []
+    pending = [str(package)]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        pending.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    info = entry.stat()
+                    where = entry.path[len(str(package)) + 1 :]
+                    stamps.append(f"{where}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(sorted(stamps)).encode()).hexdigest()
+
+
+def _entry_name(path: Path) -> str:
+    """One name per file however a run spells it: a file linted as part of the registry
+    and then alone (the pre-commit hook passes relative paths) is one entry."""
+    return os.path.normpath(os.path.abspath(path))  # noqa: PTH100 (no resolve: links stay)
 
 
 _TEXT_FIELDS = ("code", "name", "severity", "message", "path")
@@ -39,16 +57,21 @@ _SEVERITIES = frozenset(("error", "warning", "info"))
 
 
 def _is_position(item: dict[str, Any]) -> bool:
-    return all(type(item.get(name)) is int and item[name] >= 0 for name in _NUMBER_FIELDS)
+    for name in _NUMBER_FIELDS:
+        value = item.get(name)
+        if type(value) is not int or value < 0:
+            return False
+    return True
 
 
 def _well_formed(item: object) -> bool:
     """Whether a stored finding has every field, each of its type: a finding of another
     shape would fail far from here, in a reporter."""
-    if not isinstance(item, dict) or not _is_position(item):
+    if type(item) is not dict or not _is_position(item):
         return False
-    if not all(isinstance(item.get(name), str) for name in _TEXT_FIELDS):
-        return False
+    for name in _TEXT_FIELDS:
+        if type(item.get(name)) is not str:
+            return False
     if item["severity"] not in _SEVERITIES:
         return False
     fix = item.get("fix")
@@ -80,7 +103,7 @@ class LintCache:
         digest = hashlib.sha256()
         for part in (
             __version__.encode(),
-            _code_stamp().encode(),
+            code_stamp().encode(),
             config_bytes,
             ",".join(sorted(codes)).encode(),
             (base or "").encode(),
@@ -91,26 +114,36 @@ class LintCache:
     @staticmethod
     def key(path: Path, data: bytes, base_blob: str | None) -> str:
         digest = hashlib.sha256(data)
-        digest.update(f"\0{path.as_posix()}\0{base_blob or ''}".encode())
+        digest.update(f"\0{_entry_name(path)}\0{base_blob or ''}".encode())
         return digest.hexdigest()
 
-    def get(self, path: Path, key: str) -> list[Finding] | None:
-        entry = self._entries.get(path.as_posix())
+    def get(self, path: Path, key: str, named: Path | None = None) -> list[Finding] | None:
+        """The findings recorded for `path` under `key`, or None. Findings about the
+        file itself name it `named` (default: `path`, as this run spells it)."""
+        entry = self._entries.get(_entry_name(path))
         if not isinstance(entry, dict) or entry.get("key") != key:
             return None
         findings = entry.get("findings")
-        if not isinstance(findings, list):
+        spelt = entry.get("as")
+        if not isinstance(findings, list) or not isinstance(spelt, str):
             return None
         if not all(_well_formed(item) for item in findings):
             return None
+        named = path if named is None else named
         try:
-            return [Finding.from_json(item) for item in findings]
+            # Recorded for the same file named any way (the registry walked, or the file
+            # given on the command line): its findings name it as this run does.
+            return [
+                Finding.from_json(item, named if item["path"] == spelt else None)
+                for item in findings
+            ]
         except (KeyError, TypeError, ValueError, AttributeError):
             return None  # an entry of the wrong shape is a miss, never an error
 
     def put(self, path: Path, key: str, findings: list[Finding]) -> None:
-        self._entries[path.as_posix()] = {
+        self._entries[_entry_name(path)] = {
             "key": key,
+            "as": path.as_posix(),
             "findings": [finding.to_json() for finding in findings],
         }
         self._dirty = True

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from promptreg.git.baseline import Baseline
     from promptreg.git.repo import Repository
     from promptreg.governance.codeowners import Head
+    from promptreg.lint.templates import TemplateStore
+    from promptreg.render.facts import Analysed
     from promptreg.render.tokens import TokenCounter
 
 
@@ -36,8 +38,29 @@ class FileContext:
     """The session's token counter (with its store of earlier counts); None counts afresh."""
     git: Repository | None = None
     """The run's git repository (what it has read of history kept); None: there is none."""
+    templates: TemplateStore | None = None
+    """The session's template facts (kept between runs); None analyses afresh."""
     memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
     """Results several rules share for this file (the X rules' one scan of its strings)."""
+
+    def analyse(self, content: str) -> Analysed:
+        """The facts of a message template, or why it cannot run (Jinja2 loads only for
+        a template no earlier run analysed)."""
+        if self.templates is not None:
+            return self.templates.analyse(content)
+        from promptreg.lint.templates import analyse_now
+
+        return analyse_now(content)
+
+    def literal_tokens(self, content: str, encoding: str) -> int:
+        """Tokens of a template's literal text (the template must compile)."""
+        if self.templates is not None:
+            return self.templates.literal_tokens(
+                content, encoding, lambda text: self.count_tokens(text, encoding)
+            )
+        from promptreg.lint.templates import literal_text
+
+        return self.count_tokens(literal_text(content), encoding)
 
     def count_tokens(self, text: str, encoding: str) -> int:
         if self.tokens is not None:

@@ -115,10 +115,12 @@ class Finding:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Finding:
-        """The inverse of to_json (the result cache stores findings this way)."""
+    def from_json(cls, data: dict[str, Any], path: Path | None = None) -> Finding:
+        """The inverse of to_json (the result cache stores findings this way); `path`
+        stands for the stored one when the caller has it (one Path per file, not per
+        finding: a warm run of a large registry reads thousands)."""
         return cls(
-            Path(data["path"]),
+            path if path is not None else Path(data["path"]),
             Span(
                 Position(data["line"], data["column"]),
                 Position(data["end_line"], data["end_column"]),

@@ -9,7 +9,6 @@ CLI does and library callers, a long-lived threaded TUI above all, should not.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -21,13 +20,15 @@ from promptreg.core.location import Span
 from promptreg.core.model import PromptSpec
 from promptreg.core.partial import partial_spec
 from promptreg.core.schema import CONFIG_SCHEMA, check_document
-from promptreg.core.tree import prompt_files, prompt_id_for, registry_links
+from promptreg.core.tree import prompt_id_for
+from promptreg.core.walk import walk_registry
 from promptreg.core.yamlio import read_document
 from promptreg.lint import suppress
 from promptreg.lint.catalogue import RULES, code_of
 from promptreg.lint.context import FileContext, RegistryContext, SuppressionContext
 from promptreg.lint.families import intact
-from promptreg.lint.finding import SEVERITY_RANK, Finding, Severity
+from promptreg.lint.finding import Finding
+from promptreg.lint.result import LintResult as LintResult
 from promptreg.lint.rule import RegistryCheck
 from promptreg.lint.ruleset import Ruleset
 from promptreg.lint.select import Selection
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from promptreg.git.baseline import Baseline
     from promptreg.git.repo import Repository
     from promptreg.lint.cache import LintCache
+    from promptreg.lint.templates import TemplateStore
     from promptreg.render.tokens import TokenCounter
 
 SCHEMA_CODES = frozenset({"S001", "S003"})
@@ -44,20 +46,6 @@ SCHEMA_CODES = frozenset({"S001", "S003"})
 
 Jobs = int | Literal["auto"]
 """Processes to lint in: a number, or "auto" (one per core when there are many files)."""
-
-
-@dataclass(frozen=True, slots=True)
-class LintResult:
-    findings: tuple[Finding, ...]
-    files_checked: int
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
-
-    def failing(self, fail_on: Severity) -> tuple[Finding, ...]:
-        """Findings at or above the failing severity: these make the exit status 1."""
-        floor = SEVERITY_RANK[fail_on]
-        return tuple(f for f in self.findings if SEVERITY_RANK[f.severity] >= floor)
 
 
 def needs_history(spec: PromptSpec, settings: Settings) -> bool:
@@ -75,8 +63,10 @@ class Linter:
         base: Baseline | None = None,
         tokens: TokenCounter | None = None,
         git: Repository | None = None,
+        templates: TemplateStore | None = None,
     ) -> None:
         self.settings = settings
+        self.templates = templates
         self.base = base
         self.tokens = tokens
         self._git = git if git is not None else (base.repo if base is not None else None)
@@ -132,6 +122,7 @@ class Linter:
                 base=self.base,
                 tokens=self.tokens,
                 git=self.git if needs_history(spec, self.settings) else None,
+                templates=self.templates,
             )
             finding = self.ruleset.finding
             tier = None if "tier" in failing else spec.tier
@@ -210,7 +201,12 @@ class Linter:
 
             workers = worker_count(len(contents), jobs)
             if workers > 1:
-                return lint_in_processes(self.lint_file, contents, workers)
+                store = self.templates
+                if store is None:
+                    return lint_in_processes(self.lint_file, contents, workers)
+                return lint_in_processes(
+                    self.lint_file, contents, workers, harvest=store.added, absorb=store.absorb
+                )
         return (self.lint_file(path, data) for path, data in contents)
 
     def registry_findings(self, registry: RegistryContext | None = None) -> list[Finding]:
@@ -244,7 +240,8 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
     (each an F013 finding); files are taken as given."""
     for path in paths:
         if path.is_dir() and not path.is_symlink():
-            yield from sorted((*prompt_files(path), *registry_links(path)))
+            files, links = walk_registry(path)
+            yield from sorted((*files, *links))
         else:
             yield path
 

@@ -29,10 +29,12 @@ from types import TracebackType
 from promptreg.core.config import CONFIG_NAME, Settings
 from promptreg.lint.cache import LintCache
 from promptreg.lint.finding import Finding
+from promptreg.lint.quick import Memo, write_memo
 from promptreg.lint.rules import evals, provenance
 from promptreg.lint.ruleset import Ruleset
 from promptreg.lint.runner import Jobs, Linter, LintResult
 from promptreg.lint.select import Selection
+from promptreg.lint.templates import TemplateStore
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -57,6 +59,8 @@ class LintSession:
         tokens: TokenCounter,
         git: Repository | None = None,
         proposed: Linter | None = None,
+        memo: tuple[str, Memo] | None = None,
+        templates: TemplateStore | None = None,
     ) -> None:
         self.settings = settings
         """The policy the run applies: the base's with `--base`, else the work tree's."""
@@ -64,11 +68,13 @@ class LintSession:
         self.cache = cache
         self.tokens = tokens
         self.git = git
-        self.linter = Linter(settings, selection, base, tokens, git)
+        self.templates = templates
+        self.linter = Linter(settings, selection, base, tokens, git, templates)
         self.ruleset = self.linter.ruleset
         self.selection = selection
         self.proposed = proposed
         """A linter under the work tree's policy when the change edits it; else None."""
+        self._memo = memo
 
     @classmethod
     def open(
@@ -114,13 +120,19 @@ class LintSession:
             config = policy.config_bytes if policy is not None else None
             results = open_cache(settings, selection, baseline, repo, config)
         tokens = TokenCounter(results.directory / "tokens.json" if results else None)
+        templates = TemplateStore(results.directory / "templates.json" if results else None)
         second = None
         if policy is not None and policy.changed:
             chosen = Ruleset.build(
                 proposed, select=select, ignore=ignore, extend_select=extend_select
             ).selection
-            second = Linter(proposed, chosen, baseline, tokens, repo)
-        return cls(settings, selection, baseline, results, tokens, repo, second)
+            second = Linter(proposed, chosen, baseline, tokens, repo, templates)
+        memo = None
+        if results is not None and baseline is None:
+            from promptreg.lint.memo import memo_for  # what the next run's cached answer needs
+
+            memo = memo_for(settings, results, repo, select, ignore, extend_select)
+        return cls(settings, selection, baseline, results, tokens, repo, second, memo, templates)
 
     def lint_paths(self, paths: Iterable[Path], *, jobs: Jobs = 1) -> LintResult:
         """Lint files and directories, then the whole-registry rules a lint run reports.
@@ -153,7 +165,11 @@ class LintSession:
         """Write the result cache and new token counts back (each only if it changed)."""
         if self.cache is not None:
             self.cache.save()
+            if self._memo is not None:
+                write_memo(self.cache.directory, *self._memo)
         self.tokens.save()
+        if self.templates is not None:
+            self.templates.save()
 
     def __enter__(self) -> LintSession:
         return self
@@ -218,13 +234,15 @@ def open_cache(
     results recorded under any other are not used."""
     config_bytes = config if config is not None else settings.path.read_bytes()
     if selection.enabled & HISTORY_RULES:
-        from promptreg.governance.provenance import cache_token  # it reads git history
+        from promptreg.governance.signers_file import cache_token  # HEAD and the signers
 
         config_bytes += cache_token(settings, repo).encode()
     if selection.enabled & evals.CODES:
         import datetime as dt  # the eval rules also read .promptreg/evals/ and the clock
 
-        config_bytes += evals.cache_token(settings, dt.datetime.now(dt.UTC)).encode()
+        from promptreg.lint.evals_token import cache_token as evals_token
+
+        config_bytes += evals_token(settings, dt.datetime.now(dt.UTC)).encode()
     fingerprint = LintCache.fingerprint_of(
         config_bytes, selection.enabled, base.commit if base else None
     )

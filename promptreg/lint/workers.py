@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from promptreg.core.errors import PromptregError
 from promptreg.lint.finding import Finding
@@ -47,8 +47,18 @@ def worker_count(files: int, jobs: int | Literal["auto"]) -> int:
     return min(wanted, max(1, files))
 
 
-def lint_in_processes(lint: LintFile, contents: Contents, workers: int) -> list[list[Finding]]:
+def lint_in_processes(
+    lint: LintFile,
+    contents: Contents,
+    workers: int,
+    *,
+    harvest: Callable[[], Any] | None = None,
+    absorb: Callable[[Any], None] | None = None,
+) -> list[list[Finding]]:
     """`lint` over `contents` in `workers` forked processes; findings in input order.
+    `harvest`, called in each child after its share, gives what the child learnt that
+    the parent keeps (template facts for the session's store); `absorb` takes it in the
+    parent.
 
     Worker k takes files k, k + workers, ...: neighbouring files (one directory, one
     template) cost about the same, so the shares come out even without a work queue.
@@ -64,7 +74,9 @@ def lint_in_processes(lint: LintFile, contents: Contents, workers: int) -> list[
         for first in range(workers):
             receiver, sender = context.Pipe(duplex=False)
             child = context.Process(
-                target=_work, args=(lint, contents, first, workers, sender), daemon=True
+                target=_work,
+                args=(lint, contents, first, workers, sender, harvest),
+                daemon=True,
             )
             child.start()
             sender.close()  # the child holds the only sending end: EOF when it dies
@@ -76,8 +88,11 @@ def lint_in_processes(lint: LintFile, contents: Contents, workers: int) -> list[
                 assert isinstance(ready, Connection)
                 first, sent_by = waiting.pop(ready)
                 share = range(first, len(contents), workers)
-                for index, found in zip(share, _receive(ready, sent_by), strict=True):
+                found_by_file, learnt = _receive(ready, sent_by)
+                for index, found in zip(share, found_by_file, strict=True):
                     results[index] = found
+                if absorb is not None and learnt is not None:
+                    absorb(learnt)
         return results
     finally:
         for process, receiver in started:
@@ -87,7 +102,7 @@ def lint_in_processes(lint: LintFile, contents: Contents, workers: int) -> list[
             receiver.close()
 
 
-def _receive(receiver: Connection, process: BaseProcess) -> list[list[Finding]]:
+def _receive(receiver: Connection, process: BaseProcess) -> tuple[list[list[Finding]], Any]:
     try:
         status, payload = receiver.recv()
     except EOFError:
@@ -98,14 +113,24 @@ def _receive(receiver: Connection, process: BaseProcess) -> list[list[Finding]]:
         ) from None
     if status == "error":
         raise payload
-    findings: list[list[Finding]] = payload
-    return findings
+    findings: list[list[Finding]]
+    findings, learnt = payload
+    return findings, learnt
 
 
-def _work(lint: LintFile, contents: Contents, first: int, step: int, sender: Connection) -> None:
-    """In the child: lint the share, send ("ok", findings) or ("error", exception)."""
+def _work(
+    lint: LintFile,
+    contents: Contents,
+    first: int,
+    step: int,
+    sender: Connection,
+    harvest: Callable[[], Any] | None,
+) -> None:
+    """In the child: lint the share, send ("ok", (findings, harvested)) or ("error",
+    exception)."""
     try:
-        message: tuple[str, object] = ("ok", [lint(*item) for item in contents[first::step]])
+        found = [lint(*item) for item in contents[first::step]]
+        message: tuple[str, object] = ("ok", (found, harvest() if harvest else None))
     except BaseException as exc:  # the parent owns the terminal and re-raises it
         message = ("error", _portable(exc))
     try:

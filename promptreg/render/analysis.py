@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 
 import jinja2
@@ -24,6 +23,9 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from promptreg.core.suggest import did_you_mean
 from promptreg.render.budget import BINARY_OPERATORS
+from promptreg.render.facts import TemplateFacts as TemplateFacts
+from promptreg.render.facts import TemplateProblem as TemplateProblem
+from promptreg.render.facts import TemplateProblemError as TemplateProblemError
 from promptreg.render.guards import BLOCKED_METHODS, BOUNDED_FILTERS
 from promptreg.render.nesting import BracketGuard, NestingError, check_nesting
 from promptreg.render.taint import printed_names
@@ -70,25 +72,6 @@ def syntax_environment() -> jinja2.Environment:
         del env.globals[name]
     env.filters = dict(BOUNDED_FILTERS)
     return env
-
-
-@dataclass(frozen=True, slots=True)
-class TemplateProblem:
-    """A compile-time problem, with the line inside the template (1-based)."""
-
-    message: str
-    line: int
-    kind: str = "syntax"
-    """syntax, forbidden (include/import/extends), unknown-name (filter or test) or
-    too-deep (nesting past the limits of promptreg.render.nesting)."""
-
-
-class TemplateProblemError(Exception):
-    """Why a template cannot run; carries the problem with its template line."""
-
-    def __init__(self, problem: TemplateProblem) -> None:
-        super().__init__(problem.message)
-        self.problem = problem
 
 
 def parse(source: str, environment: jinja2.Environment | None = None) -> nodes.Template:
@@ -150,24 +133,6 @@ def variables_of(ast: nodes.Template) -> frozenset[str]:
     return frozenset(meta.find_undeclared_variables(ast) - GLOBAL_NAMES)
 
 
-@dataclass(frozen=True, slots=True)
-class TemplateFacts:
-    """What the linter needs to know about one template, computed once from its AST."""
-
-    variables: frozenset[str]
-    name_lines: Mapping[str, tuple[int, ...]]
-    """Template lines (1-based) where each context variable is read; read-only."""
-    private_access: tuple[tuple[str, int, str | None], ...]
-    """Attributes the sandbox may refuse: (name, line, what it is read from: "" for a
-    string literal, "#" for an integer literal, a variable's name, or None when
-    unknown)."""
-    printed: Mapping[str, tuple[tuple[str, int], ...]]
-    """Where each context variable's value is printed, followed through set, with,
-    loops and macro arguments: (the name printed, template line); read-only."""
-    literal_text: str
-    """Everything outside `{{ }}`, `{% %}` and comments: what token budgets count."""
-
-
 _BLOCKED_NAMES = frozenset().union(*BLOCKED_METHODS.values())
 
 
@@ -206,6 +171,7 @@ def facts_of(ast: nodes.Template) -> TemplateFacts:
     literal = "".join(node.data for node in ast.find_all(nodes.TemplateData))
     return TemplateFacts(
         literal_text=literal,
+        literal_bytes=len(literal.encode("utf-8")),
         variables=variables,
         name_lines=MappingProxyType(
             {name: tuple(sorted(set(found))) for name, found in lines.items()}

@@ -13,12 +13,12 @@ template that does not parse has nothing to fold (T001 reports it).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 
 from jinja2 import nodes
 
 from promptreg.render.analysis import TemplateProblemError, parse
+from promptreg.render.joinable import may_join_literals
 
 SEPARATOR = "\x00"
 """What stands for a part that varies: the character promptreg.detect's detectors never
@@ -94,11 +94,6 @@ def _output_text(output: nodes.Output, bound: Bindings) -> str:
     )
 
 
-_QUOTED_IN_BLOCK = re.compile(r"\{[{%][^}]*['\"]")
-"""A quote inside `{{ ... }}` or `{% ... %}`: the only place a literal can be joined, so
-a template without one is not parsed again here."""
-
-
 def assembled(template: str) -> Iterator[tuple[int, str]]:
     """(template line where the text starts, text) for each piece of fixed text the
     template joins from more than one literal: outputs with an expression in them, and
@@ -114,7 +109,7 @@ def assembled_with(template: str, bindings: Sequence[Bindings]) -> Iterator[tupl
     macro argument) is never bound, since its value there is not the variable's.
     """
     names = {name for bound in bindings for name in bound}
-    if _QUOTED_IN_BLOCK.search(template) is None and not any(name in template for name in names):
+    if not may_join_literals(template) and not any(name in template for name in names):
         return  # no literal and no bound variable in any expression: nothing is joined
     try:
         ast = parse(template)

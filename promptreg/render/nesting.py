@@ -24,14 +24,10 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 
 from promptreg.render.budget import MAX_INT_BITS
+from promptreg.render.limits import MAX_BLOCK_DEPTH as MAX_BLOCK_DEPTH
+from promptreg.render.limits import MAX_BRACKET_DEPTH as MAX_BRACKET_DEPTH
+from promptreg.render.limits import MAX_EXPRESSION_DEPTH as MAX_EXPRESSION_DEPTH
 from promptreg.render.measure import int_bits
-
-MAX_BRACKET_DEPTH = 20
-"""Parentheses, brackets and braces open at once."""
-MAX_EXPRESSION_DEPTH = 48
-"""Expressions inside expressions (a filter of a call of an attribute ...)."""
-MAX_BLOCK_DEPTH = 16
-"""Blocks inside blocks: for, if, macro, call, filter, with, set ... endset."""
 
 _OPEN = frozenset(("lparen", "lbracket", "lbrace"))
 _CLOSE = frozenset(("rparen", "rbracket", "rbrace"))

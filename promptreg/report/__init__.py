@@ -13,7 +13,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 if TYPE_CHECKING:
-    from promptreg.lint.runner import LintResult
+    from promptreg.lint.result import LintResult
 
 
 class Reporter(Protocol):

@@ -18,7 +18,7 @@ from typing import TextIO
 
 from promptreg.core.paths import relative_path
 from promptreg.lint.finding import Finding
-from promptreg.lint.runner import LintResult
+from promptreg.lint.result import LintResult
 from promptreg.report.terminal import printable
 from promptreg.report.text import summary
 

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from promptreg.core.paths import relative_path
 from promptreg.lint.finding import Finding
-from promptreg.lint.runner import LintResult
+from promptreg.lint.result import LintResult
 from promptreg.report.terminal import json_text
 
 SEVERITIES: dict[str, str] = {"error": "major", "warning": "minor", "info": "info"}

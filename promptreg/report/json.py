@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from promptreg.lint.runner import LintResult
+from promptreg.lint.result import LintResult
 from promptreg.report.terminal import json_text
 
 FORMAT_VERSION = 1

@@ -19,8 +19,8 @@ from promptreg.core.location import Position
 from promptreg.core.paths import relative_path
 from promptreg.lint.docs import render_markdown
 from promptreg.lint.finding import Finding, Fix
+from promptreg.lint.result import LintResult
 from promptreg.lint.rule import FAMILIES, Rule
-from promptreg.lint.runner import LintResult
 from promptreg.report.rules import catalogue
 from promptreg.report.terminal import json_text
 

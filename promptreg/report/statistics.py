@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TextIO
 
-from promptreg.lint.runner import LintResult
+from promptreg.lint.result import LintResult
 from promptreg.report.text import summary
 
 _BOLD, _RESET = "\033[1m", "\033[0m"

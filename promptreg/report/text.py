@@ -11,10 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from promptreg.detect.redact import redact_secrets
-from promptreg.detect.secrets import find_secrets
 from promptreg.lint.finding import Finding
-from promptreg.lint.runner import LintResult
+from promptreg.lint.result import LintResult
 from promptreg.report.terminal import printable
 
 SENSITIVE = ("X0", "X1")
@@ -53,7 +51,11 @@ def _source_excerpt(finding: Finding, lines: list[str]) -> str:
 def _shown(source: str) -> tuple[str, list[int]]:
     """The line as shown: every secret (random-looking tokens too) as a marker, control
     characters escaped; and where each character of `source` (and its end) begins in it,
-    so the caret stays under the span."""
+    so the caret stays under the span. The detectors load here, for the first source
+    line shown: a run with nothing to show (a clean or cached one) never compiles them."""
+    from promptreg.detect.redact import redact_secrets
+    from promptreg.detect.secrets import find_secrets
+
     spans = sorted((d.start, d.end) for d in find_secrets(source))
     parts: list[str] = []
     where: list[int] = []

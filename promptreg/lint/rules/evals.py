@@ -9,154 +9,29 @@ promptreg.governance.evidence's job, shared with `promptreg show` and `list`.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from promptreg.core.bounded import MAX_SIGNERS_BYTES, FileTooLargeError, read_bounded
-from promptreg.core.config import Settings
-from promptreg.core.model import PromptSpec
-from promptreg.governance.evidence import (
-    CaseResult,
-    ResultsFormatError,
-    eval_state,
-    governs,
-    has_any_results,
-    parse_time,
-    read_results_bytes,
-    results_dir,
-    results_from_bytes,
-    shown,
-)
-from promptreg.governance.fingerprint import CaseKey
-from promptreg.governance.provenance import allowed_signers_path
+from promptreg.governance.eval_scope import governs
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
 
 CODES = frozenset(("G015", "G016", "G017"))
-"""The lint result cache adds cache_token() to its key when any of them is selected."""
+"""The lint result cache adds promptreg.lint.evals_token.cache_token() to its key when
+any of them is selected."""
 
-
-def why_not_current(key: CaseKey, other: CaseResult) -> str:
-    """Which part of the fingerprint differs between a recorded result and now."""
-    then = other.components
-    for part, words in (
-        ("content_hash", "the prompt's content changed since"),
-        ("case_hash", "the case's variables or assertions changed since"),
-        ("model", f"it was recorded for model {then.get('model')!r}, not {key.model!r}"),
-        ("parameters", "the request parameters changed since"),
-        ("judge", "the judge prompt or its model changed since"),
-        ("runner", "it was graded by an older runner"),
-    ):
-        if then.get(part) != key.components().get(part):
-            return words
-    return "its fingerprint does not match"
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceIssue:
-    kind: str
-    """missing, failing, stale or unreadable."""
-    message: str
-    case_index: int | None = None
-
-
-def evidence_issues(
-    spec: PromptSpec, settings: Settings, now: dt.datetime
-) -> Iterator[EvidenceIssue]:
-    """What the eval rules report for `spec`, in case order."""
-    if not governs(spec, settings):
-        return
-    if not settings.evals.require_results and not has_any_results(settings):
-        return
-    state = eval_state(spec, settings)
-    policy = settings.tier(spec.tier)
-    where = shown(state.path, settings)
-    if state.problem:
-        yield EvidenceIssue("unreadable", state.problem)
-        return
-    for case in state.missing:
-        reason = why_not_current(case.key, case.others[-1]) if case.others else "none recorded"
-        yield EvidenceIssue(
-            "missing",
-            f"eval case {case.key.name!r} has no result for the current content ({reason}); "
-            f"run `promptreg test {spec.id}` and commit {where}",
-            case.key.index,
-        )
-    if state.recorded:
-        rate = policy.min_eval_pass_rate if policy.min_eval_pass_rate is not None else 1.0
-        if state.passed < rate * state.recorded:
-            failing = ", ".join(repr(c.key.name) for c in state.cases if c.passed < len(c.results))
-            yield EvidenceIssue(
-                "failing",
-                f"{state.passed} of {state.recorded} recorded results of the current content "
-                f"passed ({state.passed / state.recorded:.0%}); tier {spec.tier} requires "
-                f"{rate:.0%} (min_eval_pass_rate). Failing: {failing}",
-            )
-    limit = policy.eval_max_age_days
-    if limit is None:
-        return
-    for case in state.cases:
-        newest = case.newest()
-        if newest is None:
-            continue
-        age = now - newest
-        if age > dt.timedelta(days=limit):
-            yield EvidenceIssue(
-                "stale",
-                f"the newest result of eval case {case.key.name!r} was answered "
-                f"{newest.date().isoformat()} ({age.days} days ago); tier {spec.tier} requires "
-                f"results from the last {limit} day{'s' if limit != 1 else ''} "
-                f"(eval_max_age_days). Run `promptreg test {spec.id}`",
-                case.key.index,
-            )
-
-
-def cache_token(settings: Settings, now: dt.datetime) -> str:
-    """What the eval rules' findings depend on beyond the prompt file, for the lint
-    result cache: the bytes of every results file, and how many recorded answers have
-    passed each age limit so far (findings change the moment one does)."""
-    digest = hashlib.sha256()
-    folder = results_dir(settings)
-    limits = sorted(
-        {p.eval_max_age_days for p in settings.tiers.values() if p.eval_max_age_days is not None}
-    )
-    crossed = [0] * len(limits)
-    for path in sorted(folder.rglob("*.json*")) if folder.is_dir() else ():
-        if not path.name.endswith((".json", ".json.sig")):
-            continue
-        try:  # bounded: a results file (or a "signature") is the pull request's to size
-            data = read_results_bytes(path)
-        except ResultsFormatError:
-            continue
-        if data is None:
-            continue
-        digest.update(path.as_posix().encode() + b"\0" + hashlib.sha256(data).digest())
-        for moment in _answer_times(data) if path.name.endswith(".json") else ():
-            for index, limit in enumerate(limits):
-                crossed[index] += now - moment > dt.timedelta(days=limit)
-    if settings.evals.signed_by:  # which keys may sign results decides what counts
-        try:
-            digest.update(read_bounded(allowed_signers_path(settings), MAX_SIGNERS_BYTES, "x"))
-        except (OSError, FileTooLargeError):
-            digest.update(b"\0unreadable")
-    digest.update(repr((settings.evals.require_results, crossed)).encode())
-    digest.update(repr(settings.evals.signed_by).encode())
-    return digest.hexdigest()
-
-
-def _answer_times(data: bytes) -> Iterator[dt.datetime]:
-    try:
-        loaded = results_from_bytes(data)
-    except ResultsFormatError:
-        return
-    for result in loaded.results:
-        yield parse_time(result.answered_at)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from promptreg.lint.evals_evidence import EvidenceIssue
 
 
 def _issues(ctx: FileContext, *kinds: str) -> Iterator[EvidenceIssue]:
+    if not governs(ctx.spec, ctx.settings):
+        return iter(())  # a draft, or a tier without eval policy: nothing to read
+    import datetime as dt
+
+    from promptreg.lint.evals_evidence import evidence_issues
+
     now = dt.datetime.now(dt.UTC)
     return (i for i in evidence_issues(ctx.spec, ctx.settings, now) if i.kind in kinds)
 

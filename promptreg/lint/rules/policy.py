@@ -34,15 +34,15 @@ def _committed_since_base(ctx: FileContext | RegistryContext) -> bool:
 
 
 def check_policy_change(registry: RegistryContext) -> Iterator[RegistryHit]:
+    base = registry.base
+    if base is None or not _committed_since_base(registry):
+        return
     from promptreg.governance.policy import (  # git: only with a base
         TRAILER,
         load_base_policy,
         policy_approvals,
     )
 
-    base = registry.base
-    if base is None or not _committed_since_base(registry):
-        return
     policy = load_base_policy(registry.settings, base.repo, base.commit)
     changed = policy.changed
     if not changed:

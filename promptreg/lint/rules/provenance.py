@@ -11,15 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from promptreg.governance.provenance import ProvenanceIssue, provenance_issues
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from promptreg.governance.provenance import ProvenanceIssue
 
 
 def _issues(ctx: FileContext, *kinds: str) -> Iterator[ProvenanceIssue]:
     # The run's repository, found once by the linter from promptreg.yaml's folder (None:
     # there is none, which G020 reports).
+    if not ctx.spec.approvals:
+        return iter(())  # nothing claimed, nothing to verify: git and histories stay unloaded
+    from promptreg.governance.provenance import provenance_issues
+
     git = ctx.git if ctx.git is not None else ctx.base.repo if ctx.base is not None else None
     return (i for i in provenance_issues(ctx.spec, ctx.settings, git) if i.kind in kinds)
 

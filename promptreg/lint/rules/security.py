@@ -18,6 +18,7 @@ from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
 from promptreg.lint.rules.strings import NOT_A_FIX, Match, corpus, dotted, hit, shared
+from promptreg.render.joinable import may_join_literals
 
 
 def _scan_secrets(ctx: FileContext) -> list[Match]:
@@ -121,7 +122,10 @@ def _assembled_secrets(
     and variables' defaults: the rendered message holds them though no string of the
     file does (one in a string is already reported). One finding per key, on the
     template line that joins it."""
-    from promptreg.render.literals import assembled_with  # Jinja2: not on a cached lint's path
+    names = {name for _, bound in renders for name in bound}
+    if not may_join_literals(content) and not any(name in content for name in names):
+        return  # nothing to join or fold: the parser (and Jinja2) is not needed
+    from promptreg.render.literals import assembled_with  # Jinja2: only for such templates
 
     seen: set[str] = set()
     for line, text, index in assembled_with(content, [bound for _, bound in renders]):

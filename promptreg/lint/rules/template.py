@@ -10,14 +10,8 @@ from promptreg.core.model import Variable
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
-from promptreg.render.analysis import (
-    BLOCKED_INT_METHODS,
-    BLOCKED_STR_METHODS,
-    TemplateFacts,
-    TemplateProblemError,
-    analyse,
-)
-from promptreg.render.nesting import MAX_BLOCK_DEPTH, MAX_BRACKET_DEPTH, MAX_EXPRESSION_DEPTH
+from promptreg.render.facts import TemplateFacts, TemplateProblemError
+from promptreg.render.limits import MAX_BLOCK_DEPTH, MAX_BRACKET_DEPTH, MAX_EXPRESSION_DEPTH
 
 _SYNTAX_KINDS = frozenset(("syntax", "forbidden"))
 _DELIMITED_RE = re.compile(
@@ -29,7 +23,7 @@ _DELIMITED_RE = re.compile(
 
 def _messages(ctx: FileContext) -> Iterator[tuple[int, str, TemplateFacts | TemplateProblemError]]:
     for index, message in enumerate(ctx.spec.messages):
-        yield index, message.role, analyse(message.content)
+        yield index, message.role, ctx.analyse(message.content)
 
 
 def _line_span(ctx: FileContext, index: int, template_line: int) -> Span:
@@ -179,9 +173,11 @@ def check_blocked_attributes(ctx: FileContext) -> Iterator[Hit]:
             if not attr.startswith("_"):
                 # Padding, format and encoding methods are refused on strings, conversions
                 # to and from bytes on integers: flag them where the owner is known to be one.
+                from promptreg.render.guards import BLOCKED_METHODS  # Jinja2's filters
+
                 var = ctx.spec.variables.get(owner or "")
                 kind = {"": "string", "#": "integer"}.get(owner or "?", var and var.type)
-                blocked = {"string": BLOCKED_STR_METHODS, "integer": BLOCKED_INT_METHODS}
+                blocked = {"string": BLOCKED_METHODS[str], "integer": BLOCKED_METHODS[int]}
                 if attr not in blocked.get(kind or "", ()):
                     continue
             yield Hit(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
-from promptreg.render.analysis import TemplateProblemError, analyse
+from promptreg.render.facts import TemplateProblemError
 
 if TYPE_CHECKING:
     from promptreg.core.config import ModelInfo
@@ -67,21 +67,20 @@ def _prompt_size(ctx: FileContext, limit: int) -> _Size | None:
     model = _model(ctx)
     if model is None:
         return None
-    texts: list[str] = []
+    upper = 0
     used: set[str] = set()
     for message in ctx.spec.messages:
-        facts = analyse(message.content)
+        facts = ctx.analyse(message.content)
         if isinstance(facts, TemplateProblemError):
             return None  # T001 reports it
-        texts.append(facts.literal_text)
+        upper += facts.literal_bytes
         used |= facts.variables
     declared = ctx.spec.variables
     variables = sum(declared[name].max_tokens or 0 for name in used if name in declared)
-    framing = TOKENS_PER_MESSAGE * len(texts) + REPLY_PRIMING
-    upper = sum(len(text.encode("utf-8")) for text in texts)
+    framing = TOKENS_PER_MESSAGE * len(ctx.spec.messages) + REPLY_PRIMING
     if upper + variables + framing <= limit:
         return None
-    counted = sum(ctx.count_tokens(text, model.encoding) for text in texts)
+    counted = sum(ctx.literal_tokens(m.content, model.encoding) for m in ctx.spec.messages)
     return _Size(counted, variables, framing)
 
 

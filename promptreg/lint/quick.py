@@ -1,0 +1,231 @@
+"""The cached answer to a lint run, given without loading a single rule.
+
+The pre-commit hook lints a handful of files, most often files an earlier run already
+saw. When every file asked about has a valid entry in the result cache, the answer is
+those entries, and importing the rule catalogue (Jinja2, the detectors' patterns, the
+schema) to learn that would cost several times the lint. So a full run leaves a small
+*memo* beside the result cache, and the next run tries the memo first:
+
+- The memo is found by a key over what the run's settings are made of, all cheap to
+  read: promptreg's version and code, promptreg.yaml's path and bytes, and the selection
+  given on the command line. Settings are a function of these, so the rule selection,
+  the policy and the registry folder the full run resolved hold for this run too.
+- It records what the result cache's validity depends on beyond that, each checked
+  here before an entry is used: HEAD (approval provenance), the signers file, the
+  recorded eval results and the judge prompt (digests of their bytes), and the moment
+  the next recorded eval answer outlives an age limit.
+- Then each file's cache key (its path and bytes) must have an entry, as in a full run.
+
+Anything missing, changed or unreadable means "no answer", and the caller runs the full
+lint, which writes the memo again. Memo and cache are sealed with the per-user key
+(promptreg.core.cachefile), so a committed or copied memo is never believed. A run
+with a base revision, fixes or a baseline always takes the full path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from promptreg.core.about import VERSION
+from promptreg.core.cachefile import read_entries, write_entries
+from promptreg.core.links import link_on_the_way
+from promptreg.core.names import CONFIG_NAME, PROMPT_SUFFIX
+from promptreg.core.paths import shown_path
+from promptreg.core.walk import walk_registry
+from promptreg.lint.cache import LintCache, code_stamp
+from promptreg.lint.finding import Finding
+
+MEMO_NAME = "lint-memo.json"
+MEMO_FORMAT = 1
+
+SelectionArgs = tuple[tuple[str, ...] | None, tuple[str, ...], tuple[str, ...]]
+"""(select, ignore, extend_select) as given: select None means "as configured"."""
+
+
+def selection_args(
+    select: Sequence[str] | None, ignore: Sequence[str], extend_select: Sequence[str]
+) -> SelectionArgs:
+    return (
+        None if select is None else tuple(select),
+        tuple(ignore),
+        tuple(extend_select),
+    )
+
+
+def memo_key(config: Path, config_bytes: bytes, selection: SelectionArgs) -> str:
+    """What the run's settings and rule selection are a function of."""
+    digest = hashlib.sha256()
+    for part in (VERSION, code_stamp(), os.fspath(config.resolve()), repr(selection)):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(config_bytes)
+    return digest.hexdigest()
+
+
+def witness_digest(path: Path) -> str:
+    """The bytes a cached finding may depend on, outside the file linted: a file's, or
+    every JSON file's below a folder (with its path); "missing" when there is neither."""
+    if path.is_file():
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return "unreadable"
+    if not path.is_dir():
+        return "missing"
+    digest = hashlib.sha256()
+    for folder, _dirs, names in sorted(os.walk(path)):
+        for name in sorted(names):
+            if not name.endswith(".json"):
+                continue
+            file = Path(folder) / name
+            try:
+                data = file.read_bytes()
+            except OSError:
+                data = b"unreadable"
+            digest.update(file.as_posix().encode("utf-8", "surrogateescape") + b"\0")
+            digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Memo:
+    """What a full run resolved, for the next run to reuse when nothing it read changed."""
+
+    fingerprint: str
+    """The result cache's fingerprint (promptreg.lint.cache.LintCache)."""
+    registry: str
+    fail_on: str
+    git_root: str | None
+    head: str
+    witnesses: tuple[tuple[str, str], ...]
+    """(path, witness_digest) of each file or folder the cached findings depend on."""
+    valid_until: float | None
+    """POSIX time when a recorded eval answer next outlives an age limit; None: never."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "fingerprint": self.fingerprint,
+            "registry": self.registry,
+            "fail_on": self.fail_on,
+            "git_root": self.git_root,
+            "head": self.head,
+            "witnesses": [list(pair) for pair in self.witnesses],
+            "valid_until": self.valid_until,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Memo | None:
+        try:
+            memo = cls(
+                fingerprint=data["fingerprint"],
+                registry=data["registry"],
+                fail_on=data["fail_on"],
+                git_root=data["git_root"],
+                head=data["head"],
+                witnesses=tuple((str(p), str(d)) for p, d in data["witnesses"]),
+                valid_until=data["valid_until"],
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+        texts = (memo.fingerprint, memo.registry, memo.fail_on, memo.head)
+        if not all(isinstance(text, str) for text in texts):
+            return None
+        if memo.git_root is not None and not isinstance(memo.git_root, str):
+            return None
+        if memo.valid_until is not None and not isinstance(memo.valid_until, int | float):
+            return None
+        return memo
+
+
+def read_memo(cache_dir: Path, key: str) -> Memo | None:
+    entries = read_entries(cache_dir / MEMO_NAME, MEMO_FORMAT, key)
+    memo = entries.get("memo")
+    return Memo.from_json(memo) if isinstance(memo, dict) else None
+
+
+def write_memo(cache_dir: Path, key: str, memo: Memo) -> None:
+    """Record the memo unless the same one is there (a warm run writes nothing)."""
+    if read_memo(cache_dir, key) != memo:
+        write_entries(cache_dir / MEMO_NAME, MEMO_FORMAT, key, {"memo": memo.to_json()})
+
+
+def head_of(git_root: str | None) -> str:
+    """HEAD of the repository a full run found (one git call, no discovery); "" when
+    there was none or git cannot say."""
+    if git_root is None:
+        return ""
+    from promptreg.git.gitio import GitError
+    from promptreg.git.repo import Repository
+
+    try:
+        return Repository(Path(git_root)).head
+    except (GitError, OSError):
+        return "\0unknown"  # matches no recorded HEAD
+
+
+@dataclass(frozen=True, slots=True)
+class CachedAnswer:
+    findings: tuple[Finding, ...]
+    files_checked: int
+    fail_on: str
+
+
+def _targets(paths: Sequence[Path], registry: Path) -> list[Path] | None:
+    """The files a full run would lint, or None when only a full run may say (a
+    promptreg.yaml among them, a path that is missing, linked or no prompt file, a
+    folder without prompts or with a link below it: each of those has its own message
+    or finding)."""
+    files: list[Path] = []
+    for path in paths or [registry]:
+        if path.name == CONFIG_NAME or link_on_the_way(path, registry) is not None:
+            return None
+        if path.is_dir():
+            found, links = walk_registry(path)  # a link below is listed, never entered
+            if links or not found:
+                return None
+            files.extend(found)
+        elif path.name.endswith(PROMPT_SUFFIX) and path.is_file():
+            files.append(path)
+        else:
+            return None
+    return files
+
+
+def cached_answer(
+    config: Path, selection: SelectionArgs, paths: Sequence[Path]
+) -> CachedAnswer | None:
+    """The findings a full lint of `paths` (the registry when empty) would report, from
+    the result cache, when the memo and every file's entry are current; else None.
+    Findings name their files as every format shows them (core.paths.shown_path)."""
+    try:
+        config_bytes = config.read_bytes()
+    except OSError:
+        return None
+    cache_dir = config.parent / ".promptreg" / "cache"
+    memo = read_memo(cache_dir, memo_key(config, config_bytes, selection))
+    if memo is None:
+        return None
+    if memo.valid_until is not None and time.time() >= memo.valid_until:
+        return None
+    if any(witness_digest(Path(path)) != digest for path, digest in memo.witnesses):
+        return None
+    files = _targets(paths, Path(memo.registry))
+    if files is None or head_of(memo.git_root) != memo.head:
+        return None
+    cache = LintCache(cache_dir, memo.fingerprint)
+    findings: list[Finding] = []
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        found = cache.get(path, LintCache.key(path, data, None), shown_path(path))
+        if found is None:
+            return None
+        findings.extend(found)
+    return CachedAnswer(tuple(findings), len(files), memo.fail_on)
