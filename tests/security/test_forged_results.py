@@ -206,3 +206,20 @@ def test_a_malformed_or_huge_results_file_is_a_finding(
     capsys.readouterr()
     assert main(["show", "legal/access-request-check", "--config", str(repo.config)]) == 0
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_cached_answer_follows_the_signature(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With the caches on, adding or removing FILE.sig changes the answer at once."""
+    path = forge(repo.root)
+
+    def cached() -> int:
+        capsys.readouterr()
+        return main(["lint", "--select", SELECT, "--config", str(repo.config)])
+
+    assert cached() == 1
+    sign(repo, path, CI)
+    assert cached() == 0
+    path.with_name(f"{path.name}.sig").unlink()
+    assert cached() == 1
