@@ -18,7 +18,7 @@ from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
 from promptreg.lint.rules.strings import NOT_A_FIX, Match, corpus, dotted, hit, shared
-from promptreg.render.joinable import may_join_literals
+from promptreg.render.joinable import filled, may_join_literals
 
 
 def _scan_secrets(ctx: FileContext) -> list[Match]:
@@ -122,9 +122,10 @@ def _assembled_secrets(
     and variables' defaults: the rendered message holds them though no string of the
     file does (one in a string is already reported). One finding per key, on the
     template line that joins it."""
-    names = {name for _, bound in renders for name in bound}
-    if not may_join_literals(content) and not any(name in content for name in names):
-        return  # nothing to join or fold: the parser (and Jinja2) is not needed
+    if not may_join_literals(content) and not any(
+        _shows_new_key(filled(content, bound), content, known) for _, bound in renders
+    ):
+        return  # nothing joined or filled in shows a key: the parser (and Jinja2) is not needed
     from promptreg.render.literals import assembled_with  # Jinja2: only for such templates
 
     seen: set[str] = set()
@@ -143,6 +144,20 @@ def _assembled_secrets(
                 f"{dotted(path)}{_ADVICE}",
                 ctx.document.locate(path, start, end if end >= 0 else len(content)),
             )
+
+
+def _shows_new_key(text: str | None, content: str, known: list[str]) -> bool:
+    """Whether `text` (a template with defaults filled in) holds a key that neither the
+    template nor any string of the file holds."""
+    if text is None:
+        return False
+    for detection in find_secrets(text):
+        value = text[detection.start : detection.end]
+        if detection.kind == HIGH_ENTROPY or value in content:
+            continue
+        if not any(value in string for string in known):
+            return True
+    return False
 
 
 def _line_start(text: str, line: int) -> int:
