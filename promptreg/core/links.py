@@ -8,6 +8,7 @@ rather than followed, whether it points inside the registry, outside it, or nowh
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from promptreg.core.errors import Problem
@@ -20,18 +21,24 @@ def link_on_the_way(path: Path, registry_dir: Path) -> Path | None:
 
     Read from the names as given, not resolved, so a link is seen, not followed.
     """
-    absolute = path.absolute()
-    top = registry_dir.absolute()
-    try:
-        parts = absolute.relative_to(top).parts
-    except ValueError:
-        return path if path.is_symlink() else None
+    absolute, top = _absolute(path), _absolute(registry_dir).rstrip(os.sep)
+    if absolute != top and not absolute.startswith(top + os.sep):
+        return path if os.path.islink(path) else None  # noqa: PTH114
     current = top
-    for part in parts:
-        current = current / part
-        if current.is_symlink():
-            return current
+    for part in absolute[len(top) + 1 :].split(os.sep) if absolute != top else ():  # noqa: PTH206
+        current = f"{current}{os.sep}{part}"
+        if os.path.islink(current):  # noqa: PTH114
+            return Path(current)
     return None
+
+
+def _absolute(path: Path) -> str:
+    """`path` made absolute as a string, `..` kept: collapsing `link/..` would hide the
+    link the system follows to get there (strings: this runs once per file linted)."""
+    text = os.fspath(path)
+    if os.path.isabs(text):  # noqa: PTH117
+        return text
+    return os.path.join(os.getcwd(), text)  # noqa: PTH118,PTH109
 
 
 def link_problem(link: Path) -> Problem:

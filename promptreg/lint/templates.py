@@ -24,6 +24,7 @@ from promptreg.render.facts import (
     analysed_from_json,
     analysed_to_json,
 )
+from promptreg.render.simple import simple_facts
 
 _FORMAT = 1
 _FINGERPRINT = "template facts by sha256(text)"
@@ -35,7 +36,11 @@ def _key(content: str) -> str:
 
 
 def analyse_now(content: str) -> Analysed:
-    """Analyse the template in this process (loads Jinja2 on the first call)."""
+    """Analyse the template in this process: a template that only prints variables
+    without Jinja2 (promptreg.render.simple), any other with it."""
+    simple = simple_facts(content)
+    if simple is not None:
+        return simple
     from promptreg.render.analysis import analyse
 
     return analyse(content)

@@ -17,7 +17,8 @@ from promptreg.lint.templates import TemplateStore, analyse_now
 from promptreg.render.facts import TemplateProblemError, analysed_from_json, analysed_to_json
 from tests.gitrepo import REPO
 
-PROMPT = "registry/support/summarize-ticket.prompt.yaml"
+PROMPT = "registry/support/reply-draft.prompt.yaml"
+"""A prompt with a loop in a template: only the parser analyses it."""
 
 
 def _templates() -> list[str]:
@@ -115,7 +116,7 @@ def test_a_metadata_edit_is_linted_without_jinja2_and_with_the_same_findings(tre
 def test_an_edited_message_is_analysed_afresh(tree: Path) -> None:
     _lint_in_child(tree, PROMPT)
     target = tree / PROMPT
-    target.write_text(target.read_text().replace("{{ ticket_text }}", "{{ ticket_text }", 1))
+    target.write_text(target.read_text().replace("{% endfor -%}", "{% endfor", 1))
     findings, loaded = _lint_in_child(tree, PROMPT)
     assert loaded and '"T001"' in findings
 
@@ -127,11 +128,11 @@ def test_facts_found_in_worker_processes_are_kept(tree: Path) -> None:
         text = (
             (tree / PROMPT)
             .read_text()
-            .replace("id: support/summarize-ticket", f"id: copies{copy}/summarize-ticket")
+            .replace("id: support/reply-draft", f"id: copies{copy}/reply-draft")
         )
-        (folder / "summarize-ticket.prompt.yaml").write_text(text.replace("{{", f"{copy} {{{{", 1))
+        (folder / "reply-draft.prompt.yaml").write_text(text.replace("{{", f"{copy} {{{{", 1))
     _lint_in_child(tree, "--jobs", "2")
-    one = tree / "registry" / "copies77" / "summarize-ticket.prompt.yaml"
+    one = tree / "registry" / "copies77" / "reply-draft.prompt.yaml"
     one.write_text(one.read_text().replace("title: ", "title: Edited ", 1))
     _, loaded = _lint_in_child(tree, str(one.relative_to(tree)))
     assert not loaded

@@ -86,6 +86,13 @@ def _one_token_each(data: dict[str, Any]) -> None:
         entries[key] = 1
 
 
+def _templates_one_token_each(data: dict[str, Any]) -> None:
+    entries = _entries(data)
+    for key, value in entries.items():
+        if isinstance(value, int):  # the token counts kept with the template facts
+            entries[key] = 1
+
+
 def _approved_by_mallory(data: dict[str, Any]) -> None:
     for row in _entries(data).values():
         row[2], row[3] = "approved", [FORGED_REVIEWER]
@@ -123,8 +130,12 @@ LINT = ("lint", CONTRACT, "--format", "json")
 
 @pytest.mark.parametrize(
     ("committed", "forge"),
-    [("lint.json", _no_findings), ("tokens.json", _one_token_each)],
-    ids=["lint results", "token counts"],
+    [
+        ("lint.json", _no_findings),
+        ("tokens.json", _one_token_each),
+        ("templates.json", _templates_one_token_each),
+    ],
+    ids=["lint results", "token counts", "template facts"],
 )
 def test_forged_lint_caches_are_not_used_in_a_fresh_clone(
     attacker: GitRepo, tmp_path: Path, committed: str, forge: Callable[[Any], None]
@@ -133,8 +144,9 @@ def test_forged_lint_caches_are_not_used_in_a_fresh_clone(
     honest = _promptreg(attacker.root, mallory, *LINT)
     assert honest.returncode == 1 and '"K001"' in honest.stdout
     _forge(attacker.root / ".promptreg" / "cache" / committed, mallory, forge)
-    if committed == "tokens.json":  # only the token store is forged: results are recounted
-        (attacker.root / ".promptreg" / "cache" / "lint.json").unlink()
+    others = {"tokens.json": ("lint.json", "templates.json"), "templates.json": ("lint.json",)}
+    for name in others.get(committed, ()):  # only one store is forged: the rest recounted
+        (attacker.root / ".promptreg" / "cache" / name).unlink()
     forged = _promptreg(attacker.root, mallory, *LINT)
     assert forged.returncode == 0 and '"K001"' not in forged.stdout  # the forgery works here
 

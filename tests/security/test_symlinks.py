@@ -77,3 +77,15 @@ def test_walker_and_sdk_agree(linked: GitRepo) -> None:
         prompt_id = relative.removesuffix(".prompt.yaml")
         assert registry.path_of(prompt_id) == path
         assert Path(os.path.realpath(path)).is_relative_to(os.path.realpath(registry.registry_dir))
+
+
+def test_a_path_through_a_link_and_back_is_still_through_the_link(
+    linked: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`registry/extra/../hr/x` names a file through the linked folder (the system
+    follows `extra` first): collapsing the `..` would hide the link."""
+    monkeypatch.chdir(linked.root)
+    given = Path("registry/extra/../extra/notes.prompt.yaml")
+    with LintSession.open(linked.settings, cache=False) as session:
+        codes = {f.code for f in session.lint_paths([given]).findings}
+    assert "F013" in codes
