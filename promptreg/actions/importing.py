@@ -15,6 +15,7 @@ from pathlib import Path
 
 from promptreg.core.config import Settings
 from promptreg.core.errors import UsageError
+from promptreg.core.links import link_on_the_way
 from promptreg.core.loader import ID_RE, PROMPT_SUFFIX
 from promptreg.importers.catalogue import AUTO, claims, detect, lookup
 from promptreg.importers.draft import (
@@ -142,6 +143,9 @@ def import_sources(
     failures: list[SourceError] = []
     taken: set[str] = set()
     for source, named in source_files(paths, options.source_format):
+        if not named and source.is_symlink():
+            failures.append(_linked_source(source))
+            continue
         try:
             drafts = read_drafts(source, options.source_format)
         except UnknownFormatError as exc:
@@ -157,6 +161,10 @@ def import_sources(
                 prompt_id, number = f"{options.namespace}/{draft.name}-{number}", number + 1
             taken.add(prompt_id)
             path = settings.registry_dir / f"{prompt_id}{PROMPT_SUFFIX}"
+            link = link_on_the_way(path, settings.registry_dir)
+            if link is not None:
+                failures.append(_linked_target(source, link))
+                continue
             data, notes = draft_mapping(
                 draft, prompt_id, settings, owner=owner, tier=options.tier, today=options.today
             )
@@ -168,6 +176,27 @@ def import_sources(
         result = Linter(settings).lint_paths(written)
         findings = tuple(f for f in result.findings if f.severity != "info")
     return ImportOutcome(tuple(planned), tuple(failures), findings)
+
+
+def _linked_source(source: Path) -> SourceError:
+    """A link found in a folder being imported: not followed, since it can lead anywhere
+    (a key file linked as `notes.prompty` would become a draft's message)."""
+    return source_error(
+        source,
+        f"the file is a symbolic link (to {source.readlink()}); files found in a folder are not "
+        "read through links",
+        hint="name the file the link points to, if it is meant to be imported",
+    )
+
+
+def _linked_target(source: Path, link: Path) -> SourceError:
+    return source_error(
+        source,
+        f"the draft would be written through {link}, a symbolic link (to "
+        f"{link.readlink() if link.is_symlink() else '?'}); the registry holds regular "
+        "files only",
+        hint="replace the link with a folder, or import into another --namespace",
+    )
 
 
 def _place(

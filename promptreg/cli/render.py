@@ -12,7 +12,7 @@ from typing import Any
 from promptreg.cli.common import HelpFormatter, add_config_option, example, registry_from
 from promptreg.core.errors import EXIT_OK
 from promptreg.governance.approval import serving_refusal
-from promptreg.render.values import over_max_tokens, parse_assignment, read_vars_file
+from promptreg.render.values import parse_assignment, read_vars_file
 
 
 def add_parser(subparsers: Any, name: str, summary: str) -> None:
@@ -61,8 +61,6 @@ def run(args: argparse.Namespace) -> int:
     prompt = registry.get(args.id, allow_unapproved=not args.approved_only)
     values: dict[str, Any] = read_vars_file(args.vars_file) if args.vars_file else {}
     values.update(parse_assignment(item, prompt.variables) for item in args.var)
-    model = registry.settings.models.get(prompt.spec.model.name)
-    over_max_tokens(prompt.spec, values, model.encoding if model else None)
     refusal = serving_refusal(prompt.spec, registry.settings)
     if refusal is not None:
         sys.stderr.write(f"warning: {args.id} is not served by the SDK: {refusal}\n")

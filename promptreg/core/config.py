@@ -128,7 +128,9 @@ def load_config(path: Path) -> Settings:
             f"{path} does not exist",
             hint="run `promptreg init` to create promptreg.yaml, or pass --config PATH",
         )
-    return parse_config(path, path.read_bytes())
+    from promptreg.core.bounded import MAX_CONFIG_BYTES, read_bounded
+
+    return parse_config(path, read_bounded(path, MAX_CONFIG_BYTES, "promptreg.yaml"))
 
 
 def parse_config(path: Path, data: bytes, revision: str | None = None) -> Settings:

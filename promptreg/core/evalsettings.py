@@ -71,6 +71,10 @@ class EvalSettings:
     require_results: bool = True
     """False: the eval rules stay silent until the registry has recorded any result."""
     batch_poll_seconds: float = 30.0
+    signed_by: tuple[str, ...] = ()
+    """Allowed-signers principals whose SSH signature (namespace promptreg-evals) a
+    results file needs to count; empty: results count unsigned, as the pull request
+    wrote them (docs/security.md, "Recorded eval results")."""
 
     def default_endpoint(self) -> Endpoint:
         return self.endpoints[self.endpoint]
@@ -150,4 +154,5 @@ def eval_settings(raw: Mapping[str, Any] | None, document: Document) -> EvalSett
         budget=float(budget) if budget is not None else None,
         require_results=bool(raw.get("require_results", True)),
         batch_poll_seconds=float(raw.get("batch_poll_seconds", 30.0)),
+        signed_by=tuple(raw.get("signed_by") or ()),
     )

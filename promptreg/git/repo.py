@@ -23,6 +23,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar, cast
 
+from promptreg.core.bounded import MAX_SIGNERS_BYTES, check_size
 from promptreg.git import gitio
 from promptreg.git.log import Commit, View, log_args, parse_log
 
@@ -137,6 +138,9 @@ class Repository:
     def signatures(self, commits: Iterable[str], allowed_signers: Path) -> dict[str, Signature]:
         """git's verdict on each commit's signature against `allowed_signers`: one git call
         for the commits not asked about before."""
+        # ssh-keygen reads the whole file for every signature: a pull request's own
+        # signers file (a run without --base) is bounded first.
+        check_size(allowed_signers, MAX_SIGNERS_BYTES, "allowed-signers file")
         signers = str(allowed_signers.resolve())
         asked = list(dict.fromkeys(commits))
         known = self.memo(("signatures", signers), dict[str, Signature])

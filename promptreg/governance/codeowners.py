@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from promptreg.core.bounded import MIB, read_bounded
 from promptreg.core.config import CONFIG_NAME, Settings
 from promptreg.core.errors import UsageError
 from promptreg.core.fs import atomic_write
@@ -218,11 +219,15 @@ def updated_text(
     return before + block + after
 
 
+MAX_CODEOWNERS_BYTES = 3 * MIB
+"""GitHub ignores a CODEOWNERS file of 3 MB or more."""
+
+
 def read_text(path: Path) -> str:
     if not path.exists():
         return ""
     try:
-        return path.read_bytes().decode("utf-8")
+        return read_bounded(path, MAX_CODEOWNERS_BYTES, "CODEOWNERS file").decode("utf-8")
     except UnicodeDecodeError as exc:
         raise UsageError(
             f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})",

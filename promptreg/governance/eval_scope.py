@@ -13,6 +13,8 @@ from promptreg.core.model import PromptSpec
 from promptreg.core.tree import path_for_id
 
 RESULTS_DIR = (".promptreg", "evals")
+MAX_RESULTS_BYTES = 64 * 1024 * 1024
+"""Larger files are refused unread: a results file is a few kilobytes per case."""
 
 
 def results_dir(settings: Settings) -> Path:

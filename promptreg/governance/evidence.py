@@ -6,10 +6,10 @@ with the prompt: the audit trail of what was asked, what the model answered and 
 each assertion graded it. The eval rules (G015 to G017), `promptreg show` and
 `promptreg list` read them here, without a network and without the openai client.
 
-A results file arrives in pull requests like any other, so it is untrusted: a file that
-is too large, not JSON, or not of this format reads as a problem with a message, never
-an exception. A record counts for a case only when its fingerprint equals the case's
-fingerprint computed now (promptreg.governance.fingerprint).
+A results file comes in pull requests, so it is untrusted: one too large, not JSON, or
+not of this format reads as a problem with a message, never an exception. A record
+counts for a case only when its fingerprint equals the case's now; anyone can compute
+those, so with `evals.signed_by` a file counts only when signed (results_signature.py).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from promptreg.core.errors import PromptregError
 from promptreg.core.loader import ID_RE
 from promptreg.core.model import PromptSpec
 from promptreg.governance.eval_scope import GOVERNED_STATUSES as GOVERNED_STATUSES
+from promptreg.governance.eval_scope import MAX_RESULTS_BYTES as MAX_RESULTS_BYTES
 from promptreg.governance.eval_scope import RESULTS_DIR as RESULTS_DIR
 from promptreg.governance.eval_scope import governs as governs
 from promptreg.governance.eval_scope import results_dir as results_dir
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
     from typing import Any
 
 RESULTS_FORMAT = 1
-MAX_RESULTS_BYTES = 64 * 1024 * 1024
-"""Larger files are refused unread: a results file is a few kilobytes per case."""
 
 
 def results_path(settings: Settings, prompt_id: str) -> Path:
@@ -49,8 +48,14 @@ def results_path(settings: Settings, prompt_id: str) -> Path:
 
 
 def parse_time(text: str) -> dt.datetime:
+    """ValueError also for a time UTC cannot hold (year 1 at +01:00): it overflows."""
     moment = dt.datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    try:
+        moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError(f"the time {text[:40]!r} is out of range") from None
+    return moment
 
 
 def format_time(moment: dt.datetime) -> str:
@@ -228,16 +233,20 @@ def results_from_bytes(data: bytes) -> ResultsFile:
         raise ResultsFormatError(str(exc)[:200]) from None
 
 
-def read_results(path: Path) -> ResultsFile | None:
-    """The file at `path`; None when there is none, ResultsFormatError when it is bad."""
+def read_results_bytes(path: Path) -> bytes | None:
+    """The file's bytes, at most the limit and one; None when there is none."""
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_RESULTS_BYTES + 1)
+            return handle.read(MAX_RESULTS_BYTES + 1)
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise ResultsFormatError(f"cannot be read: {exc.strerror}") from None
-    return results_from_bytes(data)
+
+
+def read_results(path: Path) -> ResultsFile | None:
+    """The file at `path`; None when there is none, ResultsFormatError when it is bad."""
+    return None if (data := read_results_bytes(path)) is None else results_from_bytes(data)
 
 
 def has_any_results(settings: Settings) -> bool:
@@ -323,8 +332,16 @@ def eval_state(spec: PromptSpec, settings: Settings) -> EvalState:
     problem = None
     recorded: tuple[CaseResult, ...] = ()
     try:
-        loaded = read_results(path)
-        recorded = loaded.results if loaded else ()
+        data = read_results_bytes(path)
+        unsigned = None
+        if data is not None and settings.evals.signed_by:  # sshsig: only then
+            from promptreg.governance.results_signature import unsigned_reason
+
+            unsigned = unsigned_reason(data, path, settings)
+        if unsigned is not None:
+            problem = f"{shown(path, settings)} cannot be used: {unsigned}"
+        elif data is not None:
+            recorded = results_from_bytes(data).results
     except ResultsFormatError as exc:
         problem = f"{shown(path, settings)} cannot be used: {exc}"
     cases = []

@@ -25,6 +25,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from promptreg.core.bounded import MAX_CONFIG_BYTES, MAX_SIGNERS_BYTES, read_bounded
 from promptreg.core.config import Settings, parse_config
 from promptreg.git import gitio
 from promptreg.git.repo import Repository
@@ -97,7 +98,7 @@ def load_base_policy(settings: Settings, repo: Repository, commit: str) -> BaseP
 def _load(settings: Settings, repo: Repository, commit: str) -> BasePolicy:
     config_relative = repo.relative(settings.path) or settings.path.name
     if not commit:
-        data = settings.path.read_bytes()
+        data = read_bounded(settings.path, MAX_CONFIG_BYTES, "promptreg.yaml")
         return BasePolicy(settings, settings, (), "", data)
     blobs = repo.blobs([f"{commit}:{config_relative}"])
     config_bytes = blobs.get(f"{commit}:{config_relative}")
@@ -106,13 +107,13 @@ def _load(settings: Settings, repo: Repository, commit: str) -> BasePolicy:
     else:
         base_settings = parse_config(settings.path, config_bytes, revision=commit)
     signer_paths = {signers_path(base_settings), signers_path(settings)}
-    files = [_policy_file(repo, commit, settings.path, config_relative, config_bytes)]
+    files = [_policy_file(settings.path, config_relative, config_bytes, "promptreg.yaml")]
     for path in sorted(signer_paths):
         relative = repo.relative(path)
         if relative is None:
             continue  # outside the repository: nothing a pull request can change
         base = repo.blobs([f"{commit}:{relative}"]).get(f"{commit}:{relative}")
-        files.append(_policy_file(repo, commit, path, relative, base))
+        files.append(_policy_file(path, relative, base, "allowed-signers file"))
     base_signers = signers_path(base_settings)
     relative_signers = repo.relative(base_signers)
     if relative_signers is not None:
@@ -125,11 +126,12 @@ def signers_path(settings: Settings) -> Path:
     return settings.allowed_signers or settings.root / DEFAULT_SIGNERS
 
 
-def _policy_file(
-    repo: Repository, commit: str, path: Path, relative: str, base: bytes | None
-) -> PolicyFile:
+def _policy_file(path: Path, relative: str, base: bytes | None, what: str) -> PolicyFile:
+    """The file as the base and the change have it. The change's copy is read bounded
+    (FileTooLargeError names it): the pull request chose its size."""
+    limit = MAX_CONFIG_BYTES if what == "promptreg.yaml" else MAX_SIGNERS_BYTES
     try:
-        proposed: bytes | None = path.read_bytes() if not path.is_symlink() else None
+        proposed = read_bounded(path, limit, what) if not path.is_symlink() else None
     except OSError:
         proposed = None
     return PolicyFile(relative, path, base, proposed)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from promptreg.core.bounded import MAX_SIGNERS_BYTES, read_bounded
 from promptreg.core.config import Settings
 
 TYPE_CHECKING = False
@@ -34,7 +35,9 @@ def cache_token(settings: Settings, repo: Repository | None = None) -> str:
     stamp = ""
     if settings.require_signed:
         try:
-            stamp = hashlib.sha256(allowed_signers_path(settings).read_bytes()).hexdigest()
+            signers = allowed_signers_path(settings)
+            data = read_bounded(signers, MAX_SIGNERS_BYTES, "allowed-signers file")
+            stamp = hashlib.sha256(data).hexdigest()
         except OSError:
             stamp = "missing"
     return f"{head}:{stamp}"

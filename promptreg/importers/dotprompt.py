@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from promptreg.core.links import link_on_the_way
 from promptreg.importers.assemble import renamed_note
 from promptreg.importers.draft import (
     Draft,
@@ -49,7 +50,9 @@ def _partial_source(path: Path) -> Any:
                 path.parent / "partials" / f"_{name}.prompt",
                 path.parent / "partials" / f"{name}.prompt",
             ):
-                if candidate.is_file():
+                # Partials are read from the source's own folder, never through a link
+                # (a `_style.prompt` linked to a key file would be inlined into the draft).
+                if candidate.is_file() and link_on_the_way(candidate, path.parent) is None:
                     _, text, _ = split_front_matter(read_text(candidate), candidate)
                     break
         cache[name] = text

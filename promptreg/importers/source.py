@@ -12,15 +12,22 @@ import re
 from pathlib import Path
 from typing import Any
 
-from promptreg.core.yamlio import decode, parse
+from promptreg.core.bounded import FileTooLargeError, read_bounded
+from promptreg.core.yamlio import MAX_FILE_BYTES, decode, parse
 from promptreg.importers.draft import source_error
 
 _DELIMITER_RE = re.compile(r"^---[ \t]*$", re.M)
 
 
 def read_text(path: Path) -> str:
+    """The file's text, read bounded (a source is as large as a prompt file may be);
+    SourceError naming the file otherwise."""
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_FILE_BYTES, "source file")
+    except FileTooLargeError:
+        raise source_error(
+            path, f"the file is larger than {MAX_FILE_BYTES:,} bytes (1 MiB), too large to import"
+        ) from None
     except OSError as exc:
         raise source_error(path, f"cannot read the file: {exc.strerror or exc}") from None
     text, problems = decode(data, path)

@@ -69,7 +69,8 @@ def memo_key(config: Path, config_bytes: bytes, selection: SelectionArgs) -> str
 
 def witness_digest(path: Path) -> str:
     """The bytes a cached finding may depend on, outside the file linted: a file's, or
-    every JSON file's below a folder (with its path); "missing" when there is neither."""
+    every JSON file's (and signature's) below a folder, with its path; "missing" when
+    there is neither."""
     if path.is_file():
         try:
             return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -80,7 +81,7 @@ def witness_digest(path: Path) -> str:
     digest = hashlib.sha256()
     for folder, _dirs, names in sorted(os.walk(path)):
         for name in sorted(names):
-            if not name.endswith(".json"):
+            if not name.endswith((".json", ".json.sig")):  # results and their signatures
                 continue
             file = Path(folder) / name
             try:

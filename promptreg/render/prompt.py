@@ -7,6 +7,7 @@ nothing that changes after it is built, so one Prompt renders from many threads.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 
 from promptreg.core.errors import InvalidPromptError, Problem, VariableError
@@ -31,6 +32,48 @@ _TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "array": lambda v: isinstance(v, list | tuple),
     "object": lambda v: isinstance(v, Mapping),
 }
+
+
+FALLBACK_ENCODING = "o200k_base"
+"""What a served prompt counts `max_tokens` with when its model's encoding is not known
+(a bundle, a model missing from promptreg.yaml): the encoding of current OpenAI models."""
+
+
+def serving_encoding(spec: PromptSpec, models: Mapping[str, Any] | None = None) -> str:
+    """The encoding a served prompt's values are counted with: its model's in `models`
+    (promptreg.yaml's `models:`), else FALLBACK_ENCODING."""
+    model = models.get(spec.model.name) if models else None
+    encoding = getattr(model, "encoding", None)
+    return encoding if isinstance(encoding, str) and encoding else FALLBACK_ENCODING
+
+
+def _over_max_tokens(var: Variable, value: Any, encoding: str) -> str | None:
+    """Why `value` is over `var.max_tokens` in `encoding`, or None.
+
+    The bound is what the token rules (K001, K002) count with; a value over it renders a
+    prompt nobody checked the size of. A value no longer in UTF-8 bytes than the bound
+    is never counted (every token is at least one byte), so the tokenizer loads only
+    for a long value.
+    """
+    if var.max_tokens is None or value is None:
+        return None
+    if isinstance(value, str):
+        text = value
+    else:
+        import json  # an array or object: counted as the JSON the template prints
+
+        text = json.dumps(value, default=str)
+    if len(text) <= var.max_tokens // 4 or len(text.encode("utf-8")) <= var.max_tokens:
+        return None
+    from promptreg.render.tokens import count_tokens  # loads tiktoken: long values only
+
+    tokens = count_tokens(text, encoding)
+    if tokens <= var.max_tokens:
+        return None
+    return (
+        f"{var.name} is {tokens:,} tokens, over its max_tokens of {var.max_tokens:,}; "
+        "shorten it (the application must enforce the same bound)"
+    )
 
 
 _CODES = {"unknown-name": "T006", "too-deep": "T008"}
@@ -73,16 +116,31 @@ def compile_messages(
 class VariableBinder:
     """Checks values against a prompt's declared variables; no templates needed.
 
-    Shared by rendering and by the linter's eval checks, so an eval case fails lint for
-    exactly the reasons it would fail to render.
+    Shared by rendering (the SDK, `promptreg render`, the TUI) and by the linter's eval
+    checks, so an eval case fails lint for exactly the reasons it would fail to render,
+    and every caller refuses the same values. With an `encoding`, a value over its
+    variable's `max_tokens` is refused too; a number must be finite (`nan` and `inf`
+    mean nothing as a price or a threshold, and JSON has no such values).
     """
 
-    __slots__ = ("_checks", "_variables", "prompt_id")
+    __slots__ = ("_checks", "_encoding", "_variables", "prompt_id")
 
-    def __init__(self, spec: PromptSpec) -> None:
+    def __init__(self, spec: PromptSpec, encoding: str | None = None) -> None:
         self.prompt_id = spec.id
+        self._encoding = encoding
         self._variables = spec.variables
-        self._checks = tuple((var, _TYPE_CHECKS[var.type]) for var in spec.variables.values())
+        # Per variable: its type check, whether it is a number (finite only), and the
+        # max_tokens to count against (None: not counted), so bind() tests no more than
+        # a variable needs on every render.
+        self._checks = tuple(
+            (
+                var,
+                _TYPE_CHECKS[var.type],
+                var.type == "number",
+                var.max_tokens if encoding is not None else None,
+            )
+            for var in spec.variables.values()
+        )
 
     def bind(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """Check `values` against the declared variables; defaults filled in.
@@ -92,7 +150,7 @@ class VariableBinder:
         bound: dict[str, Any] = {}
         problems: list[str] | None = None
         given = 0
-        for var, check in self._checks:
+        for var, check, number, limit in self._checks:
             name = var.name
             if name in values:
                 given += 1
@@ -103,10 +161,20 @@ class VariableBinder:
                         f"{name} must be {_article(var.type)}, "
                         f"not {type(value).__name__} {value!r:.40}"
                     )
+                elif number and isinstance(value, float) and not math.isfinite(value):
+                    problems = problems or []
+                    problems.append(f"{name} must be a finite number, not {value!r}")
                 elif var.enum is not None and value not in var.enum:
                     problems = problems or []
                     options = ", ".join(repr(o) for o in var.enum)
                     problems.append(f"{name} must be one of {options}, not {value!r:.40}")
+                elif (
+                    limit is not None
+                    and not (value.__class__ is str and len(value) <= limit >> 2)
+                    and (over := _over_max_tokens(var, value, self._encoding or ""))
+                ):
+                    problems = problems or []
+                    problems.append(over)
                 bound[name] = value
             elif var.has_default:
                 bound[name] = var.default
@@ -144,7 +212,17 @@ class Prompt:
         "spec",
     )
 
-    def __init__(self, spec: PromptSpec, sandbox: Sandbox | None = None) -> None:
+    def __init__(
+        self,
+        spec: PromptSpec,
+        sandbox: Sandbox | None = None,
+        *,
+        encoding: str | None = None,
+    ) -> None:
+        """`encoding` is what values are counted with against their `max_tokens`: the
+        registry and a bundle pass the model's (`serving_encoding`). None leaves sizes
+        unchecked: the eval runner and the TUI render what the file itself holds, which
+        the token rules bound."""
         self.spec = spec
         self._templates = compile_messages(spec, sandbox)
         from promptreg.render.sandbox import render_all  # loaded by compile_messages
@@ -154,7 +232,7 @@ class Prompt:
         self._labels = tuple(
             f"{spec.id} message {number} ({role})" for number, role in enumerate(self._roles, 1)
         )
-        self._binder = VariableBinder(spec)
+        self._binder = VariableBinder(spec, encoding)
         self.bind = self._binder.bind
         """Check values against the declared variables; VariableError lists every problem."""
         self.observer: Callable[[Prompt, str, Mapping[str, Any]], None] | None = None

@@ -3,21 +3,20 @@
 The CLI's `render --var` and the TUI's test pane both take values as strings; this is
 where a string becomes the integer, number, boolean, array or object a prompt
 declares, with one wording of what went wrong. Checking the value against the
-variable (enum, required, unknown names) stays with VariableBinder, so both paths
-report those problems exactly as the SDK does.
+variable (enum, required, unknown names, finite numbers, `max_tokens`) stays with
+VariableBinder, so both paths report those problems exactly as the SDK does.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from promptreg.core.errors import PromptregError, UsageError, VariableError
+from promptreg.core.errors import PromptregError, UsageError
 from promptreg.core.location import Location
-from promptreg.core.model import PromptSpec, Variable
+from promptreg.core.model import Variable
 from promptreg.core.yamlio import read_document
 
 TRUE_WORDS = frozenset(("true", "yes", "1"))
@@ -64,10 +63,7 @@ def parse_value(
         if variable.type == "integer":
             return int(raw)
         if variable.type == "number":
-            number = float(raw)
-            if not math.isfinite(number):  # 'nan' and 'inf' read as floats, but mean nothing
-                raise ValueFormatError(name, raw, "finite number", option=option)
-            return number
+            return float(raw)  # 'nan' and 'inf' too: VariableBinder refuses them, as the SDK
         return json.loads(raw)
     except ValueError:
         raise ValueFormatError(name, raw, variable.type, option=option) from None
@@ -101,33 +97,3 @@ def read_vars_file(path: Path) -> dict[str, Any]:
             location=Location(path, document.span(())),
         )
     return document.value
-
-
-def over_max_tokens(spec: PromptSpec, values: Mapping[str, Any], encoding: str | None) -> None:
-    """VariableError naming every value longer than its variable's `max_tokens`.
-
-    The bound is what the token rules (K001, K002) count with, and what the application
-    promises to enforce; a value over it renders a prompt nobody checked the size of.
-    Counted with `encoding` (the model's); values short enough in bytes are never
-    counted, so the tokenizer loads only for a long value. No encoding: not checked.
-    """
-    if encoding is None:
-        return
-    problems = []
-    for name, value in values.items():
-        variable = spec.variables.get(name)
-        if variable is None or variable.max_tokens is None or value is None:
-            continue
-        text = value if isinstance(value, str) else json.dumps(value, default=str)
-        if len(text.encode("utf-8")) <= variable.max_tokens:
-            continue  # every token is at least one byte
-        from promptreg.render.tokens import count_tokens  # loads tiktoken: long values only
-
-        tokens = count_tokens(text, encoding)
-        if tokens > variable.max_tokens:
-            problems.append(
-                f"{name} is {tokens:,} tokens, over its max_tokens of {variable.max_tokens:,}; "
-                "shorten it (the application must enforce the same bound)"
-            )
-    if problems:
-        raise VariableError(spec.id, problems)

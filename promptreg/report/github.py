@@ -3,7 +3,11 @@
     ::error file=a.prompt.yaml,line=9,col=8,endLine=9,endColumn=23,title=S004 unknown-owner::...
 
 Errors are `error`, warnings `warning` and info findings `notice`. Values are escaped
-as the runner unescapes them: in the message % CR LF, in properties also : and ,. The
+as the runner unescapes them: in the message % CR LF, in properties also : and ,.
+Before that, control characters (ESC, C1, bidirectional controls) are written as
+visible escapes (`\x1b`), as on a terminal: the runner prints each command in the job's
+log, which draws ANSI sequences, and a file name or a quoted value comes from the pull
+request. The
 runner drops `col`/`endColumn` (with a warning) when a span covers several lines, so
 those are only written for spans on one line. A plain summary line follows.
 """
@@ -15,6 +19,7 @@ from typing import TextIO
 from promptreg.core.paths import relative_path
 from promptreg.lint.finding import Finding
 from promptreg.lint.result import LintResult
+from promptreg.report.terminal import printable
 from promptreg.report.text import summary
 
 COMMANDS: dict[str, str] = {"error": "error", "warning": "warning", "info": "notice"}
@@ -23,7 +28,8 @@ COMMANDS: dict[str, str] = {"error": "error", "warning": "warning", "info": "not
 
 def escape_data(value: str) -> str:
     """Escape a command's message (the text after `::`)."""
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(value, lines=True)
 
 
 def escape_property(value: str) -> str:

@@ -10,12 +10,12 @@ working directory, which in a GitLab job is the repository root.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any, TextIO
 
 from promptreg.core.paths import relative_path
 from promptreg.lint.finding import Finding
 from promptreg.lint.result import LintResult
+from promptreg.report.terminal import json_text
 
 SEVERITIES: dict[str, str] = {"error": "major", "warning": "minor", "info": "info"}
 """promptreg severity → Code Climate severity."""
@@ -55,5 +55,5 @@ def to_code_quality(result: LintResult) -> list[dict[str, Any]]:
 
 def report(result: LintResult, stream: TextIO, color: bool = False) -> None:
     del color
-    json.dump(to_code_quality(result), stream, indent=2, ensure_ascii=False)
+    stream.write(json_text(to_code_quality(result)))
     stream.write("\n")

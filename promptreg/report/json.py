@@ -3,10 +3,10 @@ fields are added, never renamed or removed, and `version` changes if that ever b
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 from promptreg.lint.result import LintResult
+from promptreg.report.terminal import json_text
 
 FORMAT_VERSION = 1
 
@@ -19,5 +19,4 @@ def report(result: LintResult, stream: TextIO, color: bool = False) -> None:
         "summary": {s: result.count(s) for s in ("error", "warning", "info")},
         "findings": [finding.to_json() for finding in result.findings],
     }
-    json.dump(payload, stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    stream.write(json_text(payload) + "\n")

@@ -10,7 +10,6 @@ exclusive in both.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -23,6 +22,7 @@ from promptreg.lint.finding import Finding, Fix
 from promptreg.lint.result import LintResult
 from promptreg.lint.rule import FAMILIES, Rule
 from promptreg.report.rules import catalogue
+from promptreg.report.terminal import json_text
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -136,5 +136,5 @@ def to_sarif(result: LintResult, cwd: Path | None = None) -> dict[str, Any]:
 
 def report(result: LintResult, stream: TextIO, color: bool = False) -> None:
     del color
-    json.dump(to_sarif(result), stream, indent=2, ensure_ascii=False)
+    stream.write(json_text(to_sarif(result)))
     stream.write("\n")

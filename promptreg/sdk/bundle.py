@@ -16,13 +16,13 @@ built prompts, is filled under a lock and its values never change.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from promptreg.core.errors import PromptNotFoundError, UsageError
 from promptreg.core.model import PromptSpec, build_spec
 from promptreg.core.suggest import closest
-from promptreg.render.prompt import Prompt
+from promptreg.render.prompt import Prompt, serving_encoding
 from promptreg.render.sandbox import Sandbox
 from promptreg.sdk import ranges
 from promptreg.sdk.audit import Auditor
@@ -43,6 +43,38 @@ def _read(path: Path, what: str) -> bytes:
             f"cannot read {what} {path}: {exc.strerror or exc}",
             hint="check the path (PROMPTREG_BUNDLE, or the argument of Registry.open)",
         ) from None
+
+
+_BUNDLE_FIELDS = ("content_hash", "commit", "approvals", "logging")
+"""What an entry holds beside the prompt file's own fields."""
+
+
+def _entry_check() -> Callable[[Any], bool]:
+    """The prompt file schema's validity check, loaded when the bundle is opened (a get
+    reads nothing from disk)."""
+    from promptreg.core.schema import PROMPT_SCHEMA, fast_check, validator
+
+    check = fast_check(PROMPT_SCHEMA)
+    return check if check is not None else validator(PROMPT_SCHEMA).is_valid
+
+
+def _servable(value: Mapping[str, Any], check: Callable[[Any], bool]) -> bool:
+    """Whether an entry is what `promptreg build` writes: its prompt fields valid under
+    the prompt file's schema (types, a tier of 1 to 3, no unknown keys), approved, with a
+    list of approvals. Anyone can write an unsigned bundle whose hashes match, so the
+    hashes alone do not say the entry is of the right shape."""
+    prompt = {k: v for k, v in value.items() if k not in _BUNDLE_FIELDS}
+    valid = check(prompt)
+    approvals = value.get("approvals")
+    return (
+        valid
+        and value.get("status") == "approved"
+        and type(value.get("tier")) is int
+        and value.get("logging") in ("none", "metadata", "full", None)
+        and isinstance(value.get("commit"), str)
+        and isinstance(approvals, list)
+        and all(isinstance(item, dict) for item in approvals)
+    )
 
 
 MAX_REMEMBERED_REQUESTS = 4096
@@ -66,6 +98,7 @@ class Bundle:
         self._served: dict[tuple[str, str | None], Prompt] = {}
         self._lock = threading.Lock()
         self._sandbox = Sandbox()
+        self._check = _entry_check()
         self._auditor = Auditor(self.digest)  # records name the bundle by its digest
         # Load now whatever a get, a render or an error message would load later.
         self._sandbox.compile("{% for x in y %}{{ x | upper }}{% endfor %}").render({"y": "a"})
@@ -161,7 +194,8 @@ class Bundle:
         with self._lock:  # held while compiling: each version is compiled once
             prompt = self._built.get(key)
             if prompt is None:
-                prompt = Prompt(self._spec(prompt_id, chosen), self._sandbox)
+                spec = self._spec(prompt_id, chosen)
+                prompt = Prompt(spec, self._sandbox, encoding=serving_encoding(spec))
                 prompt.observer = self._auditor
                 self._built[key] = prompt
             if len(self._served) >= MAX_REMEMBERED_REQUESTS:
@@ -179,9 +213,16 @@ class Bundle:
     def _spec(self, prompt_id: str, version: str) -> PromptSpec:
         value = entry(self._raw, self._layout, prompt_id, version, self.name)
         try:
-            spec = build_spec(value)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            spec = None
+            servable = _servable(value, self._check)
+            spec = build_spec(value) if servable else None
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
+            servable, spec = False, None
+        if not servable:
+            raise BundleError(
+                f"the entry of {prompt_id} {version} in {self.name} is not one `promptreg "
+                "build` writes: a field is missing, unknown or of the wrong type",
+                hint="rebuild the bundle with `promptreg build`",
+            )
         if spec is None or spec.content_hash != value.get("content_hash"):
             raise BundleError(
                 f"the entry of {prompt_id} {version} in {self.name} does not hold the "

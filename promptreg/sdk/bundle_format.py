@@ -133,11 +133,11 @@ def decode(raw: bytes, name: str) -> Layout:
     ):
         raise _changed(name, "its layout is not the one `promptreg build` writes")
     try:
-        header = json.loads(raw[: first - 1] + b"}")
+        header = loads(raw[: first - 1] + b"}")
         index_text = raw[first + 1 + len(_INDEX) : second - 1]
-        rows_value = json.loads(index_text)
-    except ValueError as exc:
-        raise _changed(name, f"its header is not valid JSON ({exc})") from None
+        rows_value = loads(index_text)
+    except (ValueError, RecursionError) as exc:
+        raise _changed(name, f"its header is not valid JSON ({str(exc)[:120]})") from None
     if not isinstance(header, dict) or header.get("digest") != sha256_of(index_text):
         raise _changed(name, "its index does not match the digest in its header")
     base = third + 1
@@ -179,9 +179,9 @@ def entry(raw: bytes, layout: Layout, prompt_id: str, version: str, name: str) -
     if sha256_of(data) != digest:
         raise _changed(name, f"{what} does not match its hash")
     try:
-        value = json.loads(data)
-    except ValueError:
-        value = None
+        value = loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise _changed(name, f"{what} is not valid JSON ({str(exc)[:120]})") from None
     if (
         not isinstance(value, dict)
         or value.get("id") != prompt_id
@@ -189,6 +189,28 @@ def entry(raw: bytes, layout: Layout, prompt_id: str, version: str, name: str) -
     ):
         raise _changed(name, f"{what} is not that prompt version")
     return value
+
+
+class DuplicateKeyError(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKeyError(f"the key {key[:80]!r} appears twice in one object")
+            seen.add(key)
+    return found
+
+
+def loads(data: bytes) -> Any:
+    """JSON as the bundle holds it, refusing an object with a key twice: JSON tools
+    disagree on which one counts, so a reviewer's tool could read another prompt than
+    the service does. ValueError (or RecursionError, nested too deep) otherwise."""
+    return json.loads(data, object_pairs_hook=_unique_keys)
 
 
 def _changed(name: str, reason: str) -> BundleError:

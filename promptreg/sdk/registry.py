@@ -25,7 +25,7 @@ from promptreg.core.errors import (
     UsageError,
 )
 from promptreg.core.model import PromptSpec
-from promptreg.render.prompt import Prompt
+from promptreg.render.prompt import Prompt, serving_encoding
 from promptreg.sdk import ranges
 from promptreg.sdk.audit import WORKING_TREE, Auditor
 
@@ -216,7 +216,7 @@ class Registry:
                 from promptreg.governance.approval import serving_refusal
 
                 spec = self.spec(prompt_id)
-                entry = (self._audited(Prompt(spec)), serving_refusal(spec, self.settings))
+                entry = (self._audited(self._prompt(spec)), serving_refusal(spec, self.settings))
                 self._served[prompt_id] = entry
         prompt, refusal = entry
         if version is not None and version != prompt.version:
@@ -273,9 +273,14 @@ class Registry:
         if refusal is not None:
             refusal = f"{refusal} (version {version} as committed in {revision.short})"
         source = Auditor(f"commit {revision.commit}", self._auditor.allowed_email_domains)
-        entry = (self._audited(Prompt(revision.spec), source), refusal)
+        entry = (self._audited(self._prompt(revision.spec), source), refusal)
         self._versions[(prompt_id, version)] = entry
         return entry
+
+    def _prompt(self, spec: PromptSpec) -> Prompt:
+        """A servable Prompt: values are counted against `max_tokens` with the model's
+        encoding, so the SDK refuses what `promptreg render` refuses."""
+        return Prompt(spec, encoding=serving_encoding(spec, self.settings.models))
 
     def _audited(self, prompt: Prompt, auditor: Auditor | None = None) -> Prompt:
         """The prompt, writing an audit record per call (docs/sdk.md#audit-records)."""

@@ -18,80 +18,25 @@ The same check from a shell, for CI:
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
-from dataclasses import dataclass
 
+from promptreg.governance import signers as signer_lines
+from promptreg.governance.signers import Signer
 from promptreg.sdk.bundle_format import SIGNATURE_NAMESPACE, BundleError
 
 # typing costs ~15 ms to import and the SDK path needs it only for annotations.
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from sshsig import PublicKey
 
 
 class SignatureError(BundleError):
     """The bundle's signature is missing, broken, or not by an allowed signer."""
 
 
-@dataclass(frozen=True, slots=True)
-class Signer:
-    principals: str
-    key: PublicKey
-
-
 def allowed_keys(text: str, name: str, now: dt.datetime | None = None) -> list[Signer]:
     """The keys an allowed-signers file admits for bundles, now; SignatureError naming
     the file and line for a line that does not parse."""
-    from sshsig import PublicKey
-    from sshsig.allowed_signers import AllowedSigner
-
-    moment = now or dt.datetime.now(dt.UTC)
-    signers = []
-    for number, line in enumerate(text.splitlines(), 1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        try:
-            parsed = AllowedSigner.parse(line)
-        except (ValueError, IndexError) as exc:
-            raise SignatureError(
-                f"{name}:{number}: not an allowed-signers line: {exc}",
-                hint='lines read `PRINCIPALS [namespaces="promptreg-bundle"] KEYTYPE BASE64KEY`',
-            ) from None
-        options = parsed.options or {}
-        if "cert-authority" in options or not _admits(options, moment):
-            continue
-        try:
-            key = PublicKey.from_openssh_str(f"{parsed.key_type} {parsed.base64_key}")
-        except (ValueError, NotImplementedError):
-            continue  # a key type nobody can sign bundles with here: it admits nothing
-        signers.append(Signer(parsed.principals, key))
-    return signers
-
-
-def _admits(options: dict[str, str], now: dt.datetime) -> bool:
-    namespaces = options.get("namespaces")
-    if namespaces is not None and not any(
-        fnmatch.fnmatchcase(SIGNATURE_NAMESPACE, pattern.strip())
-        for pattern in namespaces.split(",")
-    ):
-        return False
-    after, before = options.get("valid-after"), options.get("valid-before")
-    if after is not None and ((start := _moment(after)) is None or start > now):
-        return False
-    return before is None or ((end := _moment(before)) is not None and now < end)
-
-
-def _moment(text: str) -> dt.datetime | None:
-    """ssh-keygen's YYYYMMDD[HHMM[SS]][Z] (taken as UTC); None when unreadable, which
-    makes the line admit nothing."""
-    digits = text.rstrip("Zz")
-    for layout in ("%Y%m%d%H%M%S", "%Y%m%d%H%M", "%Y%m%d"):
-        try:
-            return dt.datetime.strptime(digits, layout).replace(tzinfo=dt.UTC)
-        except ValueError:
-            continue
-    return None
+    try:
+        return signer_lines.allowed_keys(text, name, SIGNATURE_NAMESPACE, now)
+    except signer_lines.SignersFileError as exc:
+        raise SignatureError(exc.message, hint=exc.hint) from None
 
 
 def verify(data: bytes, armored: bytes, signers: list[Signer], name: str, file: str) -> str:

@@ -106,7 +106,7 @@ def test_render_refuses_a_number_that_is_not_finite(
     )
 
     assert run.status == 2
-    assert f"{raw!r} is not a finite number" in run.err
+    assert f"threshold_pct must be a finite number, not {float(raw)!r}" in run.err
 
 
 def test_codeowners_path_outside_the_repository_is_refused(

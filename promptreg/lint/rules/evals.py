@@ -77,7 +77,9 @@ RULES: tuple[Rule, ...] = (
             what=f"{_SCOPE}: eval cases with no result in `.promptreg/evals/<id>.json` "
             "whose fingerprint (content hash, case, model and parameters, judge prompt, "
             "runner, repeat) is the case's current one. A results file that cannot be read "
-            "is reported here too. The message says why older results do not count (the "
+            "is reported here too, and so is one without a good signature by a principal "
+            "of `evals.signed_by` when that is set (FILE.sig, `ssh-keygen -Y sign -n "
+            "promptreg-evals`). The message says why older results do not count (the "
             "content changed, the case changed, another model).",
             why="Tier 3 promises evaluation that ran on what is served. A result for last "
             "month's wording, another model or another judge is evidence of something "

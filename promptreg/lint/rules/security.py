@@ -18,7 +18,7 @@ from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
 from promptreg.lint.rules.strings import NOT_A_FIX, Match, corpus, dotted, hit, shared
-from promptreg.render.joinable import may_join_literals
+from promptreg.render.joinable import filled, may_join_literals
 
 
 def _scan_secrets(ctx: FileContext) -> list[Match]:
@@ -34,32 +34,130 @@ def check_secret(ctx: FileContext) -> Iterator[Hit]:
         if match.kind == HIGH_ENTROPY:
             continue
         yield hit(ctx, match, _ADVICE)
+    yield from _secret_keys(ctx)
+    renders = _renders(ctx)
+    known = [text for _, text in corpus(ctx).leaves]
     for index, message in enumerate(ctx.spec.messages):
-        yield from _assembled_secrets(ctx, ("messages", index, "content"), message.content)
+        path = ("messages", index, "content")
+        yield from _assembled_secrets(ctx, path, message.content, renders, known)
 
 
-def _assembled_secrets(ctx: FileContext, path: PathKey, content: str) -> Iterator[Hit]:
-    """Keys the template joins from literals (`"sk-pr" ~ "oj-..."`): the rendered
-    message holds them though no string of the file does. One finding per key, on the
+def _secret_keys(ctx: FileContext) -> Iterator[Hit]:
+    """Keys in a default's or an eval case's mappings: data the model reads (an object
+    variable renders as its JSON), though the format's own keys are names, not data."""
+    value = ctx.document.value
+    if not isinstance(value, dict):
+        return
+    roots: list[tuple[PathKey, object]] = []
+    variables = value.get("variables")
+    if isinstance(variables, dict):
+        roots += [
+            (("variables", name, "default"), spec.get("default"))
+            for name, spec in variables.items()
+            if isinstance(spec, dict)
+        ]
+    evals = value.get("evals")
+    if isinstance(evals, list):
+        roots += [
+            (("evals", index, "vars"), case.get("vars"))
+            for index, case in enumerate(evals)
+            if isinstance(case, dict)
+        ]
+    for root, tree in roots:
+        for path, key in _keys(tree, root, root[-1] == "vars"):
+            for detection in find_secrets(key):
+                if detection.kind != HIGH_ENTROPY:
+                    yield ctx.hit(
+                        f"{detection.description} in a key of {dotted(path[:-1])}{_ADVICE}",
+                        path,
+                        key=True,
+                    )
+
+
+def _keys(value: object, path: PathKey, skip_top: bool) -> Iterator[tuple[PathKey, str]]:
+    """Every string mapping key below `value`; `skip_top` leaves out its own keys (an
+    eval case's variable names)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and not skip_top:
+                yield (*path, key), key
+            yield from _keys(item, (*path, key), False)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _keys(item, (*path, index), False)
+
+
+Render = tuple[str, dict[str, str]]
+"""What a render is described as in a finding, and the text it gives each variable."""
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _renders(ctx: FileContext) -> list[Render]:
+    """The renders whose text X001 reads besides the literals alone: with the variables'
+    defaults, which every caller that leaves them out renders. (Eval cases' vars are
+    test inputs: their strings are scanned as they are, as the other X rules do, but not
+    joined into the template; that would parse every template once per case.)"""
+    defaults = {
+        name: text
+        for name, variable in ctx.spec.variables.items()
+        if variable.has_default and (text := _text(variable.default))
+    }
+    renders: list[Render] = [("template literals", {})]
+    if defaults:
+        renders.append(("template literals and variable defaults", defaults))
+    return renders
+
+
+def _assembled_secrets(
+    ctx: FileContext, path: PathKey, content: str, renders: list[Render], known: list[str]
+) -> Iterator[Hit]:
+    """Keys the template joins from literals (`"sk-pr" ~ "oj-..."`), or from literals
+    and variables' defaults: the rendered message holds them though no string of the
+    file does (one in a string is already reported). One finding per key, on the
     template line that joins it."""
-    if not may_join_literals(content):
-        return  # no literal to join: the parser (and Jinja2) is not needed
-    from promptreg.render.literals import assembled  # Jinja2: only for such templates
+    if not may_join_literals(content) and not any(
+        _shows_new_key(filled(content, bound), content, known) for _, bound in renders
+    ):
+        return  # nothing joined or filled in shows a key: the parser (and Jinja2) is not needed
+    from promptreg.render.literals import assembled_with  # Jinja2: only for such templates
 
     seen: set[str] = set()
-    for line, text in assembled(content):
+    for line, text, index in assembled_with(content, [bound for _, bound in renders]):
         for detection in find_secrets(text):
             value = text[detection.start : detection.end]
-            if detection.kind == HIGH_ENTROPY or value in content or value in seen:
+            if detection.kind == HIGH_ENTROPY or value in seen:
+                continue
+            if value in content or any(value in string for string in known):
                 continue
             seen.add(value)
             start = _line_start(content, line + text.count("\n", 0, detection.start))
             end = content.find("\n", start)
             yield Hit(
-                f"{detection.description} assembled from template literals in "
+                f"{detection.description} assembled from {renders[index][0]} in "
                 f"{dotted(path)}{_ADVICE}",
                 ctx.document.locate(path, start, end if end >= 0 else len(content)),
             )
+
+
+def _shows_new_key(text: str | None, content: str, known: list[str]) -> bool:
+    """Whether `text` (a template with defaults filled in) holds a key that neither the
+    template nor any string of the file holds."""
+    if text is None:
+        return False
+    for detection in find_secrets(text):
+        value = text[detection.start : detection.end]
+        if detection.kind == HIGH_ENTROPY or value in content:
+            continue
+        if not any(value in string for string in known):
+            return True
+    return False
 
 
 def _line_start(text: str, line: int) -> int:
@@ -98,8 +196,10 @@ RULES: tuple[Rule, ...] = (
             what=f"Every string value of the file, eval data included: {_KNOWN_FORMATS}. "
             "Placeholders such as `${DB_PASSWORD}`, `<password>` or `{{ token }}` are not "
             "reported. Message templates are also read as they render: a key joined from "
-            'literals (`{{ "sk-pr" ~ "oj-..." }}`, `+`, `join`, `{% set %}`) is '
-            "reported on the line that joins it. Findings point at the secret itself, also "
+            'literals (`{{ "sk-pr" ~ "oj-..." }}`, `+`, `join`, `{% set %}`), or from '
+            "literals and the defaults of variables, is reported on the line that joins "
+            "it; so is a key in the mappings of a default or an eval case's vars. Findings "
+            "point at the secret itself, also "
             "inside block scalars, and show only its kind and first four characters.",
             why="Prompt files are read by many people, copied into bundles and logs, and "
             "sent to model providers; a key committed to git stays in its history. "
