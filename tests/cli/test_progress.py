@@ -143,16 +143,19 @@ def test_the_status_line_of_a_call_that_does_not_report_back(
 
 
 def test_a_long_lint_shows_its_status_line_while_workers_run(tmp_path: Path) -> None:
-    """Enough files for lint to fork workers while the status line's timer runs."""
+    """Enough files for lint to fork workers while the status line's timer runs (each
+    template with a block, so every one goes through the template parser)."""
     (tmp_path / "promptreg.yaml").write_text(CONFIG, encoding="utf-8")
     folder = tmp_path / "registry" / "demo"
     folder.mkdir(parents=True)
-    for number in range(400):
+    block = "Say hello to {% if name %}{{ name }}{% endif %}."
+    for number in range(1200):
         text = CANONICAL.replace("id: demo/x", f"id: demo/x{number}")
+        text = text.replace("Say hello to {{ name }}.", f"{block} ({number})")
         (folder / f"x{number}.prompt.yaml").write_text(text, encoding="utf-8")
     terminal, out, status = on_terminal([PROMPTREG, "lint", "--no-cache"], tmp_path)
     assert status == 1  # the hand-made prompts have findings
     assert "linting  1 s" in terminal
     assert terminal.endswith("\r\x1b[2K")
-    assert "x399.prompt.yaml:" in out
+    assert "x1199.prompt.yaml:" in out
     assert "\x1b" not in out
