@@ -11,6 +11,7 @@ import os
 import shlex
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar, cast
 
@@ -109,6 +110,9 @@ class RegistryApp(App[int]):
         worker = get_current_worker()
         rows = list(self.rows())
         index = self.services.index
+        if not index.in_child:
+            self._fill_here(rows, lambda: worker.is_cancelled)
+            return
         done = 0
         try:
             for batch in fill_in_child(
@@ -132,6 +136,22 @@ class RegistryApp(App[int]):
         if self.filled_at is None:  # an empty registry
             self.filled_at = time.perf_counter() - self.started
         if not worker.is_cancelled:
+            self.browser.post_message(RowsFilled([], done, linted=True, counts_only=True))
+
+    def _fill_here(self, rows: list[Row], cancelled: Callable[[], bool]) -> None:
+        """Fill an index that is not the registry's files (a bundle's) in this thread."""
+        done = 0
+
+        def batch(filled: list[Row]) -> None:
+            nonlocal done
+            done += len(filled)
+            self.browser.post_message(RowsFilled(filled, done))
+
+        self.services.index.fill(rows, batch, cancelled)
+        self.filled_at = time.perf_counter() - self.started
+        for linted in self.services.index.lint_counts(rows, cancelled):
+            self.browser.post_message(RowsFilled(linted, done, counts_only=True))
+        if not cancelled():
             self.browser.post_message(RowsFilled([], done, linted=True, counts_only=True))
 
     @work(exclusive=True, group="watch")

@@ -32,7 +32,7 @@ from promptreg.sdk.bundle import Bundle
 from promptreg.tui.app import RegistryApp
 from promptreg.tui.index import PromptIndex, Row, row_from_spec
 from promptreg.tui.keymap import load_keymap
-from promptreg.tui.screens.prompt import PromptScreen
+from promptreg.tui.screens.prompt import TABS, PromptScreen
 from promptreg.tui.services import (
     EndpointRunner,
     History,
@@ -71,6 +71,8 @@ def bare_settings(bundle: Path) -> Settings:
 
 class BundleIndex(PromptIndex):
     """The bundle's latest versions as the browser's rows; nothing to lint, no cache."""
+
+    in_child = False  # no files for a child process to read: the rows come from memory
 
     def __init__(self, settings: Settings, bundle: Bundle) -> None:
         super().__init__(settings, cache=False)
@@ -173,6 +175,7 @@ class BundlePromptScreen(PromptScreen):
         super().__init__(spec, services)
         assert services.bundle is not None
         self.bundle = services.bundle
+        self.mounted_tabs = dict.fromkeys(TABS)  # compose() makes all four
 
     def compose(self) -> ComposeResult:
         yield Static(

@@ -113,6 +113,10 @@ def _from_cache(row: Row, entry: Any) -> Row | None:
 class PromptIndex:
     """The registry's rows for one Settings; thread-safe enough for one filling worker."""
 
+    in_child = True
+    """Whether the app fills this index in a child process (promptreg.tui.filler), which
+    reads the registry's files itself; an index of something else fills in a thread."""
+
     def __init__(self, settings: Settings, *, cache: bool = True) -> None:
         self.settings = settings
         self.cache_path = (
