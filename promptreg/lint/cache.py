@@ -1,11 +1,14 @@
 """The lint result cache: a file whose bytes, settings and base did not change since
 the last run keeps its findings without being parsed again.
 
-One JSON file under `.promptreg/cache/` (with a `.gitignore`, so it is never
-committed), loaded once and written once, atomically. The key of a file covers its
-bytes, its path (ids are checked against paths), the promptreg version, the
-configuration file and the rule selection, and for the V rules the base revision's
-blob of the file. A corrupt or foreign cache (one not sealed on this machine: see
+Sixty-four JSON files under `.promptreg/cache/lint/` (the folder above has a
+`.gitignore`, so they are never committed), each holding the entries of the prompt
+files whose name hashes to it: a run that lints one file of a large registry (the
+pre-commit hook) reads and rewrites one small file, not the findings of every prompt.
+Each is loaded on first use and written once, atomically, only if it changed. The key
+of a file covers its bytes, its path (ids are checked against paths), the promptreg
+version, the configuration file and the rule selection, and for the V rules the base
+revision's blob of the file. A corrupt or foreign cache (one not sealed on this machine: see
 promptreg.core.cachefile) is ignored, never trusted.
 """
 
@@ -90,13 +93,28 @@ def _well_formed(item: object) -> bool:
     )
 
 
+SHARDS = 64
+
+
+def shard_of(directory: Path, path: Path) -> Path:
+    """The cache file holding the entry of the prompt file `path`."""
+    digest = hashlib.sha256(_entry_name(path).encode("utf-8", "surrogateescape")).digest()
+    return directory / "lint" / f"{digest[0] % SHARDS:02d}.json"
+
+
 class LintCache:
     def __init__(self, directory: Path, fingerprint: str) -> None:
-        self.path = directory / "lint.json"
         self.directory = directory
         self.fingerprint = fingerprint
-        self._entries: dict[str, Any] = read_entries(self.path, CACHE_FORMAT, fingerprint)
-        self._dirty = False
+        self._shards: dict[Path, dict[str, Any]] = {}
+        self._dirty: set[Path] = set()
+
+    def _shard(self, path: Path) -> tuple[Path, dict[str, Any]]:
+        where = shard_of(self.directory, path)
+        entries = self._shards.get(where)
+        if entries is None:
+            entries = self._shards[where] = read_entries(where, CACHE_FORMAT, self.fingerprint)
+        return where, entries
 
     @staticmethod
     def fingerprint_of(config_bytes: bytes, codes: frozenset[str], base: str | None) -> str:
@@ -120,7 +138,7 @@ class LintCache:
     def get(self, path: Path, key: str, named: Path | None = None) -> list[Finding] | None:
         """The findings recorded for `path` under `key`, or None. Findings about the
         file itself name it `named` (default: `path`, as this run spells it)."""
-        entry = self._entries.get(_entry_name(path))
+        entry = self._shard(path)[1].get(_entry_name(path))
         if not isinstance(entry, dict) or entry.get("key") != key:
             return None
         findings = entry.get("findings")
@@ -141,14 +159,16 @@ class LintCache:
             return None  # an entry of the wrong shape is a miss, never an error
 
     def put(self, path: Path, key: str, findings: list[Finding]) -> None:
-        self._entries[_entry_name(path)] = {
+        where, entries = self._shard(path)
+        entries[_entry_name(path)] = {
             "key": key,
             "as": path.as_posix(),
             "findings": [finding.to_json() for finding in findings],
         }
-        self._dirty = True
+        self._dirty.add(where)
 
     def save(self) -> None:
-        """Write the cache if it changed; a cache that cannot be written is skipped."""
-        if self._dirty and write_entries(self.path, CACHE_FORMAT, self.fingerprint, self._entries):
-            self._dirty = False
+        """Write the files that changed; a cache that cannot be written is skipped."""
+        for where in sorted(self._dirty):
+            write_entries(where, CACHE_FORMAT, self.fingerprint, self._shards[where])
+        self._dirty.clear()

@@ -16,6 +16,7 @@ import pytest
 
 from promptreg.core.errors import UsageError
 from promptreg.git.gitio import GitError
+from promptreg.lint.cache import shard_of
 from promptreg.lint.finding import Finding
 from promptreg.lint.session import LintSession
 from tests.cachefiles import read_cache, write_cache
@@ -62,9 +63,9 @@ def test_a_second_session_answers_from_the_first_sessions_cache(repo: GitRepo) -
     settings = repo.settings
     with LintSession.open(settings, select=["S", "T"]) as first:
         fresh = first.lint_paths([settings.registry_dir])
-    cache_file = repo.root / ".promptreg" / "cache" / "lint.json"
-    assert cache_file.is_file()
     target = repo.root / TIER2
+    cache_file = shard_of(repo.root / ".promptreg" / "cache", target)
+    assert cache_file.is_file()
     _plant(cache_file, target, "planted in the cache")
 
     with LintSession.open(repo.settings, select=["S", "T"]) as second:
@@ -90,7 +91,7 @@ def test_the_base_is_part_of_the_cache_key(repo: GitRepo) -> None:
     target = repo.root / TIER2
     with LintSession.open(repo.settings, select=["S"], base="HEAD") as first:
         first.lint_paths([target])
-    _plant(repo.root / ".promptreg" / "cache" / "lint.json", target, "planted at HEAD")
+    _plant(shard_of(repo.root / ".promptreg" / "cache", target), target, "planted at HEAD")
     with LintSession.open(repo.settings, select=["S"], base="HEAD") as same:
         assert "planted at HEAD" in _messages(same.lint_paths([target]).findings)
     repo.write("notes.txt", "a commit that moves HEAD\n")
@@ -179,9 +180,9 @@ def test_stored_token_counts_spare_the_next_run_the_encoder(tmp_path: Path) -> N
     # A metadata edit: the lint result cache misses, the message texts are the same.
     text = prompt.read_text(encoding="utf-8")
     prompt.write_text(text.replace("title: ", "title: (edited) ", 1), encoding="utf-8")
-    results = read_cache(store.parent / "lint.json")
+    results = read_cache(shard_of(store.parent, prompt))
     warm = _lint_in_a_new_process(config, prompt, tmp_path / "tiktoken")
     assert warm["tiktoken"] is False
     assert warm["findings"] == cold["findings"]
-    after = read_cache(store.parent / "lint.json")
+    after = read_cache(shard_of(store.parent, prompt))
     assert after["entries"] != results["entries"]  # the file was linted again, not cached

@@ -110,11 +110,30 @@ def attacker(git_repo: Callable[..., GitRepo]) -> GitRepo:
     return repo
 
 
+def _files(root: Path, name: str) -> list[Path]:
+    """The files of one cache: a folder's (the lint results, one file per shard) or one."""
+    where = root / ".promptreg" / "cache" / name
+    return sorted(where.glob("*.json")) if where.is_dir() else [where]
+
+
+def _forge_cache(root: Path, name: str, home: Path, mutate: Callable[[Any], None]) -> None:
+    for path in _files(root, name):
+        _forge(path, home, mutate)
+
+
+def _remove(root: Path, name: str) -> None:
+    where = root / ".promptreg" / "cache" / name
+    if where.is_dir():
+        shutil.rmtree(where)
+    else:
+        where.unlink()
+
+
 def _push_and_clone(attacker: GitRepo, tmp_path: Path, files: tuple[str, ...]) -> Path:
     cache = attacker.root / ".promptreg" / "cache"
     for name in sorted(p.name for p in cache.iterdir()):
         if name not in files and name != ".gitignore":
-            (cache / name).unlink()
+            _remove(attacker.root, name)
     attacker.git("add", "-f", ".promptreg/cache")
     attacker.git("commit", "-q", "-m", "caches")
     victim = tmp_path / "victim"
@@ -131,7 +150,7 @@ LINT = ("lint", CONTRACT, "--format", "json")
 @pytest.mark.parametrize(
     ("committed", "forge"),
     [
-        ("lint.json", _no_findings),
+        ("lint", _no_findings),
         ("tokens.json", _one_token_each),
         ("templates.json", _templates_one_token_each),
     ],
@@ -143,10 +162,10 @@ def test_forged_lint_caches_are_not_used_in_a_fresh_clone(
     mallory = tmp_path / "mallory-home"
     honest = _promptreg(attacker.root, mallory, *LINT)
     assert honest.returncode == 1 and '"K001"' in honest.stdout
-    _forge(attacker.root / ".promptreg" / "cache" / committed, mallory, forge)
-    others = {"tokens.json": ("lint.json", "templates.json"), "templates.json": ("lint.json",)}
+    _forge_cache(attacker.root, committed, mallory, forge)
+    others = {"tokens.json": ("lint", "templates.json"), "templates.json": ("lint",)}
     for name in others.get(committed, ()):  # only one store is forged: the rest recounted
-        (attacker.root / ".promptreg" / "cache" / name).unlink()
+        _remove(attacker.root, name)
     forged = _promptreg(attacker.root, mallory, *LINT)
     assert forged.returncode == 0 and '"K001"' not in forged.stdout  # the forgery works here
 
@@ -176,16 +195,16 @@ def test_forged_history_rows_are_not_shown_in_a_fresh_clone(
 
 
 WRONG_TYPED: list[tuple[str, tuple[str, ...], Callable[[Any], None]]] = [
-    ("lint.json", LINT, lambda data: _entries(data).update({CONTRACT: "not an entry"})),
+    ("lint", LINT, lambda data: _entries(data).update(dict.fromkeys(_entries(data), "no"))),
     (
-        "lint.json",
+        "lint",
         LINT,
         lambda data: [
             entry.update(findings=[{"line": "one", "code": 7}]) for entry in _entries(data).values()
         ],
     ),
     (
-        "lint.json",
+        "lint",
         LINT,
         lambda data: [
             entry["findings"].__setitem__(0, {**entry["findings"][0], "line": "one"})
@@ -211,9 +230,9 @@ def test_a_wrong_typed_entry_on_this_machine_is_a_miss_not_a_crash(
 ) -> None:
     home = tmp_path / "home-of-the-same-user"
     first = _promptreg(attacker.root, home, *command)
-    _forge(attacker.root / ".promptreg" / "cache" / name, home, damage)
+    _forge_cache(attacker.root, name, home, damage)
     if name == "tokens.json":
-        (attacker.root / ".promptreg" / "cache" / "lint.json").unlink()
+        _remove(attacker.root, "lint")
     again = _promptreg(attacker.root, home, *command)
     uncached = _promptreg(attacker.root, home, *command, "--no-cache")
     assert (again.returncode, again.stdout) == (uncached.returncode, uncached.stdout)
