@@ -74,8 +74,9 @@ class TemplateStore:
         return self._stored
 
     def analyse(self, content: str) -> Analysed:
-        if self.path is None:
-            return analyse_now(content)
+        simple = simple_facts(content)
+        if simple is not None or self.path is None:  # the store is for parsed templates
+            return simple if simple is not None else analyse_now(content)
         key = _key(content)
         known = self._added.get(key) or self._entries().get(key)
         if known is not None:
