@@ -96,25 +96,32 @@ def _well_formed(item: object) -> bool:
 SHARDS = 64
 
 
+def _shard_number(name: str) -> int:
+    return hashlib.sha256(name.encode("utf-8", "surrogateescape")).digest()[0] % SHARDS
+
+
 def shard_of(directory: Path, path: Path) -> Path:
     """The cache file holding the entry of the prompt file `path`."""
-    digest = hashlib.sha256(_entry_name(path).encode("utf-8", "surrogateescape")).digest()
-    return directory / "lint" / f"{digest[0] % SHARDS:02d}.json"
+    return directory / "lint" / f"{_shard_number(_entry_name(path)):02d}.json"
 
 
 class LintCache:
     def __init__(self, directory: Path, fingerprint: str) -> None:
         self.directory = directory
         self.fingerprint = fingerprint
-        self._shards: dict[Path, dict[str, Any]] = {}
-        self._dirty: set[Path] = set()
+        self._shards: dict[int, dict[str, Any]] = {}
+        self._dirty: set[int] = set()
 
-    def _shard(self, path: Path) -> tuple[Path, dict[str, Any]]:
-        where = shard_of(self.directory, path)
-        entries = self._shards.get(where)
+    def _where(self, number: int) -> Path:
+        return self.directory / "lint" / f"{number:02d}.json"
+
+    def _shard(self, name: str) -> tuple[int, dict[str, Any]]:
+        number = _shard_number(name)
+        entries = self._shards.get(number)
         if entries is None:
-            entries = self._shards[where] = read_entries(where, CACHE_FORMAT, self.fingerprint)
-        return where, entries
+            entries = read_entries(self._where(number), CACHE_FORMAT, self.fingerprint)
+            self._shards[number] = entries
+        return number, entries
 
     @staticmethod
     def fingerprint_of(config_bytes: bytes, codes: frozenset[str], base: str | None) -> str:
@@ -138,7 +145,8 @@ class LintCache:
     def get(self, path: Path, key: str, named: Path | None = None) -> list[Finding] | None:
         """The findings recorded for `path` under `key`, or None. Findings about the
         file itself name it `named` (default: `path`, as this run spells it)."""
-        entry = self._shard(path)[1].get(_entry_name(path))
+        name = _entry_name(path)
+        entry = self._shard(name)[1].get(name)
         if not isinstance(entry, dict) or entry.get("key") != key:
             return None
         findings = entry.get("findings")
@@ -159,16 +167,17 @@ class LintCache:
             return None  # an entry of the wrong shape is a miss, never an error
 
     def put(self, path: Path, key: str, findings: list[Finding]) -> None:
-        where, entries = self._shard(path)
-        entries[_entry_name(path)] = {
+        name = _entry_name(path)
+        number, entries = self._shard(name)
+        entries[name] = {
             "key": key,
             "as": path.as_posix(),
             "findings": [finding.to_json() for finding in findings],
         }
-        self._dirty.add(where)
+        self._dirty.add(number)
 
     def save(self) -> None:
         """Write the files that changed; a cache that cannot be written is skipped."""
-        for where in sorted(self._dirty):
-            write_entries(where, CACHE_FORMAT, self.fingerprint, self._shards[where])
+        for number in sorted(self._dirty):
+            write_entries(self._where(number), CACHE_FORMAT, self.fingerprint, self._shards[number])
         self._dirty.clear()

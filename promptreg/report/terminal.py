@@ -36,6 +36,8 @@ def _escape(match: re.Match[str]) -> str:
 def printable(text: str, *, lines: bool = False) -> str:
     """`text` with control characters (and bidirectional controls) as escapes; line
     breaks and tabs are kept when `lines` (a message body), escaped otherwise (a cell)."""
+    if text.isascii() and text.isprintable():  # space to tilde: nothing to escape
+        return text
     return (_UNSAFE_RE if lines else _UNSAFE_OR_BREAK_RE).sub(_escape, text)
 
 
