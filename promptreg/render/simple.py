@@ -12,6 +12,7 @@ checks that both give the same facts for every template this accepts.
 
 from __future__ import annotations
 
+import functools
 import re
 from types import MappingProxyType
 
@@ -34,8 +35,13 @@ NOT_VARIABLES = frozenset(
 """Names this module leaves to the parser, whose meaning is not simply "a variable"."""
 
 
+@functools.lru_cache(maxsize=4096)
 def simple_facts(content: str) -> TemplateFacts | None:
-    """The facts of `content` when it only prints variables; None otherwise."""
+    """The facts of `content` when it only prints variables; None otherwise.
+
+    Memoised as promptreg.render.analysis.analyse is (several rules ask about each
+    template): the answer is a pure function of the text, frozen, and bounded in number.
+    """
     if _WHOLE.match(content) is None:
         return None
     lines: dict[str, list[int]] = {}
