@@ -5,6 +5,7 @@ whether a file, its suppressions, the loader or the whole registry found it."""
 from __future__ import annotations
 
 import fnmatch
+import functools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -99,7 +100,7 @@ class Ruleset:
         print one in its edits is dropped (the secret's own finding says what to do).
         The severity is the configured one for the prompt's `tier`; `severity` (a hit's
         own) lowers it, never raises it."""
-        message = redact_secrets(message)
+        message = _without_secrets(message)
         if len(message) > MAX_MESSAGE_CHARS:
             message = f"{message[: MAX_MESSAGE_CHARS - 30]}… ({len(message):,} characters)"
         if fix is not None and any(redact_secrets(e.text) != e.text for e in fix.edits):
@@ -127,3 +128,11 @@ class Ruleset:
         if not prefixes:
             return findings
         return [f for f in findings if not f.code.startswith(prefixes)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _without_secrets(message: str) -> str:
+    """A finding's message with credentials redacted. Memoised: most messages recur in
+    file after file, the answer is a pure function of the text, and the entries are
+    bounded in number (as promptreg.render.analysis.analyse is)."""
+    return redact_secrets(message)
