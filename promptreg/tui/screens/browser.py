@@ -16,8 +16,8 @@ from promptreg.tui.messages import FilterApplied, RowsFilled
 from promptreg.tui.widgets.prompt_list import PromptList, header_line
 
 FILTER_HELP = (
-    "tier:3  status:approved  owner:NAME  tag:NAME  serve:no  lint:error  id:PREFIX  "
-    "-key:value negates, words match id and title fuzzily"
+    "tier:3  status:approved  owner:NAME  tag:NAME  serve:no  lint:error  stale:evals  "
+    "id:PREFIX  -key:value negates, words match id and title fuzzily"
 )
 
 
