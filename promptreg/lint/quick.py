@@ -67,15 +67,22 @@ def memo_key(config: Path, config_bytes: bytes, selection: SelectionArgs) -> str
     return digest.hexdigest()
 
 
+def _file_digest(path: Path) -> bytes:
+    """SHA-256 of a file read in blocks (a pull request may commit a huge one: it is
+    hashed, never held in memory); a marker when it cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").digest()
+    except OSError:
+        return b"unreadable"
+
+
 def witness_digest(path: Path) -> str:
     """The bytes a cached finding may depend on, outside the file linted: a file's, or
     every JSON file's (and signature's) below a folder, with its path; "missing" when
     there is neither."""
     if path.is_file():
-        try:
-            return hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            return "unreadable"
+        return _file_digest(path).hex()
     if not path.is_dir():
         return "missing"
     digest = hashlib.sha256()
@@ -84,12 +91,9 @@ def witness_digest(path: Path) -> str:
             if not name.endswith((".json", ".json.sig")):  # results and their signatures
                 continue
             file = Path(folder) / name
-            try:
-                data = file.read_bytes()
-            except OSError:
-                data = b"unreadable"
             digest.update(file.as_posix().encode("utf-8", "surrogateescape") + b"\0")
-            digest.update(hashlib.sha256(data).digest())
+            # Only regular files are read: a link to a device would never end.
+            digest.update(_file_digest(file) if file.is_file() else b"not a file")
     return digest.hexdigest()
 
 

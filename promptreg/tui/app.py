@@ -35,6 +35,9 @@ from promptreg.tui.services import Services, explain
 # prompt is opened, not before the list paints.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from promptreg.core.model import PromptSpec
     from promptreg.tui.screens.prompt import PromptScreen
 
 
@@ -197,9 +200,13 @@ class RegistryApp(App[int]):
     def _chosen(self, event: PromptChosen) -> None:
         self.open_prompt(event.prompt_id)
 
-    def open_prompt(self, prompt_id: str) -> None:
+    def prompt_screen(self, spec: PromptSpec) -> Screen[None]:
+        """The screen that shows one prompt (a bundle's app shows its entry instead)."""
         from promptreg.tui.screens.prompt import PromptScreen
 
+        return PromptScreen(spec, self.services)
+
+    def open_prompt(self, prompt_id: str) -> None:
         try:
             spec = self.services.spec(prompt_id)
         except PromptregError as error:
@@ -210,7 +217,7 @@ class RegistryApp(App[int]):
                 markup=False,
             )
             return
-        self.push_screen(PromptScreen(spec, self.services))
+        self.push_screen(self.prompt_screen(spec))
 
     def apply_filter(self, query: str) -> None:
         while self.screen is not self.browser and len(self.screen_stack) > 1:

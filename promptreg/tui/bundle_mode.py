@@ -19,10 +19,10 @@ from pathlib import Path
 from types import MappingProxyType
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from promptreg.core.config import LintSettings, Settings
@@ -41,6 +41,7 @@ from promptreg.tui.services import (
     TokenMeter,
     explain,
 )
+from promptreg.tui.widgets.overview import facts_table
 from promptreg.tui.widgets.trial_pane import TrialPane
 
 READ_ONLY = "a bundle is read-only: it holds approved versions, not the registry's files"
@@ -131,23 +132,7 @@ def _approvals(spec: PromptSpec) -> Text:
 
 def overview(spec: PromptSpec, bundle: Bundle) -> Group:
     """What a bundle says about one prompt version."""
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bold")
-    facts.add_column()
-    for key, value in (
-        ("id", spec.id),
-        ("version", spec.version),
-        ("title", spec.title),
-        ("owner", spec.owner),
-        ("tier", str(spec.tier)),
-        ("status", spec.status),
-        ("model", spec.model.name),
-        ("tags", ", ".join(spec.tags) or "-"),
-        ("variables", ", ".join(spec.variables) or "-"),
-        ("content hash", spec.content_hash),
-        ("commit", str(spec.data.get("commit", ""))[:12]),
-    ):
-        facts.add_row(key, value)
+    facts = facts_table(spec, ("commit", str(spec.data.get("commit", ""))[:12]))
     source = bundle.source
     signed = f"signed by {bundle.signed_by}" if bundle.signed_by else "signature not checked"
     versions = ", ".join(bundle.versions(spec.id))
@@ -226,18 +211,8 @@ class BundleApp(RegistryApp):
         self.bundle_services = services
         self.browser.registry = f"bundle {bundle.name} (read-only)"
 
-    def open_prompt(self, prompt_id: str) -> None:
-        try:
-            spec = self.bundle_services.spec(prompt_id)
-        except PromptregError as error:
-            self.notify(
-                explain(error),
-                title=f"{prompt_id} cannot be opened",
-                severity="error",
-                markup=False,
-            )
-            return
-        self.push_screen(BundlePromptScreen(spec, self.bundle_services))
+    def prompt_screen(self, spec: PromptSpec) -> Screen[None]:
+        return BundlePromptScreen(spec, self.bundle_services)
 
     def _read_only(self, what: str) -> None:
         self.refusal = f"cannot {what}: {READ_ONLY}"

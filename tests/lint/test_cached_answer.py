@@ -225,3 +225,14 @@ def test_a_link_inside_the_registry_is_never_answered_from_the_cache(repo: GitRe
     support.symlink_to(moved)
     status, findings, full = _lint(PROMPT)
     assert full and status == 1 and "F013" in _codes(findings)
+
+
+def test_a_results_folder_entry_linked_to_a_device_is_not_read(repo: GitRepo) -> None:
+    """A pull request can commit `.promptreg/evals/x.json -> /dev/zero`: computing what
+    the cached answer depends on must not read it (it would never end)."""
+    folder = repo.root / EVALS
+    folder.mkdir(parents=True)
+    (folder / "x.json").symlink_to("/dev/zero")
+    status, _, full = _lint(PROMPT)
+    assert full and status in (0, 1)
+    assert not _lint(PROMPT)[2]  # and the memo written then answers the next run

@@ -21,7 +21,8 @@ from promptreg.governance.evidence import eval_state
 from promptreg.governance.provenance import provenance_issues
 
 
-def _facts(spec: PromptSpec) -> Table:
+def facts_table(spec: PromptSpec, *extra: tuple[str, str]) -> Table:
+    """The prompt's metadata as a two-column grid, with `extra` rows after it."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
@@ -36,6 +37,7 @@ def _facts(spec: PromptSpec) -> Table:
         ("tags", ", ".join(spec.tags) or "-"),
         ("variables", ", ".join(spec.variables) or "-"),
         ("content hash", spec.content_hash),
+        *extra,
     ]
     for key, value in rows:
         table.add_row(key, value)
@@ -97,7 +99,7 @@ def overview(spec: PromptSpec, settings: Settings) -> RenderableType:
         if refusal is None
         else Text(f"served: no, {refusal}", style="bold red")
     )
-    parts: list[RenderableType] = [verdict, Text(), _facts(spec), Text()]
+    parts: list[RenderableType] = [verdict, Text(), facts_table(spec), Text()]
     parts += [Text(spec.description), Text()]
     if spec.handoff:
         parts.append(Text("handoff", style="bold underline"))
