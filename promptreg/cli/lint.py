@@ -134,6 +134,9 @@ def run(args: argparse.Namespace) -> int:
     explicit = [*(args.select or ()), *args.extend_select]
     if not args.base and any(c.upper().startswith("V") for c in explicit):
         sys.stderr.write("note: V rules skipped: they compare with a git base (--base REF)\n")
+    printed = _printed_from_cache(args)
+    if printed is not None:
+        return printed
     answered = _cached(args)
     if answered is not None:
         result, fail_on = answered
@@ -147,10 +150,68 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if result.failing(fail_on) else EXIT_OK  # type: ignore[arg-type]
 
 
-def _cached(args: argparse.Namespace) -> tuple[LintResult, str] | None:
-    """The cached answer (promptreg.lint.quick) when this run may take one: no base,
+def _may_use_cache(args: argparse.Namespace) -> bool:
+    """Whether this run may take the cached answer (promptreg.lint.quick): no base,
     fixes or baseline, and the cache in use."""
-    if args.fix or args.base or args.no_cache or args.baseline or args.write_baseline:
+    return not (args.fix or args.base or args.no_cache or args.baseline or args.write_baseline)
+
+
+def _printed_from_cache(args: argparse.Namespace) -> int | None:
+    """Print the cached answer as plain text straight from the stored findings and
+    return the exit status, when the run may take it and prints plain text (no colour,
+    no source lines: not a terminal); None when it did not. Each line is the one
+    promptreg.report.text prints for the finding, all written at once: a warm run of a
+    registry prints thousands, and a Finding apiece would cost more than the lines."""
+    if not _may_use_cache(args) or args.format != "text" or args.statistics:
+        return None
+    if sys.stdout.isatty():  # colour, or source lines under each finding
+        return None
+    from promptreg.core.names import find_config
+    from promptreg.lint.finding import SEVERITY_RANK
+    from promptreg.lint.quick import cached_entries, selection_args
+    from promptreg.report.terminal import printable
+
+    config = args.config if args.config is not None else find_config()
+    selection = selection_args(args.select, args.ignore, args.extend_select)
+    answer = cached_entries(config, selection, args.paths or [])
+    if answer is None:
+        return None
+    lines: list[str] = []
+    counts = dict.fromkeys(SEVERITY_RANK, 0)
+    for named, spelt, items in answer.entries:
+        for item in items:
+            where = named if item["path"] == spelt else str(Path(item["path"]))
+            severity = item["severity"]
+            place = printable(f"{where}:{item['line']}:{item['column']}:")
+            lines.append(f"{place} {item['code']} [{severity}] {printable(item['message'])}\n")
+            counts[severity] += 1
+    if not args.quiet:
+        lines.append(_summary(counts, answer.files_checked) + "\n")
+    sys.stdout.write("".join(lines))
+    if args.exit_zero:
+        return EXIT_OK
+    floor = SEVERITY_RANK[answer.fail_on]
+    failing = any(n for severity, n in counts.items() if SEVERITY_RANK[severity] >= floor)
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _summary(counts: dict[str, int], files_checked: int) -> str:
+    """promptreg.report.text.summary, from the counts per severity."""
+    files = f"{files_checked} file{'s' if files_checked != 1 else ''}"
+    total = sum(counts.values())
+    if not total:
+        return f"All checks passed ({files})."
+    parts = [
+        f"{n} {word}{'s' if n != 1 else ''}"
+        for word in ("error", "warning", "info")
+        if (n := counts[word])
+    ]
+    return f"Found {total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) in {files}."
+
+
+def _cached(args: argparse.Namespace) -> tuple[LintResult, str] | None:
+    """The cached answer (promptreg.lint.quick) as a result, when this run may take it."""
+    if not _may_use_cache(args):
         return None
     from promptreg.core.names import find_config
     from promptreg.lint.quick import cached_answer, selection_args

@@ -30,11 +30,17 @@ def shown_path(path: Path) -> Path:
     """How a finding names its file: relative to the working directory, with `..` when
     the file lies outside it, so text and JSON name files as every other format does
     whether the registry was found, configured or given on the command line."""
+    return Path(shown_name(path))
+
+
+def shown_name(path: Path) -> str:
+    """`str(shown_path(path))`, without making a Path in the common case (a file below
+    the working directory): the cached answer prints thousands of names."""
     text = os.path.normpath(os.path.abspath(path))  # noqa: PTH100 (no resolve: links stay)
     here = os.getcwd()  # noqa: PTH109 (strings: no Path per finding)
-    if text.startswith(here + os.sep):  # the common case, in strings: no Path per finding
-        return Path(text[len(here) + 1 :])
+    if text.startswith(here + os.sep):  # the common case: normalised already
+        return text[len(here) + 1 :]
     shown = relative_path(Path(text))
     if Path(shown).is_absolute():
         shown = os.path.relpath(path)
-    return Path(shown)
+    return str(Path(shown))

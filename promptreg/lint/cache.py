@@ -142,9 +142,9 @@ class LintCache:
         digest.update(f"\0{_entry_name(path)}\0{base_blob or ''}".encode())
         return digest.hexdigest()
 
-    def get(self, path: Path, key: str, named: Path | None = None) -> list[Finding] | None:
-        """The findings recorded for `path` under `key`, or None. Findings about the
-        file itself name it `named` (default: `path`, as this run spells it)."""
+    def stored(self, path: Path, key: str) -> tuple[str, list[dict[str, Any]]] | None:
+        """The findings recorded for `path` under `key` as stored, each well formed, with
+        the path the ones about the file itself were recorded under; or None."""
         name = _entry_name(path)
         entry = self._shard(name)[1].get(name)
         if not isinstance(entry, dict) or entry.get("key") != key:
@@ -155,6 +155,15 @@ class LintCache:
             return None
         if not all(_well_formed(item) for item in findings):
             return None
+        return spelt, findings
+
+    def get(self, path: Path, key: str, named: Path | None = None) -> list[Finding] | None:
+        """The findings recorded for `path` under `key`, or None. Findings about the
+        file itself name it `named` (default: `path`, as this run spells it)."""
+        stored = self.stored(path, key)
+        if stored is None:
+            return None
+        spelt, findings = stored
         named = path if named is None else named
         try:
             # Recorded for the same file named any way (the registry walked, or the file

@@ -36,7 +36,7 @@ from promptreg.core.about import VERSION
 from promptreg.core.cachefile import read_entries, write_entries
 from promptreg.core.links import link_on_the_way
 from promptreg.core.names import CONFIG_NAME, PROMPT_SUFFIX
-from promptreg.core.paths import shown_path
+from promptreg.core.paths import shown_name, shown_path
 from promptreg.core.walk import walk_registry
 from promptreg.lint.cache import LintCache, code_stamp
 from promptreg.lint.finding import Finding
@@ -180,6 +180,16 @@ class CachedAnswer:
     fail_on: str
 
 
+@dataclass(frozen=True, slots=True)
+class CachedEntries:
+    entries: list[tuple[str, str, list[dict[str, Any]]]]
+    """Per file, in the order its findings are reported: how this run names it, how the
+    stored findings about the file itself name it, and the stored findings (each well
+    formed: promptreg.lint.cache); a finding naming another file keeps its own path."""
+    files_checked: int
+    fail_on: str
+
+
 def _targets(paths: Sequence[Path], registry: Path) -> list[Path] | None:
     """The files a full run would lint, or None when only a full run may say (a
     promptreg.yaml among them, a path that is missing, linked or no prompt file, a
@@ -201,12 +211,11 @@ def _targets(paths: Sequence[Path], registry: Path) -> list[Path] | None:
     return files
 
 
-def cached_answer(
+def _current(
     config: Path, selection: SelectionArgs, paths: Sequence[Path]
-) -> CachedAnswer | None:
-    """The findings a full lint of `paths` (the registry when empty) would report, from
-    the result cache, when the memo and every file's entry are current; else None.
-    Findings name their files as every format shows them (core.paths.shown_path)."""
+) -> tuple[Memo, LintCache, list[Path]] | None:
+    """The memo, the result cache and the files to answer for, when the memo holds for
+    this run (the entries of the files are checked by the caller); else None."""
     try:
         config_bytes = config.read_bytes()
     except OSError:
@@ -222,7 +231,19 @@ def cached_answer(
     files = _targets(paths, Path(memo.registry))
     if files is None or head_of(memo.git_root) != memo.head:
         return None
-    cache = LintCache(cache_dir, memo.fingerprint)
+    return memo, LintCache(cache_dir, memo.fingerprint), files
+
+
+def cached_answer(
+    config: Path, selection: SelectionArgs, paths: Sequence[Path]
+) -> CachedAnswer | None:
+    """The findings a full lint of `paths` (the registry when empty) would report, from
+    the result cache, when the memo and every file's entry are current; else None.
+    Findings name their files as every format shows them (core.paths.shown_path)."""
+    current = _current(config, selection, paths)
+    if current is None:
+        return None
+    memo, cache, files = current
     findings: list[Finding] = []
     for path in files:
         try:
@@ -234,3 +255,27 @@ def cached_answer(
             return None
         findings.extend(found)
     return CachedAnswer(tuple(findings), len(files), memo.fail_on)
+
+
+def cached_entries(
+    config: Path, selection: SelectionArgs, paths: Sequence[Path]
+) -> CachedEntries | None:
+    """The cached answer as the stored findings themselves, for a reporter that prints
+    them straight from the cache (promptreg.cli.lint): a warm run of a large registry
+    prints thousands, and a Finding apiece (its Path, Span and Positions) costs more than
+    the line printed. None when `cached_answer` would be None."""
+    current = _current(config, selection, paths)
+    if current is None:
+        return None
+    memo, cache, files = current
+    entries: list[tuple[str, str, list[dict[str, Any]]]] = []
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        stored = cache.stored(path, LintCache.key(path, data, None))
+        if stored is None:
+            return None
+        entries.append((shown_name(path), *stored))
+    return CachedEntries(entries, len(files), memo.fail_on)
