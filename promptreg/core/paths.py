@@ -33,7 +33,7 @@ def shown_path(path: Path) -> Path:
     return Path(shown_name(path))
 
 
-def shown_name(path: Path) -> str:
+def shown_name(path: Path | str) -> str:
     """`str(shown_path(path))`, without making a Path in the common case (a file below
     the working directory): the cached answer prints thousands of names."""
     text = os.path.normpath(os.path.abspath(path))  # noqa: PTH100 (no resolve: links stay)

@@ -37,7 +37,7 @@ from promptreg.core.cachefile import read_entries, write_entries
 from promptreg.core.links import link_on_the_way
 from promptreg.core.names import CONFIG_NAME, PROMPT_SUFFIX
 from promptreg.core.paths import shown_name, shown_path
-from promptreg.core.walk import walk_registry
+from promptreg.core.walk import walk_names
 from promptreg.lint.cache import LintCache, code_stamp
 from promptreg.lint.finding import Finding
 
@@ -190,22 +190,22 @@ class CachedEntries:
     fail_on: str
 
 
-def _targets(paths: Sequence[Path], registry: Path) -> list[Path] | None:
-    """The files a full run would lint, or None when only a full run may say (a
-    promptreg.yaml among them, a path that is missing, linked or no prompt file, a
-    folder without prompts or with a link below it: each of those has its own message
+def _targets(paths: Sequence[Path], registry: Path) -> list[str] | None:
+    """The names of the files a full run would lint, or None when only a full run may
+    say (a promptreg.yaml among them, a path that is missing, linked or no prompt file,
+    a folder without prompts or with a link below it: each of those has its own message
     or finding)."""
-    files: list[Path] = []
+    files: list[str] = []
     for path in paths or [registry]:
         if path.name == CONFIG_NAME or link_on_the_way(path, registry) is not None:
             return None
         if path.is_dir():
-            found, links = walk_registry(path)  # a link below is listed, never entered
+            found, links = walk_names(path)  # a link below is listed, never entered
             if links or not found:
                 return None
             files.extend(found)
         elif path.name.endswith(PROMPT_SUFFIX) and path.is_file():
-            files.append(path)
+            files.append(os.fspath(path))
         else:
             return None
     return files
@@ -213,7 +213,7 @@ def _targets(paths: Sequence[Path], registry: Path) -> list[Path] | None:
 
 def _current(
     config: Path, selection: SelectionArgs, paths: Sequence[Path]
-) -> tuple[Memo, LintCache, list[Path]] | None:
+) -> tuple[Memo, LintCache, list[str]] | None:
     """The memo, the result cache and the files to answer for, when the memo holds for
     this run (the entries of the files are checked by the caller); else None."""
     try:
@@ -245,7 +245,7 @@ def cached_answer(
         return None
     memo, cache, files = current
     findings: list[Finding] = []
-    for path in files:
+    for path in map(Path, files):
         try:
             data = path.read_bytes()
         except OSError:
@@ -271,7 +271,8 @@ def cached_entries(
     entries: list[tuple[str, str, list[dict[str, Any]]]] = []
     for path in files:
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as handle:  # noqa: PTH123 (a name: no Path per file)
+                data = handle.read()
         except OSError:
             return None
         stored = cache.stored(path, LintCache.key(path, data, None))
