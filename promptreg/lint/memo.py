@@ -25,10 +25,12 @@ def memo_for(
     select: Sequence[str] | None,
     ignore: Sequence[str],
     extend_select: Sequence[str],
+    *,
+    located: bool = False,
 ) -> tuple[str, Memo]:
     """The memo's key and content for a run without a base; `repo` as the run found it
-    (looked for here when the run did not need git)."""
-    if repo is None:
+    (looked for here unless `located`: the run looked, and None means there is none)."""
+    if repo is None and not located:
         from promptreg.git.repo import Repository
 
         repo = Repository.at(settings.root)

@@ -64,13 +64,17 @@ class Linter:
         tokens: TokenCounter | None = None,
         git: Repository | None = None,
         templates: TemplateStore | None = None,
+        *,
+        located: bool = False,
     ) -> None:
+        """`located`: `git` is what Repository.at answered for the settings' root, None
+        included (no repository), so it is not looked for again."""
         self.settings = settings
         self.templates = templates
         self.base = base
         self.tokens = tokens
         self._git = git if git is not None else (base.repo if base is not None else None)
-        self._located = self._git is not None
+        self._located = located or self._git is not None
         self.ruleset = Ruleset(settings, selection)
         self.selection = self.ruleset.selection
 

@@ -61,6 +61,7 @@ class LintSession:
         proposed: Linter | None = None,
         memo: tuple[str, Memo] | None = None,
         templates: TemplateStore | None = None,
+        located: bool = False,
     ) -> None:
         self.settings = settings
         """The policy the run applies: the base's with `--base`, else the work tree's."""
@@ -69,7 +70,7 @@ class LintSession:
         self.tokens = tokens
         self.git = git
         self.templates = templates
-        self.linter = Linter(settings, selection, base, tokens, git, templates)
+        self.linter = Linter(settings, selection, base, tokens, git, templates, located=located)
         self.ruleset = self.linter.ruleset
         self.selection = selection
         self.proposed = proposed
@@ -94,6 +95,7 @@ class LintSession:
         ignore, extend_select = tuple(ignore), tuple(extend_select)
         baseline = None
         repo = None
+        located = False  # whether `repo` is what Repository.at answered (None: no repository)
         policy: BasePolicy | None = None
         proposed = settings
         if base:
@@ -104,6 +106,7 @@ class LintSession:
             repo = Repository.at(settings.root)
             baseline = Baseline(settings, base, repo)
             repo = baseline.repo
+            located = True
             policy = load_base_policy(settings, repo, baseline.commit)
             settings = policy.settings
         selection = Ruleset.build(
@@ -113,6 +116,7 @@ class LintSession:
             from promptreg.git.repo import Repository  # git only when a rule needs it
 
             repo = Repository.at(settings.root)
+            located = True
         from promptreg.render.tokens import TokenCounter  # light; tiktoken loads only to count
 
         results = None
@@ -126,13 +130,20 @@ class LintSession:
             chosen = Ruleset.build(
                 proposed, select=select, ignore=ignore, extend_select=extend_select
             ).selection
-            second = Linter(proposed, chosen, baseline, tokens, repo, templates)
+            second = Linter(proposed, chosen, baseline, tokens, repo, templates, located=located)
         memo = None
         if results is not None and baseline is None:
             from promptreg.lint.memo import memo_for  # what the next run's cached answer needs
 
-            memo = memo_for(settings, results, repo, select, ignore, extend_select)
-        return cls(settings, selection, baseline, results, tokens, repo, second, memo, templates)
+            if not located:  # looked for once, for the memo and every file's history rules
+                from promptreg.git.repo import Repository
+
+                repo = Repository.at(settings.root)
+                located = True
+            memo = memo_for(settings, results, repo, select, ignore, extend_select, located=located)
+        return cls(
+            settings, selection, baseline, results, tokens, repo, second, memo, templates, located
+        )
 
     def lint_paths(self, paths: Iterable[Path], *, jobs: Jobs = 1) -> LintResult:
         """Lint files and directories, then the whole-registry rules a lint run reports.
