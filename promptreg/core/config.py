@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class TierPolicy:
+    """What a tier demands of its prompts: approvals and their groups, required fields
+    and evals."""
+
     approvals: int = 0
     groups: tuple[str, ...] = ()
     require: tuple[str, ...] = ()
@@ -41,6 +44,8 @@ class TierPolicy:
 
 @dataclass(frozen=True, slots=True)
 class ModelInfo:
+    """A model the organisation allows, with what the token rules need to know of it."""
+
     name: str
     encoding: str
     context_window: int
@@ -49,6 +54,9 @@ class ModelInfo:
 
 @dataclass(frozen=True, slots=True)
 class LintSettings:
+    """The `lint:` section of promptreg.yaml: selection, severities and per-file
+    ignores."""
+
     select: tuple[str, ...] = ("ALL",)
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
@@ -62,6 +70,9 @@ class LintSettings:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """promptreg.yaml, resolved: where the registry is and the policy every command
+    applies."""
+
     path: Path
     registry_dir: Path
     owners: tuple[str, ...]

@@ -38,6 +38,8 @@ class Price:
 
 @dataclass(frozen=True, slots=True)
 class Endpoint:
+    """An OpenAI-compatible endpoint the eval runner may send cases to."""
+
     name: str
     base_url: str | None = None
     """None: OPENAI_BASE_URL, else the OpenAI API."""
@@ -54,6 +56,9 @@ class Endpoint:
 
 @dataclass(frozen=True, slots=True)
 class EvalSettings:
+    """The `evals:` section of promptreg.yaml: the endpoints and which one runs by
+    default."""
+
     endpoints: Mapping[str, Endpoint] = field(
         default_factory=lambda: MappingProxyType({DEFAULT_ENDPOINT: Endpoint(DEFAULT_ENDPOINT)})
     )

@@ -23,6 +23,8 @@ ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+\Z")
 
 @dataclass(frozen=True, slots=True)
 class LoadResult:
+    """A file read: its document, the prompt when it loaded, and what was wrong."""
+
     document: Document
     spec: PromptSpec | None
     problems: tuple[Problem, ...]

@@ -33,6 +33,8 @@ LOGGING_LEVELS = ("none", "metadata", "full")
 
 @dataclass(frozen=True, slots=True)
 class ModelSettings:
+    """The model a prompt is written for and its sampling settings."""
+
     name: str
     temperature: float | None = None
     top_p: float | None = None
@@ -42,6 +44,8 @@ class ModelSettings:
 
 @dataclass(frozen=True, slots=True)
 class Variable:
+    """A typed template variable; untrusted unless declared trusted."""
+
     name: str
     type: VarType
     description: str
@@ -55,18 +59,24 @@ class Variable:
 
 @dataclass(frozen=True, slots=True)
 class Message:
+    """One chat message, its content a template."""
+
     role: Role
     content: str
 
 
 @dataclass(frozen=True, slots=True)
 class Output:
+    """The answer's format and, for JSON, the schema it must follow."""
+
     format: OutputFormat
     schema: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Handoff:
+    """Who does what: the model's part, the person's, and where one checks the other."""
+
     ai: str
     human: str
     checkpoint: str
@@ -74,6 +84,8 @@ class Handoff:
 
 @dataclass(frozen=True, slots=True)
 class Assertion:
+    """One check of an eval case's answer."""
+
     type: str
     value: Any = None
     threshold: float | None = None
@@ -81,6 +93,8 @@ class Assertion:
 
 @dataclass(frozen=True, slots=True)
 class EvalCase:
+    """An eval case: the variables to render with and what the answer must satisfy."""
+
     name: str
     vars: Mapping[str, Any]
     asserts: tuple[Assertion, ...]
@@ -89,6 +103,9 @@ class EvalCase:
 
 @dataclass(frozen=True, slots=True)
 class Approval:
+    """A reviewer's sign-off on the content with this hash; editing the content voids
+    it."""
+
     reviewer: str
     group: str
     date: str
@@ -97,6 +114,8 @@ class Approval:
 
 @dataclass(frozen=True, slots=True)
 class ChangelogEntry:
+    """What changed in one version, and when."""
+
     version: str
     date: str
     summary: str
@@ -104,6 +123,8 @@ class ChangelogEntry:
 
 @dataclass(frozen=True, slots=True)
 class Suppression:
+    """A `lint.ignore` entry of the prompt file: the rule and why it is waived."""
+
     rule: str
     reason: str | None
 

@@ -28,6 +28,8 @@ SEMVER_RE = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Version:
+    """A semantic version, compared by precedence."""
+
     major: int
     minor: int
     patch: int
@@ -76,6 +78,8 @@ def level_between(old: Version, new: Version) -> Level | None:
 
 @dataclass(frozen=True, slots=True)
 class Change:
+    """One difference between two versions of a prompt and the bump it needs."""
+
     level: Level
     description: str
     path: tuple[str | int, ...]

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class FileContext:
+    """What a file-scope check sees: one prompt file that loaded, and the run around it."""
+
     path: Path
     document: Document
     spec: PromptSpec
@@ -75,6 +77,8 @@ class FileContext:
 
 @dataclass(frozen=True, slots=True)
 class SuppressionContext:
+    """What a suppression-scope check sees: the file's suppressions once applied."""
+
     file: FileContext
     suppressions: tuple[Suppression, ...]
     """The file's inline comments and `lint.ignore` entries, each marked with the codes

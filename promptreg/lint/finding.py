@@ -92,6 +92,10 @@ class RegistryHit:
 
 @dataclass(frozen=True, slots=True, order=True)
 class Finding:
+    """One rule's finding in one file. Ordered by place and code, so every format lists
+    findings in the same order; message, name, severity and fix do not take part in
+    comparisons."""
+
     path: Path
     span: Span
     code: str

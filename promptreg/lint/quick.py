@@ -30,7 +30,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from promptreg.core.about import VERSION
 from promptreg.core.cachefile import read_entries, write_entries
@@ -173,15 +173,18 @@ def head_of(git_root: str | None) -> str:
         return "\0unknown"  # matches no recorded HEAD
 
 
-@dataclass(frozen=True, slots=True)
-class CachedAnswer:
+class CachedAnswer(NamedTuple):
+    """The findings a full run would report, from the cache. (Named tuples: a
+    dataclass costs about a millisecond to define, and every run loads this module.)"""
+
     findings: tuple[Finding, ...]
     files_checked: int
     fail_on: str
 
 
-@dataclass(frozen=True, slots=True)
-class CachedEntries:
+class CachedEntries(NamedTuple):
+    """The stored findings a full run would report, as the cache holds them."""
+
     entries: list[tuple[str, str, list[dict[str, Any]]]]
     """Per file, in the order its findings are reported: how this run names it, how the
     stored findings about the file itself name it, and the stored findings (each well

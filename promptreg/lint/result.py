@@ -13,6 +13,8 @@ from promptreg.lint.finding import SEVERITY_RANK, Finding, Severity
 
 @dataclass(frozen=True, slots=True)
 class LintResult:
+    """A run's findings, sorted, and the number of files it read."""
+
     findings: tuple[Finding, ...]
     files_checked: int
 

@@ -97,6 +97,8 @@ class RuleDoc:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """One rule's record: everything the docs, the reporters and the runner know of it."""
+
     code: str
     name: str
     summary: str

@@ -41,6 +41,8 @@ def _specificity(code: str, selectors: Iterable[str]) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Selection:
+    """The codes a run enables, resolved from selectors once."""
+
     enabled: frozenset[str]
 
     @classmethod

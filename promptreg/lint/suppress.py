@@ -27,6 +27,9 @@ catalogue (which imports the rules) do not import each other through this module
 
 @dataclass(slots=True)
 class Suppression:
+    """An inline comment or `lint.ignore` entry, marked with what it suppressed in this
+    run."""
+
     rules: tuple[str, ...]
     """Codes, resolved from names and redirects; unknown entries are kept as written."""
     reason: str

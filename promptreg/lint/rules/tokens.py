@@ -38,6 +38,8 @@ UNBOUNDED_TYPES = frozenset(("string", "array", "object"))
 
 @dataclass(frozen=True, slots=True)
 class _Size:
+    """A prompt's size in tokens, by where the tokens come from."""
+
     text: int
     variables: int
     framing: int

@@ -9,10 +9,12 @@ from collections.abc import Iterator
 
 from promptreg.core.location import Span
 from promptreg.core.model import PromptSpec
-from promptreg.core.versions import classify, level_between, parse_version, required_level
 from promptreg.lint.context import FileContext, RegistryContext
 from promptreg.lint.finding import Edit, Fix, Hit, RegistryHit
 from promptreg.lint.rule import RegistryCheck, Rule, RuleDoc
+
+# The checks import promptreg.core.versions when they have a base to compare with: a
+# run without one (the rules stay silent) never loads it.
 
 RELEASED = frozenset({"approved", "deprecated"})
 """Statuses after which a version names content someone relies on (V001)."""
@@ -34,6 +36,8 @@ def check_content_without_bump(ctx: FileContext) -> Iterator[Hit]:
         return
     if before.status not in RELEASED:
         return  # a draft's versions name nothing yet: the first approved one does
+    from promptreg.core.versions import classify, parse_version, required_level
+
     old = parse_version(before.version)
     level = required_level(classify(before, after)) or "patch"
     span = ctx.document.span(("version",))
@@ -59,6 +63,8 @@ def check_breaking_without_major(ctx: FileContext) -> Iterator[Hit]:
     if pair is None:
         return
     before, after = pair
+    from promptreg.core.versions import classify, level_between, parse_version
+
     old, new = parse_version(before.version), parse_version(after.version)
     if old is None or new is None or level_between(old, new) in (None, "major"):
         return
@@ -78,6 +84,8 @@ def check_version_lowered(ctx: FileContext) -> Iterator[Hit]:
     if pair is None:
         return
     before, after = pair
+    from promptreg.core.versions import parse_version
+
     old, new = parse_version(before.version), parse_version(after.version)
     if old is not None and new is not None and new < old:
         yield ctx.hit(
