@@ -12,7 +12,6 @@ from promptreg.core.location import Position, Span
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Edit, Fix, Hit
 from promptreg.lint.rule import Rule, RuleDoc
-from promptreg.lint.rules.uncertainty import UNCERTAINTY_RE
 from promptreg.render.prompt import VariableBinder
 
 VAGUE_RE = re.compile(
@@ -33,6 +32,10 @@ def _content(ctx: FileContext, index: int) -> tuple[str | int, ...]:
 def check_uncertainty(ctx: FileContext) -> Iterator[Hit]:
     if ctx.spec.tier < 2:
         return
+    # The vocabulary's pattern takes milliseconds to compile: only a prompt this rule
+    # governs loads it.
+    from promptreg.lint.rules.uncertainty import UNCERTAINTY_RE
+
     instructions = [
         (i, m) for i, m in enumerate(ctx.spec.messages) if m.role in ("system", "developer")
     ]
