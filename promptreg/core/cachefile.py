@@ -158,7 +158,7 @@ def write_entries(
         ignore = path.parent / ".gitignore"
         if not ignore.exists():
             atomic_write(ignore, IGNORE_ALL)
-        atomic_write(path, sealed)
+        atomic_write(path, sealed, durable=False)  # a lost cache file is only a miss
     except OSError:
         return False
     return True

@@ -6,12 +6,14 @@ import os
 from pathlib import Path
 
 
-def atomic_write(path: Path, text: str | bytes) -> None:
+def atomic_write(path: Path, text: str | bytes, *, durable: bool = True) -> None:
     """Write `text` (or bytes, as they are) to `path` so that a reader sees the old file or
     the new, never half.
 
     A temporary file in the same directory, flushed and synced, then renamed over the
-    target: a crash or a full disk leaves the original untouched.
+    target: a crash or a full disk leaves the original untouched. `durable=False` skips
+    the sync, for a file that may be lost (a cache: a sealed file that a crash left
+    empty reads as empty): on a busy disk the sync alone can take longer than the run.
     """
     import tempfile  # writers only; keeps it off the read path
 
@@ -31,7 +33,8 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if path.exists():
             tmp.chmod(path.stat().st_mode & 0o7777)
         else:
