@@ -134,10 +134,13 @@ def run(args: argparse.Namespace) -> int:
     explicit = [*(args.select or ()), *args.extend_select]
     if not args.base and any(c.upper().startswith("V") for c in explicit):
         sys.stderr.write("note: V rules skipped: they compare with a git base (--base REF)\n")
-    printed = _printed_from_cache(args)
-    if printed is not None:
-        return printed
-    answered = _cached(args)
+    if _plain_text(args):
+        printed = _printed_from_cache(args)
+        if printed is not None:
+            return printed
+        answered = None  # asked the cache once: a miss is a miss for both forms
+    else:
+        answered = _cached(args)
     if answered is not None:
         result, fail_on = answered
     else:
@@ -156,16 +159,23 @@ def _may_use_cache(args: argparse.Namespace) -> bool:
     return not (args.fix or args.base or args.no_cache or args.baseline or args.write_baseline)
 
 
+def _plain_text(args: argparse.Namespace) -> bool:
+    """Whether the run may take the cached answer and prints it as plain text: no
+    colour and no source lines (not a terminal), no statistics."""
+    return (
+        _may_use_cache(args)
+        and args.format == "text"
+        and not args.statistics
+        and not sys.stdout.isatty()  # colour, or source lines under each finding
+    )
+
+
 def _printed_from_cache(args: argparse.Namespace) -> int | None:
-    """Print the cached answer as plain text straight from the stored findings and
-    return the exit status, when the run may take it and prints plain text (no colour,
-    no source lines: not a terminal); None when it did not. Each line is the one
-    promptreg.report.text prints for the finding, all written at once: a warm run of a
-    registry prints thousands, and a Finding apiece would cost more than the lines."""
-    if not _may_use_cache(args) or args.format != "text" or args.statistics:
-        return None
-    if sys.stdout.isatty():  # colour, or source lines under each finding
-        return None
+    """Print the cached answer as plain text (`_plain_text` runs) straight from the
+    stored findings and return the exit status; None when there is no cached answer.
+    Each line is the one promptreg.report.text prints for the finding, all written at
+    once: a warm run of a registry prints thousands, and a Finding apiece would cost
+    more than the lines."""
     from promptreg.core.names import find_config
     from promptreg.lint.finding import SEVERITY_RANK
     from promptreg.lint.quick import cached_entries, selection_args

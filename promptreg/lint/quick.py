@@ -28,7 +28,6 @@ import hashlib
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -97,8 +96,7 @@ def witness_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class Memo:
+class Memo(NamedTuple):
     """What a full run resolved, for the next run to reuse when nothing it read changed."""
 
     fingerprint: str

@@ -6,13 +6,12 @@ Plain data in a module of its own, so the reporters and the cached answer
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from promptreg.lint.finding import SEVERITY_RANK, Finding, Severity
 
 
-@dataclass(frozen=True, slots=True)
-class LintResult:
+class LintResult(NamedTuple):
     """A run's findings, sorted, and the number of files it read."""
 
     findings: tuple[Finding, ...]

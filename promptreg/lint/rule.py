@@ -18,8 +18,7 @@ A check has a scope, which says what it sees and when it runs:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from promptreg.lint.finding import Hit, RegistryHit, Severity
 
@@ -53,16 +52,14 @@ FAMILIES: Mapping[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class SuppressionCheck:
+class SuppressionCheck(NamedTuple):
     """Runs once a file's suppressions have been applied, so it can see which were used.
     Its own findings cannot be suppressed: they are about the suppressions."""
 
     run: Callable[[SuppressionContext], Iterator[Hit]]
 
 
-@dataclass(frozen=True, slots=True)
-class RegistryCheck:
+class RegistryCheck(NamedTuple):
     """Runs over the whole registry, once per `promptreg check` run."""
 
     run: Callable[[RegistryContext], Iterator[RegistryHit]]
@@ -72,8 +69,7 @@ class RegistryCheck:
     others read every file of the registry, which a lint of some paths does not."""
 
 
-@dataclass(frozen=True, slots=True)
-class LoaderCheck:
+class LoaderCheck(NamedTuple):
     """Problems the loader reports with the rule's code; `detected_in` is the module
     that finds them (a test checks that the code is there)."""
 
@@ -83,8 +79,7 @@ class LoaderCheck:
         return (problem for problem in problems if problem.code == code)
 
 
-@dataclass(frozen=True, slots=True)
-class RuleDoc:
+class RuleDoc(NamedTuple):
     """Fixed documentation sections, in the order every rule page shows them."""
 
     what: str
@@ -95,8 +90,7 @@ class RuleDoc:
     fix_safety: str = "No automatic fix."
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     """One rule's record: everything the docs, the reporters and the runner know of it."""
 
     code: str
@@ -107,8 +101,8 @@ class Rule:
     fix: FixAvailability = "none"
     check: FileCheck | SuppressionCheck | RegistryCheck | LoaderCheck | None = None
     """Every rule has one (a catalogue test says so); its type gives the scope."""
-    options: tuple[str, ...] = field(default=())
-    tier_severity: tuple[tuple[int, Severity], ...] = field(default=())
+    options: tuple[str, ...] = ()
+    tier_severity: tuple[tuple[int, Severity], ...] = ()
     """(tier, severity) pairs that replace `severity` for prompts of that tier: a
     finding that must block a tier-3 prompt can be advice on tier 1."""
 

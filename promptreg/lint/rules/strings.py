@@ -13,8 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
 from promptreg.core.document import Document, PathKey
 from promptreg.detect.detection import SEPARATOR, Detection
@@ -59,8 +58,7 @@ def dotted(path: PathKey) -> str:
     return out or "the document"
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     """A detection placed in one string of the file: `value[start:end]` is the value."""
 
     detection: Detection
@@ -79,8 +77,7 @@ class Match:
         return self.value[self.start : self.end]
 
 
-@dataclass(frozen=True, slots=True)
-class Corpus:
+class Corpus(NamedTuple):
     """A document's strings joined by SEPARATOR, with where each one starts."""
 
     text: str

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
@@ -36,8 +35,7 @@ UNBOUNDED_TYPES = frozenset(("string", "array", "object"))
 """Variable types that can carry text of any length."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Size:
+class _Size(NamedTuple):
     """A prompt's size in tokens, by where the tokens come from."""
 
     text: int
