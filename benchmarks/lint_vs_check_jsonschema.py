@@ -21,6 +21,7 @@ a first run on an existing corpus does). For each, in one run:
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -37,10 +38,22 @@ from corpus import generate_large, generate_small  # noqa: E402  (a sibling scri
 BIN = Path(sys.executable).parent
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, int]:
+CPU: dict[str, list[float]] = {}
+"""CPU seconds (user + system) of each timed command, by its label: on a shared machine
+wall times vary with the load, CPU times much less."""
+
+
+def _children_cpu() -> float:
+    usage = os.times()
+    return usage.children_user + usage.children_system
+
+
+def timed(command: list[str], cwd: Path, label: str = "") -> tuple[float, int]:
+    cpu = _children_cpu()
     start = time.perf_counter()
     process = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
+    CPU.setdefault(label, []).append(_children_cpu() - cpu)
     if process.returncode not in (0, 1):
         sys.exit(f"{' '.join(command)} failed:\n{process.stdout[-2000:]}{process.stderr[-2000:]}")
     return elapsed, process.returncode
@@ -51,25 +64,32 @@ def measure(work: Path, files: list[Path], one: Path) -> dict[str, float]:
     cache, on the corpus in `work`."""
     relative = [str(p.relative_to(work)) for p in files]
     promptreg = [str(BIN / "promptreg"), "lint", "-q"]
+    CPU.clear()
     peer, _ = timed(
         [str(BIN / "check-jsonschema"), "--schemafile", "schemas/prompt.schema.json", *relative],
         work,
+        "peer",
     )
     shutil.rmtree(work / ".promptreg" / "cache", ignore_errors=True)
-    cold, _ = timed(promptreg, work)
-    warm, _ = timed(promptreg, work)
-    unchanged = [timed([*promptreg, str(one.relative_to(work))], work)[0] for _ in range(5)]
+    cold, _ = timed(promptreg, work, "cold")
+    warm, _ = timed(promptreg, work, "warm")
+    unchanged = [
+        timed([*promptreg, str(one.relative_to(work))], work, "unchanged")[0] for _ in range(5)
+    ]
     original = one.read_text(encoding="utf-8")
     edited_times = []
     for attempt in range(5):  # a metadata edit: cache miss for this file only
         one.write_text(original.replace("title: ", f"title: ({attempt}) ", 1), encoding="utf-8")
-        edited_times.append(timed([*promptreg, str(one.relative_to(work))], work)[0])
+        edited_times.append(timed([*promptreg, str(one.relative_to(work))], work, "edited")[0])
     one.write_text(original, encoding="utf-8")
     no_cache = [
-        timed([*promptreg, "--no-cache", str(one.relative_to(work))], work)[0] for _ in range(5)
+        timed([*promptreg, "--no-cache", str(one.relative_to(work))], work, "no_cache")[0]
+        for _ in range(5)
     ]
     findings = subprocess.run(promptreg, cwd=work, capture_output=True, text=True).stdout
+    cpu = {f"{label}_cpu": statistics.median(times) for label, times in CPU.items()}
     return {
+        **cpu,
         "peer": peer,
         "cold": cold,
         "warm": warm,
@@ -81,14 +101,28 @@ def measure(work: Path, files: list[Path], one: Path) -> dict[str, float]:
 
 
 def report(name: str, count: int, figures: dict[str, float]) -> None:
-    peer, cold, warm = figures["peer"], figures["cold"], figures["warm"]
+    """Wall time (the median of 5 for the one-file cases), then the CPU time of the same
+    runs (user + system, median), which the load of a shared machine moves much less."""
+    peer = figures["peer"]
     print(f"{name} corpus: {count} prompt files, {int(figures['findings'])} findings")
-    print(f"  {'check-jsonschema':34} {peer:7.2f} s")
-    print(f"  {'promptreg lint, cold':34} {cold:7.2f} s  {cold / peer:5.2f}x")
-    print(f"  {'promptreg lint, warm':34} {warm:7.2f} s  {warm / peer:5.3f}x")
-    print(f"  {'one unchanged file (median of 5)':34} {figures['unchanged']:7.3f} s")
-    print(f"  {'one edited file (median of 5)':34} {figures['edited']:7.3f} s")
-    print(f"  {'one file, no cache (median of 5)':34} {figures['no_cache']:7.3f} s")
+    print(f"  {'':34} {'wall':>9}  {'ratio':>6}  {'CPU':>9}  {'ratio':>6}")
+    rows = (
+        ("check-jsonschema", "peer", None),
+        ("promptreg lint, cold", "cold", peer),
+        ("promptreg lint, warm", "warm", peer),
+        ("one unchanged file (median of 5)", "unchanged", None),
+        ("one edited file (median of 5)", "edited", None),
+        ("one file, no cache (median of 5)", "no_cache", None),
+    )
+    for label, key, against in rows:
+        wall, cpu = figures[key], figures[f"{key}_cpu"]
+        line = f"  {label:34} {wall:7.3f} s"
+        line += f"  {wall / against:5.3f}x" if against else " " * 8
+        line += f"  {cpu:7.3f} s"
+        if against:
+            line += f"  {cpu / figures['peer_cpu']:5.3f}x"
+        print(line)
+    print(f"  load average: {Path('/proc/loadavg').read_text().split()[:3]}")
 
 
 def main() -> int:
