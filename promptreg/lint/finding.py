@@ -1,11 +1,15 @@
-"""Findings: immutable facts about a file that reporters, the TUI and caches read."""
+"""Findings: immutable facts about a file that reporters, the TUI and caches read.
+
+What checks yield (hits, fixes, edits) are named tuples: every run defines these classes
+before it lints, and a named tuple costs a tenth of a frozen dataclass to define.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from promptreg.core.location import Position, Span
 
@@ -15,8 +19,7 @@ SEVERITY_RANK: Mapping[str, int] = {"info": 0, "warning": 1, "error": 2}
 Applicability = Literal["safe", "unsafe"]
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace the source text from `start` (inclusive) to `end` (exclusive) with `text`.
 
     Fixes are text edits, as in ruff: everything outside the edited range, comments and
@@ -28,8 +31,7 @@ class Edit:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(NamedTuple):
     """A way to resolve a finding: a description and non-overlapping edits."""
 
     description: str
@@ -68,8 +70,7 @@ def fix_from_json(data: dict[str, Any]) -> Fix:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """What a check yields: a message, where, and maybe a fix. The runner adds the rest."""
 
     message: str
@@ -80,8 +81,7 @@ class Hit:
     prompt that is not approved is information); None: the rule's."""
 
 
-@dataclass(frozen=True, slots=True)
-class RegistryHit:
+class RegistryHit(NamedTuple):
     """What a whole-registry check yields: a hit in the file it names (a prompt, a
     prompt deleted since the base, CODEOWNERS)."""
 
