@@ -164,6 +164,21 @@ def zsplit(data: bytes) -> list[str]:
     return [part.decode("utf-8", "surrogateescape") for part in data.split(b"\0") if part]
 
 
+def _may_be_in_repository(start: Path) -> bool:
+    """Whether a `.git` entry stands in `start` or above it: without one, git (given no
+    GIT_DIR and no implicit bare repositories) finds nothing, and asking it costs a
+    process, as much as the rest of a one-file lint outside a repository."""
+    folder = start.absolute()
+    return any(os.path.lexists(parent / ".git") for parent in (folder, *folder.parents))
+
+
+def _not_a_repository(path: Path) -> GitError:
+    return GitError(
+        f"{path} is not inside a git repository",
+        hint="run `git init`, or run this command inside the registry's repository",
+    )
+
+
 def repo_root(path: Path) -> Path:
     """The top of the work tree holding `path`; GitError outside a repository.
 
@@ -172,6 +187,8 @@ def repo_root(path: Path) -> Path:
     whose contents a pull request chooses; a bare-looking folder is refused on the way.
     """
     start = path if path.is_dir() else path.parent
+    if not _may_be_in_repository(start):
+        raise _not_a_repository(path)
     process = subprocess.run(
         [_executable(), "--no-pager", *safe_options(), "rev-parse", "--show-toplevel"],
         cwd=start,
@@ -179,10 +196,7 @@ def repo_root(path: Path) -> Path:
         env=scrubbed_env(),
     )
     if process.returncode != 0:
-        raise GitError(
-            f"{path} is not inside a git repository",
-            hint="run `git init`, or run this command inside the registry's repository",
-        )
+        raise _not_a_repository(path)
     return Path(process.stdout.decode().strip())
 
 

@@ -21,13 +21,16 @@ def allowed_signers_path(settings: Settings) -> Path:
     return settings.allowed_signers or settings.root / DEFAULT_ALLOWED_SIGNERS
 
 
-def cache_token(settings: Settings, repo: Repository | None = None) -> str:
+def cache_token(
+    settings: Settings, repo: Repository | None = None, *, located: bool = False
+) -> str:
     """What the G011 to G014 findings depend on beyond the file: HEAD and the signers file.
 
     For the lint result cache's fingerprint: committing an approval changes nothing in
-    the file's bytes but everything for these rules.
+    the file's bytes but everything for these rules. `located`: the caller looked for
+    the repository already, and None means there is none (a git process saved).
     """
-    if repo is None:
+    if repo is None and not located:
         from promptreg.git.repo import Repository
 
         repo = Repository.at(settings.root)

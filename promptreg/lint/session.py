@@ -122,7 +122,7 @@ class LintSession:
         results = None
         if cache and settings.lint.options.get("cache", True):
             config = policy.config_bytes if policy is not None else None
-            results = open_cache(settings, selection, baseline, repo, config)
+            results = open_cache(settings, selection, baseline, repo, config, located=located)
         tokens = TokenCounter(results.directory / "tokens.json" if results else None)
         templates = TemplateStore(results.directory / "templates.json" if results else None)
         second = None
@@ -239,6 +239,8 @@ def open_cache(
     base: Baseline | None,
     repo: Repository | None = None,
     config: bytes | None = None,
+    *,
+    located: bool = False,
 ) -> LintCache:
     """The result cache under `.promptreg/cache/` for this configuration (`config`: its
     bytes when they are not the work tree's, as with a base), selection and base;
@@ -247,7 +249,7 @@ def open_cache(
     if selection.enabled & HISTORY_RULES:
         from promptreg.governance.signers_file import cache_token  # HEAD and the signers
 
-        config_bytes += cache_token(settings, repo).encode()
+        config_bytes += cache_token(settings, repo, located=located).encode()
     if selection.enabled & evals.CODES:
         import datetime as dt  # the eval rules also read .promptreg/evals/ and the clock
 

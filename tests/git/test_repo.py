@@ -52,6 +52,32 @@ def test_found_from_any_path_inside_and_not_outside(repo: GitRepo, tmp_path: Pat
     assert caught.value.hint
 
 
+def test_no_git_process_where_no_git_entry_stands_above(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside every repository the answer comes without starting git; inside one (a
+    `.git` folder, or a `.git` file as a linked work tree has) git is still asked."""
+    started: list[object] = []
+    real = promptreg.git.gitio.subprocess.run
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        started.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(promptreg.git.gitio.subprocess, "run", recording)
+    outside = tmp_path / "plain" / "deeper"
+    outside.mkdir(parents=True)
+    assert Repository.at(outside) is None
+    assert started == []
+    assert Repository.at(repo.root / "registry") is not None
+    assert len(started) == 1
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / ".git").write_text(f"gitdir: {repo.root / '.git'}\n")
+    assert Repository.at(linked) is not None  # git decides what a `.git` file points at
+    assert len(started) == 2
+
+
 def test_what_it_reads_is_read_once(repo: GitRepo, git_calls: list[list[str]]) -> None:
     found = Repository.find(repo.root)
     git_calls.clear()
