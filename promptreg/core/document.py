@@ -54,6 +54,16 @@ class NodeSpan:
     def key(self) -> Span | None:
         return raw_span(self._key) if self._key is not None else None
 
+    @property
+    def raw_value(self) -> Raw:
+        """The value's 0-based marks as recorded: for a walk over every node, where
+        building a Span for each would cost more than the parse."""
+        return self._value
+
+    @property
+    def raw_key(self) -> Raw | None:
+        return self._key
+
     def __repr__(self) -> str:
         return f"NodeSpan(value={self.value}, key={self.key}, style={self.style!r})"
 

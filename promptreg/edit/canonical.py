@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from promptreg.core.document import Document, NodeSpan, PathKey, Raw
+from promptreg.core.document import Document, NodeSpan, PathKey
 from promptreg.core.yamlio import parse, resolve_plain
 from promptreg.edit.layout import ORDERS
 
@@ -93,7 +93,7 @@ class _Checker:
         """Line of a block key or `- ` item: its column and whether it opens its block."""
 
     def run(self) -> None:
-        root = _value_raw(self.positions[()])
+        root = self.positions[()].raw_value
         if self._char(root[0], root[1]) == "{":
             raise _Unsure
         self._mapping((), self.value, 0, None)
@@ -110,7 +110,7 @@ class _Checker:
         _check_order(path, keys)
         for index, key in enumerate(keys):
             span = self.positions[(*path, key)]
-            where = _key_raw(span)
+            where = span.raw_key
             if where is None or where[0] != where[2]:
                 raise _Unsure
             line, start, end = where[0], where[1], where[3]
@@ -134,7 +134,7 @@ class _Checker:
         span = self.positions[path]
         text = self.lines[line]
         rest = text[after:]
-        start = _value_raw(span)
+        start = span.raw_value
         if isinstance(value, dict | list) and value and self._is_block(span):
             _eol(rest)
             if start[0] <= line:
@@ -160,7 +160,7 @@ class _Checker:
     def _sequence(self, path: PathKey, items: list[Any], dash: int) -> None:
         for index, item in enumerate(items):
             span = self.positions[(*path, index)]
-            line, column = _value_raw(span)[:2]
+            line, column = span.raw_value[:2]
             text = self.lines[line]
             if column != dash + 2 or line <= self.last:
                 raise _Unsure
@@ -184,7 +184,7 @@ class _Checker:
     def _inline(self, path: PathKey, value: Any, line: int, *, flow: bool) -> int:
         """A scalar or flow collection that must sit on `line`; returns where it ends."""
         span = self.positions[path]
-        where = _value_raw(span)
+        where = span.raw_value
         if where[0] != line or where[2] != line:
             raise _Unsure
         start, end = where[1], where[3]
@@ -214,7 +214,7 @@ class _Checker:
         return "[" + ", ".join(parts) + "]"
 
     def _item_source(self, path: PathKey, value: Any, line: int) -> str:
-        start = _value_raw(self.positions[path])[1]
+        start = self.positions[path].raw_value[1]
         end = self._inline(path, value, line, flow=True)
         return self.lines[line][start:end]
 
@@ -293,7 +293,7 @@ class _Checker:
     # --- helpers --------------------------------------------------------------------------
 
     def _is_block(self, span: NodeSpan) -> bool:
-        start = _value_raw(span)
+        start = span.raw_value
         return self._char(start[0], start[1]) not in "{["
 
     def _char(self, line: int, column: int) -> str:
@@ -307,15 +307,6 @@ class _Checker:
         self.last = max(self.last, line)
 
 
-def _value_raw(span: NodeSpan) -> Raw:
-    """The value's 0-based marks. NodeSpan builds Span objects only when asked, because
-    building them for every node would cost more than parsing; this walk reads every
-    node, so it takes the marks as recorded."""
-    return span._value
-
-
-def _key_raw(span: NodeSpan) -> Raw | None:
-    return span._key
 
 
 _DEEPEST_ORDER = max(len(where) for where, _ in ORDERS)
