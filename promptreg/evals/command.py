@@ -63,6 +63,8 @@ class TestOptions:
     progress: bool = True
     batch_max_requests: int = 50_000
     """Requests per batch file (the OpenAI Batch API's limit)."""
+    transport: str = "auto"
+    """Under the openai client: `aiohttp`, `httpx` or `auto` (client.TRANSPORTS)."""
 
 
 def cache_directory(settings: Settings) -> Path:
@@ -225,7 +227,7 @@ class _Run:
         cache = ResponseCache(cache_directory(settings), enabled=options.use_cache)
         if cache.problem:
             err.write(f"promptreg test: {cache.problem}\n")
-        caller = Caller(self.endpoint, settings.evals.timeout)
+        caller = Caller(self.endpoint, settings.evals.timeout, transport=options.transport)
         progress = progress_for(err, quiet=not options.progress)
         reporter = REPORTERS[options.format](out, settings.root)
         runner = Runner(
