@@ -22,6 +22,7 @@ from promptreg.core.tree import prompt_files, spec_by_id
 from promptreg.evals.cache import cache_keys
 from promptreg.evals.client import Connection
 from promptreg.evals.grading import CaseError, PlannedAssertion, plan_assertions
+from promptreg.evals.memo import memo_key
 from promptreg.governance.fingerprint import JUDGED, CaseKey, case_keys, judge_spec
 from promptreg.render.prompt import Prompt
 
@@ -51,10 +52,35 @@ class PlannedCase:
         return tuple(a for a in self.assertions if a.judged)
 
 
+class Compiled:
+    """A prompt's templates, compiled when a request is first rendered: a run whose every
+    case the render memo answers never compiles them (nor imports Jinja2). Shared by
+    the copies of a PlannedPrompt (`dataclasses.replace`), so they compile once."""
+
+    __slots__ = ("_prompt", "spec")
+
+    def __init__(self, spec: PromptSpec) -> None:
+        self.spec = spec
+        self._prompt: Prompt | None = None
+
+    @property
+    def prompt(self) -> Prompt:
+        if self._prompt is None:
+            try:
+                self._prompt = Prompt(self.spec)
+            except PromptregError as exc:
+                raise CaseError(
+                    f"{self.spec.id} cannot be tested: {exc.message}",
+                    location=exc.location,
+                    hint=exc.hint,
+                ) from None
+        return self._prompt
+
+
 @dataclass(slots=True)
 class PlannedPrompt:
     spec: PromptSpec
-    prompt: Prompt
+    compiled: Compiled
     cases: tuple[PlannedCase, ...]
     repeats: int
     encoding: str
@@ -66,15 +92,73 @@ class PlannedPrompt:
     def size(self) -> int:
         return len(self.cases) * self.repeats
 
+    @property
+    def prompt(self) -> Prompt:
+        return self.compiled.prompt
 
-@dataclass(frozen=True, slots=True)
+
 class WorkItem:
-    prompt: PlannedPrompt
-    case: PlannedCase
-    repeat: int
-    request: dict[str, Any]
-    fingerprint: str
-    cache_key: str
+    """One request of the run: a case and repeat of a planned prompt.
+
+    Its request is rendered only when asked for (`request`, `cache_key`): an item whose
+    `memo` the response cache knows is answered from the cache without it."""
+
+    __slots__ = ("_keys", "_request", "_source", "case", "fingerprint", "memo", "prompt", "repeat")
+
+    def __init__(
+        self, source: _Requests, case: PlannedCase, repeat: int, fingerprint: str, memo: str
+    ) -> None:
+        self._source = source
+        self.prompt = source.planned
+        self.case = case
+        self.repeat = repeat
+        self.fingerprint = fingerprint
+        self.memo = memo
+        """The render memo's key (memo.memo_key), "" without one (no response cache)."""
+        self._request: dict[str, Any] | None = None
+        self._keys: list[str] = []
+
+    @property
+    def model(self) -> str:
+        """The model the request names (as the endpoint knows it), without rendering."""
+        return self._source.model
+
+    @property
+    def request(self) -> dict[str, Any]:
+        if self._request is None:
+            self._request, self._keys = self._source.render(self.case)
+        return self._request
+
+    @property
+    def cache_key(self) -> str:
+        if self._request is None:
+            self._request, self._keys = self._source.render(self.case)
+        return self._keys[self.repeat]
+
+
+class _Requests:
+    """The requests of one planned prompt, rendered on demand. Cases with the same
+    variables send the same request: it is rendered, and its cache keys computed, once."""
+
+    __slots__ = ("_rendered", "connection", "model", "planned")
+
+    def __init__(self, planned: PlannedPrompt, connection: Connection) -> None:
+        self.planned = planned
+        self.connection = connection
+        self.model = connection.endpoint.model_for(planned.spec.model.name)
+        self._rendered: dict[str, tuple[dict[str, Any], list[str]]] = {}
+
+    def render(self, case: PlannedCase) -> tuple[dict[str, Any], list[str]]:
+        values = canonical_json(dict(case.case.vars))
+        found = self._rendered.get(values)
+        if found is None:
+            connection = self.connection
+            request = render_request(self.planned, case, connection)
+            keys = cache_keys(
+                connection.base_url, connection.endpoint.api, request, self.planned.repeats
+            )
+            found = self._rendered[values] = (request, keys)
+        return found
 
 
 def _changed_files(settings: Settings, base: str) -> set[Path]:
@@ -209,14 +293,8 @@ def plan_prompt(
     record: bool = True,
     checked: bool = False,
 ) -> PlannedPrompt:
-    """Compile the prompt, compute its case keys and resolve its assertions (checking
-    their values, unless select() already did)."""
-    try:
-        prompt = Prompt(spec)
-    except PromptregError as exc:
-        raise CaseError(
-            f"{spec.id} cannot be tested: {exc.message}", location=exc.location, hint=exc.hint
-        ) from None
+    """Compute the prompt's case keys and resolve its assertions (checking their values,
+    unless select() already did). Its templates are compiled when first rendered."""
     keys = case_keys(spec, settings, connection.endpoint, judge)
     cases = tuple(
         PlannedCase(index, case, keys[index], plan_assertions(spec, index, checked=checked))
@@ -226,7 +304,7 @@ def plan_prompt(
     info = settings.models.get(spec.model.name)
     return PlannedPrompt(
         spec,
-        prompt,
+        Compiled(spec),
         cases,
         max(1, selection.repeat),
         info.encoding if info else DEFAULT_ENCODING,
@@ -257,25 +335,38 @@ def render_request(
     return request
 
 
-def work_items(prompts: Iterable[PlannedPrompt], connection: Connection) -> Iterator[WorkItem]:
+def work_items(
+    prompts: Iterable[PlannedPrompt], connection: Connection, renderer: str = ""
+) -> Iterator[WorkItem]:
     """Every request of the run, rendered as it is asked for."""
     for planned in prompts:
-        yield from prompt_items(planned, connection)
+        yield from prompt_items(planned, connection, renderer)
 
 
-def prompt_items(planned: PlannedPrompt, connection: Connection) -> Iterator[WorkItem]:
-    """The requests of one prompt's cases and repeats. Cases with the same variables
-    send the same request: it is rendered, and its cache keys computed, once."""
-    api = connection.endpoint.api
-    rendered: dict[str, tuple[dict[str, Any], list[str]]] = {}
+def prompt_items(
+    planned: PlannedPrompt, connection: Connection, renderer: str = ""
+) -> Iterator[WorkItem]:
+    """The work items of one prompt's cases and repeats. With `renderer` (the identity
+    of the code that renders requests, memo.renderer_identity) each carries its key in
+    the render memo; without, none."""
+    source = _Requests(planned, connection)
+    base_url = connection.base_url
     for case in planned.cases:
-        values = canonical_json(dict(case.case.vars))
-        if values not in rendered:
-            request = render_request(planned, case, connection)
-            keys = cache_keys(connection.base_url, api, request, planned.repeats)
-            rendered[values] = (request, keys)
-        request, keys = rendered[values]
         for repeat in range(planned.repeats):
-            yield WorkItem(
-                planned, case, repeat, request, case.key.fingerprint(repeat), keys[repeat]
-            )
+            fingerprint = case.key.fingerprint(repeat)
+            memo = memo_key(renderer, base_url, fingerprint) if renderer else ""
+            yield WorkItem(source, case, repeat, fingerprint, memo)
+
+
+def windows(items: Iterable[WorkItem], most: int) -> Iterator[list[WorkItem]]:
+    """`items` in lists of 8, 16, 32 ... up to `most`."""
+    size = min(8, most)
+    window: list[WorkItem] = []
+    for item in items:
+        window.append(item)
+        if len(window) == size:
+            yield window
+            window = []
+            size = min(size * 2, most)
+    if window:
+        yield window

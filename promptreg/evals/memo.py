@@ -1,0 +1,70 @@
+"""The render memo: which response cache entry a case's request has, without rendering it.
+
+A cached re-run spent about a quarter of its time rendering every case's request in the
+sandbox only to digest it into the response cache's key. The memo remembers, for each
+work item, the cache key its request had the last time it was rendered; a re-run looks
+the answer up through the memo and renders only the items the memo does not know.
+
+The memo's key is a digest of what the request is a function of (the proof is in
+docs/evals.md, "The render memo"):
+
+- the case's fingerprint: the prompt's content hash (id, version, model, variables,
+  messages, output: every part of the file that rendering reads), the case hash (its
+  variables), the model as the endpoint knows it, the request parameters (the API),
+  the runner version and the repeat index;
+- the endpoint's address (part of the cache key, not of the fingerprint);
+- `renderer_identity()`: a digest of the source of the code that turns those into the
+  request and the request into its cache key (promptreg's render package, the spec
+  model, the hashing, the planner, the cache key recipe, this module), Jinja2's and
+  MarkupSafe's version (their `__init__` modules, which carry it) and Python's version.
+
+Where that code cannot be read, there is no memo: every request is rendered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+from pathlib import Path
+
+MEMO_VERSION = 1
+"""Raised if what a memo key is made of changes."""
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+_SOURCES = (
+    "core/hashing.py",
+    "core/model.py",
+    "evals/cache.py",
+    "evals/memo.py",
+    "evals/plan.py",
+)
+_LIBRARIES = ("jinja2", "markupsafe")
+
+
+def renderer_identity(package: Path = _PACKAGE) -> str:
+    """The digest of the rendering code's source (see the module's docstring); "" when
+    some of it cannot be read, which turns the memo off."""
+    digest = hashlib.sha256(f"memo {MEMO_VERSION} python {sys.version_info[:2]}\n".encode())
+    try:
+        files = sorted((package / "render").glob("*.py"))
+        files += [package / name for name in _SOURCES]
+        for library in _LIBRARIES:
+            spec = importlib.util.find_spec(library)
+            if spec is None or spec.origin is None:
+                return ""
+            files.append(Path(spec.origin))
+        for path in files:
+            data = path.read_bytes()
+            digest.update(f"{path.name} {len(data)}\n".encode())
+            digest.update(data)
+    except (OSError, ValueError, ImportError):
+        return ""
+    return digest.hexdigest()
+
+
+def memo_key(renderer: str, base_url: str, fingerprint: str) -> str:
+    """The memo's key of one work item. Only the address can hold arbitrary text, and it
+    stands between two fields of fixed form, so no two inputs share a key's text."""
+    text = f"{renderer}\n{base_url}\n{fingerprint}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
