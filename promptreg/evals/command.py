@@ -16,7 +16,7 @@ import asyncio
 import datetime as dt
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +28,7 @@ from promptreg.core.model import PromptSpec
 from promptreg.evals.cache import ResponseCache, clear_cache
 from promptreg.evals.client import Caller, Connection, connection
 from promptreg.evals.compare import BaseSide, Comparison, base_sides, compare
+from promptreg.evals.grading import PlannedAssertion
 from promptreg.evals.judge import Judge
 from promptreg.evals.plan import (
     PlannedPrompt,
@@ -146,10 +147,15 @@ class _Run:
     def heads(self) -> Iterator[PlannedPrompt]:
         """The working tree's prompts, each loaded and planned as the run reaches it."""
         for target in self.targets:
-            yield self._plan(load(target), checked=True)
+            yield self._plan(load(target), checked=True, assertions=target.assertions)
 
     def _plan(
-        self, spec: PromptSpec, *, record: bool = True, checked: bool = False
+        self,
+        spec: PromptSpec,
+        *,
+        record: bool = True,
+        checked: bool = False,
+        assertions: Mapping[int, tuple[PlannedAssertion, ...]] | None = None,
     ) -> PlannedPrompt:
         options = self.options
         return plan_prompt(
@@ -160,6 +166,7 @@ class _Run:
             judge=self.judge_spec,
             record=record,
             checked=checked,
+            assertions=assertions,
         )
 
     def plans(self) -> Iterator[PlannedPrompt]:

@@ -8,7 +8,7 @@ them, so a run of 100,000 cases holds a window of them, not all.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -204,6 +204,10 @@ class Target:
     """Whether a selected case has an llm-rubric assertion."""
     spec: PromptSpec | None = field(default=None, repr=False, compare=False)
     """Kept from selection while the run is small (KEEP_CASES), so it is not read twice."""
+    assertions: Mapping[int, tuple[PlannedAssertion, ...]] | None = field(
+        default=None, repr=False, compare=False
+    )
+    """The selected cases' assertions as selection resolved them, kept with `spec`."""
 
 
 KEEP_CASES = 20_000
@@ -231,11 +235,13 @@ def select(settings: Settings, selection: Selection) -> list[Target]:
         cases = [i for i, c in enumerate(spec.evals) if _selected(c, selection)]
         if not cases:
             continue
-        _check_assertions(spec, cases)
+        assertions = _check_assertions(spec, cases)
         judged = any(a.type == JUDGED for i in cases for a in spec.evals[i].asserts)
         kept += len(cases)
-        keep = spec if kept <= KEEP_CASES else None
-        chosen[spec.id] = Target(spec.id, path, len(cases), judged, keep)
+        if kept <= KEEP_CASES:
+            chosen[spec.id] = Target(spec.id, path, len(cases), judged, spec, assertions)
+        else:
+            chosen[spec.id] = Target(spec.id, path, len(cases), judged)
     if selection.case is not None and not chosen:
         raise UsageError(
             f"no eval case named {selection.case!r} in the selected prompts",
@@ -244,11 +250,12 @@ def select(settings: Settings, selection: Selection) -> list[Target]:
     return [chosen[key] for key in sorted(chosen)]
 
 
-def _check_assertions(spec: PromptSpec, cases: Sequence[int]) -> None:
+def _check_assertions(
+    spec: PromptSpec, cases: Sequence[int]
+) -> dict[int, tuple[PlannedAssertion, ...]]:
     seen: dict[tuple[str, str], str | None] = {}
     try:
-        for index in cases:
-            plan_assertions(spec, index, seen=seen)
+        return {index: plan_assertions(spec, index, seen=seen) for index in cases}
     except CaseError:
         if spec.document is not None and spec.document.positions:
             raise
@@ -292,12 +299,20 @@ def plan_prompt(
     judge: PromptSpec | None = None,
     record: bool = True,
     checked: bool = False,
+    assertions: Mapping[int, tuple[PlannedAssertion, ...]] | None = None,
 ) -> PlannedPrompt:
     """Compute the prompt's case keys and resolve its assertions (checking their values,
-    unless select() already did). Its templates are compiled when first rendered."""
+    unless select() already did; `assertions`, by case index, are those it resolved).
+    Its templates are compiled when first rendered."""
     keys = case_keys(spec, settings, connection.endpoint, judge)
+    resolved = assertions or {}
     cases = tuple(
-        PlannedCase(index, case, keys[index], plan_assertions(spec, index, checked=checked))
+        PlannedCase(
+            index,
+            case,
+            keys[index],
+            resolved.get(index) or plan_assertions(spec, index, checked=checked),
+        )
         for index, case in enumerate(spec.evals)
         if selection.case is None or _case_matches(case, selection.case)
     )
