@@ -18,7 +18,9 @@ docs/evals.md, "The render memo"):
   model, the hashing, the planner, the cache key recipe, this module), Jinja2's and
   MarkupSafe's version (their `__init__` modules, which carry it) and Python's version.
 
-Where that code cannot be read, there is no memo: every request is rendered.
+Where that code cannot be read, there is no memo: every request is rendered. Nor is
+there one for a prompt whose messages name Jinja2's `random` filter, the one part of
+the sandbox whose output is not a function of those inputs (`memoizable`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ import hashlib
 import importlib.util
 import sys
 from pathlib import Path
+
+from promptreg.core.model import PromptSpec
 
 MEMO_VERSION = 1
 """Raised if what a memo key is made of changes."""
@@ -40,6 +44,7 @@ _SOURCES = (
     "evals/plan.py",
 )
 _LIBRARIES = ("jinja2", "markupsafe")
+_RANDOM = "random"
 
 
 def renderer_identity(package: Path = _PACKAGE) -> str:
@@ -61,6 +66,13 @@ def renderer_identity(package: Path = _PACKAGE) -> str:
     except (OSError, ValueError, ImportError):
         return ""
     return digest.hexdigest()
+
+
+def memoizable(spec: PromptSpec) -> bool:
+    """Whether rendering `spec` is a function of its content and a case's variables: not
+    where a message mentions `random` (Jinja2's filter that picks an item at random; a
+    mere word costs the rendering, never a wrong answer)."""
+    return not any(_RANDOM in message.content for message in spec.messages)
 
 
 def memo_key(renderer: str, base_url: str, fingerprint: str) -> str:

@@ -22,7 +22,7 @@ from promptreg.core.tree import prompt_files, spec_by_id
 from promptreg.evals.cache import cache_keys
 from promptreg.evals.client import Connection
 from promptreg.evals.grading import CaseError, PlannedAssertion, plan_assertions
-from promptreg.evals.memo import memo_key
+from promptreg.evals.memo import memo_key, memoizable
 from promptreg.governance.fingerprint import JUDGED, CaseKey, case_keys, judge_spec
 from promptreg.render.prompt import Prompt
 
@@ -366,6 +366,8 @@ def prompt_items(
     the render memo; without, none."""
     source = _Requests(planned, connection)
     base_url = connection.base_url
+    if not memoizable(planned.spec):
+        renderer = ""
     for case in planned.cases:
         for repeat in range(planned.repeats):
             fingerprint = case.key.fingerprint(repeat)

@@ -153,3 +153,14 @@ def test_the_renderer_identity_follows_the_rendering_code(tmp_path: Path) -> Non
     assert renderer_identity(copy) not in ("", same)
     (copy / "core" / "model.py").unlink()
     assert renderer_identity(copy) == ""  # unreadable code: no memo
+
+
+def test_a_prompt_that_renders_at_random_has_no_memo(repo: EvalRepo) -> None:
+    repo.script.default = "ok"
+    repo.prompt("a", case("one", "hello", OK), system="Answer {{ ['yes', 'no'] | random }}.")
+    assert repo.run()[0] == EXIT_OK
+    database = sqlite3.connect(repo.root / ".promptreg" / "cache" / CACHE_NAME)
+    with database:
+        assert database.execute("SELECT count(*) FROM rendered").fetchone() == (0,)
+        assert database.execute("SELECT count(*) FROM answers").fetchone() == (1,)
+    database.close()
