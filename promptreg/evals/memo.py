@@ -50,11 +50,19 @@ _RANDOM = "random"
 def renderer_identity(package: Path = _PACKAGE) -> str:
     """The digest of the rendering code's source (see the module's docstring); "" when
     some of it cannot be read, which turns the memo off."""
-    digest = hashlib.sha256(f"memo {MEMO_VERSION} python {sys.version_info[:2]}\n".encode())
     try:
         files = sorted((package / "render").glob("*.py"))
-        files += [package / name for name in _SOURCES]
-        for library in _LIBRARIES:
+    except OSError:
+        return ""
+    return source_digest("memo", [*files, *(package / name for name in _SOURCES)], _LIBRARIES)
+
+
+def source_digest(purpose: str, files: list[Path], libraries: tuple[str, ...]) -> str:
+    """A digest of `files` and of the `__init__` module of each library (which carries
+    its version), with Python's version; "" when one cannot be read."""
+    digest = hashlib.sha256(f"{purpose} {MEMO_VERSION} python {sys.version_info[:2]}\n".encode())
+    try:
+        for library in libraries:
             spec = importlib.util.find_spec(library)
             if spec is None or spec.origin is None:
                 return ""

@@ -23,6 +23,7 @@ from promptreg.evals.cache import cache_keys
 from promptreg.evals.client import Connection
 from promptreg.evals.grading import CaseError, PlannedAssertion, plan_assertions
 from promptreg.evals.memo import memo_key, memoizable
+from promptreg.evals.parsed import ParseCache
 from promptreg.governance.fingerprint import JUDGED, CaseKey, case_keys, judge_spec
 from promptreg.render.prompt import Prompt
 
@@ -171,13 +172,15 @@ def _changed_files(settings: Settings, base: str) -> set[Path]:
     return {(root / name).resolve() for name in names}
 
 
-def _candidates(settings: Settings, targets: Sequence[str]) -> Iterator[PromptSpec]:
+def _candidates(
+    settings: Settings, targets: Sequence[str], parsed: ParseCache | None
+) -> Iterator[PromptSpec]:
     """The specs the targets name, one at a time (a registry walk keeps none of them)."""
     if not targets:
         for path in prompt_files(settings.registry_dir):
-            spec = load_prompt(path, positions=False).spec
-            if spec is not None:
-                yield spec
+            result = parsed.load(path) if parsed else load_prompt(path, positions=False)
+            if result.spec is not None:
+                yield result.spec
         return
     for target in targets:
         path = Path(target)
@@ -215,18 +218,20 @@ KEEP_CASES = 20_000
 running; larger ones read each file again when the run reaches it, to bound memory."""
 
 
-def select(settings: Settings, selection: Selection) -> list[Target]:
+def select(
+    settings: Settings, selection: Selection, parsed: ParseCache | None = None
+) -> list[Target]:
     """The prompts to test, sorted by id, each once; only those with selected cases.
 
     Every selected case's assertions are checked here, so a bad value stops the run
-    before any request is sent.
+    before any request is sent. A registry walk reads its files through `parsed`.
     """
     changed = None
     if selection.changed_base is not None:
         changed = _changed_files(settings, selection.changed_base)
     chosen: dict[str, Target] = {}
     kept = 0
-    for spec in _candidates(settings, selection.targets):
+    for spec in _candidates(settings, selection.targets, parsed):
         path = spec.path
         if path is None or (changed is not None and path.resolve() not in changed):
             continue
@@ -264,12 +269,12 @@ def _check_assertions(
         raise
 
 
-def load(target: Target) -> PromptSpec:
+def load(target: Target, parsed: ParseCache | None = None) -> PromptSpec:
     """The target's prompt, loaded again as the run reaches it. Without positions, which
     cost a third of the parse: an error about a case loads the file again for its line."""
     if target.spec is not None:
         return target.spec
-    result = load_prompt(target.path, positions=False)
+    result = parsed.load(target.path) if parsed else load_prompt(target.path, positions=False)
     if result.spec is None:
         raise InvalidPromptError(load_prompt(target.path).problems or result.problems)
     return result.spec
