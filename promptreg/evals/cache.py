@@ -14,7 +14,8 @@ another, reads as a miss, so no answer reaches a run that this machine did not r
 
 Beside the answers, the render memo (promptreg.evals.memo): for each work item's memo
 key, the cache key its request had when it was last rendered, sealed the same way; a
-re-run finds a cached answer through it without rendering the request.
+re-run finds a cached answer through it without rendering the request. The parse cache
+(promptreg.evals.parsed) keeps its own table in the same file.
 
 A run opened with `enabled=False` (`--no-cache`) neither reads nor writes. A cache that
 cannot be opened or written is skipped with a note, since no run depends on it.

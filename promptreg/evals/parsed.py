@@ -25,8 +25,9 @@ import marshal
 import sqlite3
 from pathlib import Path
 
-from promptreg.core.cachefile import local_key
+from promptreg.core.cachefile import IGNORE_ALL, local_key
 from promptreg.core.document import Document
+from promptreg.core.fs import atomic_write
 from promptreg.core.loader import LoadResult, load_prompt
 from promptreg.core.model import build_spec
 from promptreg.core.schema import schema_dir
@@ -70,6 +71,9 @@ class ParseCache:
             return
         try:
             directory.mkdir(parents=True, exist_ok=True)
+            ignore = directory / ".gitignore"
+            if not ignore.exists():  # this may be the first file in the folder (a dry run)
+                atomic_write(ignore, IGNORE_ALL)
             self._db = sqlite3.connect(directory / CACHE_NAME, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(

@@ -125,3 +125,11 @@ def test_the_parser_identity_follows_the_reading_code(tmp_path: Path) -> None:
     assert parser_identity(copy) not in ("", same)
     (copy / "core" / "schema.py").unlink()
     assert parser_identity(copy) == ""
+
+
+def test_a_dry_run_keeps_its_parse_cache_out_of_git(repo: EvalRepo) -> None:
+    repo.prompt("a", case("one", "hello", OK))
+    assert repo.run(dry_run=True)[0] == EXIT_OK
+    directory = repo.root / ".promptreg" / "cache"
+    assert _rows(repo) == 1
+    assert (directory / ".gitignore").read_text().splitlines()[-1] == "*"
