@@ -14,8 +14,15 @@ everything it started (getrusage of its children).
    Target: promptreg at least as fast, with lower peak memory.
 3. A cached re-run of 10,000 cases (100 prompts x 100). Target: <= 2 s.
 4. A cached run of 100,000 cases (1,000 prompts x 100). Target: peak RSS <= 100 MB.
+5. `--transports`: the openai client alone (`AsyncOpenAI.post`, as the runner sends),
+   500 requests at concurrency 50 over each transport the runner can give it (aiohttp,
+   httpx with its defaults, httpx with a pool limited to the concurrency): the CPU a
+   request, import and the first request left out.
 
     .venv/bin/python benchmarks/evals_speed.py [--skip-promptfoo] [--skip-100k | --only-100k]
+    .venv/bin/python benchmarks/evals_speed.py --transports
+
+Every figure is printed with the load average (1, 5, 15 minutes) before and after it.
 
 The 500-case run also reports what the test server saw (GET /v1/_stats): the peak and
 the mean number of requests in flight, and the connections the client opened.
@@ -83,6 +90,67 @@ print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
                   "rss_mb": usage.ru_maxrss / 1024, "status": done.returncode,
                   "stderr": done.stderr.decode("utf-8", "replace")[-2000:]}))
 """
+
+
+TRANSPORT = """
+import asyncio, json, sys, time
+import httpx2, openai
+port, transport = int(sys.argv[1]), sys.argv[2]
+AUTH = {"security": {"bearer_auth": True}}
+
+def client():
+    options = dict(base_url=f"http://127.0.0.1:{port}/v1", api_key="bench", max_retries=0)
+    if transport == "aiohttp":
+        return openai.AsyncOpenAI(**options, http_client=openai.DefaultAioHttpClient())
+    if transport == "httpx-limited":
+        limits = httpx2.Limits(max_connections=50, max_keepalive_connections=50)
+        http = openai.DefaultAsyncHttpxClient(limits=limits)
+        return openai.AsyncOpenAI(**options, http_client=http)
+    return openai.AsyncOpenAI(**options)
+
+async def main():
+    sender = client()
+    gate = asyncio.Semaphore(50)
+    async def one(number):
+        body = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": str(number)}]}
+        async with gate:
+            response = await sender.post("/chat/completions", body=body,
+                                         cast_to=httpx2.Response, options=AUTH)
+            return json.loads(response.content)
+    await one(-1)
+    cpu, wall = time.process_time(), time.perf_counter()
+    await asyncio.gather(*(one(number) for number in range(500)))
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    await sender.close()
+    print(json.dumps({"cpu_ms_per_request": round(cpu / 500 * 1000, 3), "wall_s": round(wall, 3)}))
+
+asyncio.run(main())
+"""
+
+
+def load_average() -> list[float]:
+    return [round(value, 2) for value in os.getloadavg()]
+
+
+def transports(server: Server) -> dict[str, object]:
+    """Each transport three times, interleaved, so that a change in load hits all alike."""
+    runs: dict[str, list[dict[str, float]]] = {}
+    for _ in range(3):
+        for transport in ("aiohttp", "httpx", "httpx-limited"):
+            done = subprocess.run(
+                [sys.executable, "-c", TRANSPORT, str(server.port), transport],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            runs.setdefault(transport, []).append(json.loads(done.stdout))
+    return {
+        name: {
+            "cpu_ms_per_request": sorted(r["cpu_ms_per_request"] for r in found),
+            "wall_s": sorted(r["wall_s"] for r in found),
+        }
+        for name, found in runs.items()
+    }
 
 
 def measure(command: list[str], cwd: Path, env: dict[str, str]) -> dict[str, float]:
@@ -228,6 +296,9 @@ def main() -> None:
     parser.add_argument("--skip-promptfoo", action="store_true")
     parser.add_argument("--skip-100k", action="store_true")
     parser.add_argument("--only-100k", action="store_true", help="run only the 100,000 cases")
+    parser.add_argument(
+        "--transports", action="store_true", help="only the openai client over each transport"
+    )
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     env.update(
@@ -243,7 +314,14 @@ def main() -> None:
         slow = Server(0.2, work)
         fast = Server(0.0, work)
         try:
-            if not args.only_100k:
+            if args.transports:
+                before = load_average()
+                report["the openai client alone, 500 requests, concurrency 50"] = {
+                    **transports(slow),
+                    "load_average": [before, load_average()],
+                }
+            elif not args.only_100k:
+                before = load_average()
                 five = registry(work / "five-hundred", slow.url, 10, 50)
                 one = registry(work / "one", slow.url, 1, 1)
                 promptreg(one, env, "--no-cache")  # warm the file system and the token store
@@ -267,6 +345,7 @@ def main() -> None:
                     "server_mean_in_flight": round(server["mean_in_flight"], 1),
                     "server_first_request_to_last_answer_s": round(server["span_s"], 3),
                     "connections": server["connections"],
+                    "load_average": [before, load_average()],
                 }
                 print(json.dumps(report, indent=2), flush=True)
                 if not args.skip_promptfoo:
@@ -282,17 +361,20 @@ def main() -> None:
                         print(json.dumps(report, indent=2), flush=True)
                 ten = registry(work / "ten-thousand", fast.url, 100, 100)
                 first = promptreg(ten, env, "--concurrency", "64")
+                before = load_average()
                 cached = [promptreg(ten, env) for _ in range(3)]
                 report["10,000 cases, cached re-run"] = {
                     "first_run_wall_s": round(first["wall"], 2),
                     "cached_walls_s": [round(r["wall"], 3) for r in cached],
                     "cached_cpu_s": [round(r["cpu"], 3) for r in cached],
                     "peak_rss_mb": round(min(r["rss_mb"] for r in cached), 1),
+                    "load_average": [before, load_average()],
                 }
                 print(json.dumps(report, indent=2), flush=True)
-            if not args.skip_100k or args.only_100k:
+            if (not args.skip_100k or args.only_100k) and not args.transports:
                 big = registry(work / "hundred-thousand", fast.url, 1000, 100)
                 fill = promptreg(big, env, "--concurrency", "64")
+                before = load_average()
                 run = promptreg(big, env)
                 cache = big / ".promptreg" / "cache" / "evals.sqlite"
                 report["100,000 cases, cached"] = {
@@ -301,6 +383,7 @@ def main() -> None:
                     "cached_cpu_s": round(run["cpu"], 2),
                     "cached_peak_rss_mb": round(run["rss_mb"], 1),
                     "cache_mb": round(cache.stat().st_size / 1e6, 1),
+                    "load_average": [before, load_average()],
                 }
         finally:
             slow.stop()

@@ -12,6 +12,11 @@ Each row is sealed with this user's key (promptreg.core.cachefile), its own key 
 the seal: a file committed to the repository, or a row copied from one request to
 another, reads as a miss, so no answer reaches a run that this machine did not record.
 
+Beside the answers, the render memo (promptreg.evals.memo): for each work item's memo
+key, the cache key its request had when it was last rendered, sealed the same way; a
+re-run finds a cached answer through it without rendering the request. The parse cache
+(promptreg.evals.parsed) keeps its own table in the same file.
+
 A run opened with `enabled=False` (`--no-cache`) neither reads nor writes. A cache that
 cannot be opened or written is skipped with a note, since no run depends on it.
 """
@@ -71,6 +76,7 @@ class ResponseCache:
         self.problem: str | None = None
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, str]] = []
+        self._remembered: list[tuple[str, str, str]] = []
         # Read once: looking the key up again for each of 100,000 rows (its path, the
         # home folder) cost more than the rows themselves.
         self._key = local_key() if enabled else None
@@ -86,6 +92,10 @@ class ResponseCache:
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute(
                     "CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, body TEXT NOT NULL)"
+                )
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS rendered"
+                    " (memo TEXT PRIMARY KEY, key TEXT NOT NULL, seal TEXT NOT NULL)"
                 )
             except (OSError, sqlite3.Error) as exc:
                 self.problem = f"response cache not used ({self.path}: {exc})"
@@ -118,6 +128,48 @@ class ResponseCache:
         except sqlite3.Error:
             return found
         return found
+
+    def recall(self, memos: Iterable[str]) -> dict[str, tuple[str, CachedAnswer]]:
+        """For each memo key (memo.memo_key) whose request was rendered here before and
+        answered: its cache key and the answer. Each memo row is sealed like an answer,
+        so a row this machine did not write reads as a miss."""
+        if self._db is None:
+            return {}
+        wanted = list(dict.fromkeys(memo for memo in memos if memo))
+        found: dict[str, tuple[str, CachedAnswer]] = {}
+        try:
+            for start in range(0, len(wanted), _LOOKUP_CHUNK):
+                chunk = wanted[start : start + _LOOKUP_CHUNK]
+                marks = ",".join("?" * len(chunk))  # only placeholders: the keys are bound
+                query = (
+                    "SELECT r.memo, r.key, r.seal, a.body FROM rendered r"  # noqa: S608
+                    f" JOIN answers a ON a.key = r.key WHERE r.memo IN ({marks})"
+                )
+                for memo, key, seal, text in self._db.execute(query, chunk).fetchall():
+                    if not isinstance(key, str) or not isinstance(seal, str):
+                        continue
+                    if not hmac.compare_digest(self._memo_seal(memo, key), seal):
+                        continue
+                    answer = self._read(key, text)
+                    if answer is not None:
+                        found[memo] = (key, answer)
+        except sqlite3.Error:
+            return found
+        return found
+
+    def remember(self, memo: str, key: str) -> None:
+        """Note that the request of memo key `memo` has cache key `key` (written with the
+        next flush of answers)."""
+        if self._db is None or not memo:
+            return
+        self._remembered.append((memo, key, self._memo_seal(memo, key)))
+        if len(self._remembered) >= _FLUSH_EVERY * 5:
+            self.flush()
+
+    def _memo_seal(self, memo: str, key: str) -> str:
+        assert self._key is not None
+        data = b"rendered\0" + memo.encode() + b"\0" + key.encode()
+        return hmac.new(self._key, data, hashlib.sha256).hexdigest()
 
     def _read(self, key: str, text: object) -> CachedAnswer | None:
         if not isinstance(text, str):
@@ -166,7 +218,7 @@ class ResponseCache:
             self.flush()
 
     def flush(self) -> None:
-        if self._db is None or not self._pending:
+        if self._db is None or not (self._pending or self._remembered):
             return
         try:
             with self._db:
@@ -174,9 +226,14 @@ class ResponseCache:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO answers (key, body) VALUES (?, ?)", self._pending
                 )
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO rendered (memo, key, seal) VALUES (?, ?, ?)",
+                    self._remembered,
+                )
         except sqlite3.Error as exc:
             self.problem = f"response cache not written ({exc})"
         self._pending.clear()
+        self._remembered.clear()
 
     def close(self) -> None:
         self.flush()

@@ -16,7 +16,7 @@ import asyncio
 import datetime as dt
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +28,9 @@ from promptreg.core.model import PromptSpec
 from promptreg.evals.cache import ResponseCache, clear_cache
 from promptreg.evals.client import Caller, Connection, connection
 from promptreg.evals.compare import BaseSide, Comparison, base_sides, compare
+from promptreg.evals.grading import PlannedAssertion
 from promptreg.evals.judge import Judge
+from promptreg.evals.parsed import ParseCache
 from promptreg.evals.plan import (
     PlannedPrompt,
     Selection,
@@ -63,6 +65,8 @@ class TestOptions:
     progress: bool = True
     batch_max_requests: int = 50_000
     """Requests per batch file (the OpenAI Batch API's limit)."""
+    transport: str = "auto"
+    """Under the openai client: `aiohttp`, `httpx` or `auto` (client.TRANSPORTS)."""
 
 
 def cache_directory(settings: Settings) -> Path:
@@ -82,25 +86,30 @@ def run_tests(settings: Settings, options: TestOptions, out: TextIO, err: TextIO
         )
     if (options.batch or options.resume) and not options.use_cache:
         raise UsageError("--batch and --resume need the response cache; drop --no-cache")
-    targets = select(settings, options.selection)
-    if not targets:
-        err.write("promptreg test: no prompt with eval cases selected\n")
-        return EXIT_OK
-    if options.dry_run:
-        endpoint = _offline_connection(settings, options.endpoint)
-    else:
-        endpoint = connection(settings, options.endpoint)
-    run = _Run(settings, options, endpoint, targets, TokenCounter(_tokens(settings)))
+    parsed = ParseCache(cache_directory(settings), enabled=options.use_cache)
     try:
-        if options.dry_run:
-            from promptreg.evals.dryrun import estimate, write_estimates
-
-            estimates = estimate(run.heads(), settings, endpoint, run.counter.count, run.judge)
-            write_estimates(estimates, out, options.format)
+        targets = select(settings, options.selection, parsed)
+        if not targets:
+            err.write("promptreg test: no prompt with eval cases selected\n")
             return EXIT_OK
-        return run.execute(out, err)
+        if options.dry_run:
+            endpoint = _offline_connection(settings, options.endpoint)
+        else:
+            endpoint = connection(settings, options.endpoint)
+        counter = TokenCounter(_tokens(settings))
+        run = _Run(settings, options, endpoint, targets, counter, parsed)
+        try:
+            if options.dry_run:
+                from promptreg.evals.dryrun import estimate, write_estimates
+
+                estimates = estimate(run.heads(), settings, endpoint, counter.count, run.judge)
+                write_estimates(estimates, out, options.format)
+                return EXIT_OK
+            return run.execute(out, err)
+        finally:
+            counter.save()
     finally:
-        run.counter.save()
+        parsed.close()
 
 
 def _tokens(settings: Settings) -> Path:
@@ -125,8 +134,10 @@ class _Run:
         endpoint: Connection,
         targets: Sequence[Target],
         counter: TokenCounter,
+        parsed: ParseCache | None = None,
     ) -> None:
         self.settings = settings
+        self.parsed = parsed
         self.options = options
         self.endpoint = endpoint
         self.targets = targets
@@ -144,10 +155,16 @@ class _Run:
     def heads(self) -> Iterator[PlannedPrompt]:
         """The working tree's prompts, each loaded and planned as the run reaches it."""
         for target in self.targets:
-            yield self._plan(load(target), checked=True)
+            spec = load(target, self.parsed)
+            yield self._plan(spec, checked=True, assertions=target.assertions)
 
     def _plan(
-        self, spec: PromptSpec, *, record: bool = True, checked: bool = False
+        self,
+        spec: PromptSpec,
+        *,
+        record: bool = True,
+        checked: bool = False,
+        assertions: Mapping[int, tuple[PlannedAssertion, ...]] | None = None,
     ) -> PlannedPrompt:
         options = self.options
         return plan_prompt(
@@ -158,6 +175,7 @@ class _Run:
             judge=self.judge_spec,
             record=record,
             checked=checked,
+            assertions=assertions,
         )
 
     def plans(self) -> Iterator[PlannedPrompt]:
@@ -166,7 +184,7 @@ class _Run:
 
     def _compare_base(self) -> None:
         assert self.options.compare is not None
-        specs = [load(target) for target in self.targets]
+        specs = [load(target, self.parsed) for target in self.targets]
         self.commit, self.sides = base_sides(
             self.settings, self.options.compare, specs, self.endpoint.endpoint, self.judge_spec
         )
@@ -225,7 +243,7 @@ class _Run:
         cache = ResponseCache(cache_directory(settings), enabled=options.use_cache)
         if cache.problem:
             err.write(f"promptreg test: {cache.problem}\n")
-        caller = Caller(self.endpoint, settings.evals.timeout)
+        caller = Caller(self.endpoint, settings.evals.timeout, transport=options.transport)
         progress = progress_for(err, quiet=not options.progress)
         reporter = REPORTERS[options.format](out, settings.root)
         runner = Runner(

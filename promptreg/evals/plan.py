@@ -8,7 +8,7 @@ them, so a run of 100,000 cases holds a window of them, not all.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,8 @@ from promptreg.core.tree import prompt_files, spec_by_id
 from promptreg.evals.cache import cache_keys
 from promptreg.evals.client import Connection
 from promptreg.evals.grading import CaseError, PlannedAssertion, plan_assertions
+from promptreg.evals.memo import memo_key, memoizable
+from promptreg.evals.parsed import ParseCache
 from promptreg.governance.fingerprint import JUDGED, CaseKey, case_keys, judge_spec
 from promptreg.render.prompt import Prompt
 
@@ -51,10 +53,35 @@ class PlannedCase:
         return tuple(a for a in self.assertions if a.judged)
 
 
+class Compiled:
+    """A prompt's templates, compiled when a request is first rendered: a run whose every
+    case the render memo answers never compiles them (nor imports Jinja2). Shared by
+    the copies of a PlannedPrompt (`dataclasses.replace`), so they compile once."""
+
+    __slots__ = ("_prompt", "spec")
+
+    def __init__(self, spec: PromptSpec) -> None:
+        self.spec = spec
+        self._prompt: Prompt | None = None
+
+    @property
+    def prompt(self) -> Prompt:
+        if self._prompt is None:
+            try:
+                self._prompt = Prompt(self.spec)
+            except PromptregError as exc:
+                raise CaseError(
+                    f"{self.spec.id} cannot be tested: {exc.message}",
+                    location=exc.location,
+                    hint=exc.hint,
+                ) from None
+        return self._prompt
+
+
 @dataclass(slots=True)
 class PlannedPrompt:
     spec: PromptSpec
-    prompt: Prompt
+    compiled: Compiled
     cases: tuple[PlannedCase, ...]
     repeats: int
     encoding: str
@@ -66,15 +93,73 @@ class PlannedPrompt:
     def size(self) -> int:
         return len(self.cases) * self.repeats
 
+    @property
+    def prompt(self) -> Prompt:
+        return self.compiled.prompt
 
-@dataclass(frozen=True, slots=True)
+
 class WorkItem:
-    prompt: PlannedPrompt
-    case: PlannedCase
-    repeat: int
-    request: dict[str, Any]
-    fingerprint: str
-    cache_key: str
+    """One request of the run: a case and repeat of a planned prompt.
+
+    Its request is rendered only when asked for (`request`, `cache_key`): an item whose
+    `memo` the response cache knows is answered from the cache without it."""
+
+    __slots__ = ("_keys", "_request", "_source", "case", "fingerprint", "memo", "prompt", "repeat")
+
+    def __init__(
+        self, source: _Requests, case: PlannedCase, repeat: int, fingerprint: str, memo: str
+    ) -> None:
+        self._source = source
+        self.prompt = source.planned
+        self.case = case
+        self.repeat = repeat
+        self.fingerprint = fingerprint
+        self.memo = memo
+        """The render memo's key (memo.memo_key), "" without one (no response cache)."""
+        self._request: dict[str, Any] | None = None
+        self._keys: list[str] = []
+
+    @property
+    def model(self) -> str:
+        """The model the request names (as the endpoint knows it), without rendering."""
+        return self._source.model
+
+    @property
+    def request(self) -> dict[str, Any]:
+        if self._request is None:
+            self._request, self._keys = self._source.render(self.case)
+        return self._request
+
+    @property
+    def cache_key(self) -> str:
+        if self._request is None:
+            self._request, self._keys = self._source.render(self.case)
+        return self._keys[self.repeat]
+
+
+class _Requests:
+    """The requests of one planned prompt, rendered on demand. Cases with the same
+    variables send the same request: it is rendered, and its cache keys computed, once."""
+
+    __slots__ = ("_rendered", "connection", "model", "planned")
+
+    def __init__(self, planned: PlannedPrompt, connection: Connection) -> None:
+        self.planned = planned
+        self.connection = connection
+        self.model = connection.endpoint.model_for(planned.spec.model.name)
+        self._rendered: dict[str, tuple[dict[str, Any], list[str]]] = {}
+
+    def render(self, case: PlannedCase) -> tuple[dict[str, Any], list[str]]:
+        values = canonical_json(dict(case.case.vars))
+        found = self._rendered.get(values)
+        if found is None:
+            connection = self.connection
+            request = render_request(self.planned, case, connection)
+            keys = cache_keys(
+                connection.base_url, connection.endpoint.api, request, self.planned.repeats
+            )
+            found = self._rendered[values] = (request, keys)
+        return found
 
 
 def _changed_files(settings: Settings, base: str) -> set[Path]:
@@ -87,13 +172,15 @@ def _changed_files(settings: Settings, base: str) -> set[Path]:
     return {(root / name).resolve() for name in names}
 
 
-def _candidates(settings: Settings, targets: Sequence[str]) -> Iterator[PromptSpec]:
+def _candidates(
+    settings: Settings, targets: Sequence[str], parsed: ParseCache | None
+) -> Iterator[PromptSpec]:
     """The specs the targets name, one at a time (a registry walk keeps none of them)."""
     if not targets:
         for path in prompt_files(settings.registry_dir):
-            spec = load_prompt(path, positions=False).spec
-            if spec is not None:
-                yield spec
+            result = parsed.load(path) if parsed else load_prompt(path, positions=False)
+            if result.spec is not None:
+                yield result.spec
         return
     for target in targets:
         path = Path(target)
@@ -120,6 +207,10 @@ class Target:
     """Whether a selected case has an llm-rubric assertion."""
     spec: PromptSpec | None = field(default=None, repr=False, compare=False)
     """Kept from selection while the run is small (KEEP_CASES), so it is not read twice."""
+    assertions: Mapping[int, tuple[PlannedAssertion, ...]] | None = field(
+        default=None, repr=False, compare=False
+    )
+    """The selected cases' assertions as selection resolved them, kept with `spec`."""
 
 
 KEEP_CASES = 20_000
@@ -127,18 +218,20 @@ KEEP_CASES = 20_000
 running; larger ones read each file again when the run reaches it, to bound memory."""
 
 
-def select(settings: Settings, selection: Selection) -> list[Target]:
+def select(
+    settings: Settings, selection: Selection, parsed: ParseCache | None = None
+) -> list[Target]:
     """The prompts to test, sorted by id, each once; only those with selected cases.
 
     Every selected case's assertions are checked here, so a bad value stops the run
-    before any request is sent.
+    before any request is sent. A registry walk reads its files through `parsed`.
     """
     changed = None
     if selection.changed_base is not None:
         changed = _changed_files(settings, selection.changed_base)
     chosen: dict[str, Target] = {}
     kept = 0
-    for spec in _candidates(settings, selection.targets):
+    for spec in _candidates(settings, selection.targets, parsed):
         path = spec.path
         if path is None or (changed is not None and path.resolve() not in changed):
             continue
@@ -147,11 +240,13 @@ def select(settings: Settings, selection: Selection) -> list[Target]:
         cases = [i for i, c in enumerate(spec.evals) if _selected(c, selection)]
         if not cases:
             continue
-        _check_assertions(spec, cases)
+        assertions = _check_assertions(spec, cases)
         judged = any(a.type == JUDGED for i in cases for a in spec.evals[i].asserts)
         kept += len(cases)
-        keep = spec if kept <= KEEP_CASES else None
-        chosen[spec.id] = Target(spec.id, path, len(cases), judged, keep)
+        if kept <= KEEP_CASES:
+            chosen[spec.id] = Target(spec.id, path, len(cases), judged, spec, assertions)
+        else:
+            chosen[spec.id] = Target(spec.id, path, len(cases), judged)
     if selection.case is not None and not chosen:
         raise UsageError(
             f"no eval case named {selection.case!r} in the selected prompts",
@@ -160,11 +255,12 @@ def select(settings: Settings, selection: Selection) -> list[Target]:
     return [chosen[key] for key in sorted(chosen)]
 
 
-def _check_assertions(spec: PromptSpec, cases: Sequence[int]) -> None:
+def _check_assertions(
+    spec: PromptSpec, cases: Sequence[int]
+) -> dict[int, tuple[PlannedAssertion, ...]]:
     seen: dict[tuple[str, str], str | None] = {}
     try:
-        for index in cases:
-            plan_assertions(spec, index, seen=seen)
+        return {index: plan_assertions(spec, index, seen=seen) for index in cases}
     except CaseError:
         if spec.document is not None and spec.document.positions:
             raise
@@ -173,12 +269,12 @@ def _check_assertions(spec: PromptSpec, cases: Sequence[int]) -> None:
         raise
 
 
-def load(target: Target) -> PromptSpec:
+def load(target: Target, parsed: ParseCache | None = None) -> PromptSpec:
     """The target's prompt, loaded again as the run reaches it. Without positions, which
     cost a third of the parse: an error about a case loads the file again for its line."""
     if target.spec is not None:
         return target.spec
-    result = load_prompt(target.path, positions=False)
+    result = parsed.load(target.path) if parsed else load_prompt(target.path, positions=False)
     if result.spec is None:
         raise InvalidPromptError(load_prompt(target.path).problems or result.problems)
     return result.spec
@@ -208,25 +304,27 @@ def plan_prompt(
     judge: PromptSpec | None = None,
     record: bool = True,
     checked: bool = False,
+    assertions: Mapping[int, tuple[PlannedAssertion, ...]] | None = None,
 ) -> PlannedPrompt:
-    """Compile the prompt, compute its case keys and resolve its assertions (checking
-    their values, unless select() already did)."""
-    try:
-        prompt = Prompt(spec)
-    except PromptregError as exc:
-        raise CaseError(
-            f"{spec.id} cannot be tested: {exc.message}", location=exc.location, hint=exc.hint
-        ) from None
+    """Compute the prompt's case keys and resolve its assertions (checking their values,
+    unless select() already did; `assertions`, by case index, are those it resolved).
+    Its templates are compiled when first rendered."""
     keys = case_keys(spec, settings, connection.endpoint, judge)
+    resolved = assertions or {}
     cases = tuple(
-        PlannedCase(index, case, keys[index], plan_assertions(spec, index, checked=checked))
+        PlannedCase(
+            index,
+            case,
+            keys[index],
+            resolved.get(index) or plan_assertions(spec, index, checked=checked),
+        )
         for index, case in enumerate(spec.evals)
         if selection.case is None or _case_matches(case, selection.case)
     )
     info = settings.models.get(spec.model.name)
     return PlannedPrompt(
         spec,
-        prompt,
+        Compiled(spec),
         cases,
         max(1, selection.repeat),
         info.encoding if info else DEFAULT_ENCODING,
@@ -257,25 +355,40 @@ def render_request(
     return request
 
 
-def work_items(prompts: Iterable[PlannedPrompt], connection: Connection) -> Iterator[WorkItem]:
+def work_items(
+    prompts: Iterable[PlannedPrompt], connection: Connection, renderer: str = ""
+) -> Iterator[WorkItem]:
     """Every request of the run, rendered as it is asked for."""
     for planned in prompts:
-        yield from prompt_items(planned, connection)
+        yield from prompt_items(planned, connection, renderer)
 
 
-def prompt_items(planned: PlannedPrompt, connection: Connection) -> Iterator[WorkItem]:
-    """The requests of one prompt's cases and repeats. Cases with the same variables
-    send the same request: it is rendered, and its cache keys computed, once."""
-    api = connection.endpoint.api
-    rendered: dict[str, tuple[dict[str, Any], list[str]]] = {}
+def prompt_items(
+    planned: PlannedPrompt, connection: Connection, renderer: str = ""
+) -> Iterator[WorkItem]:
+    """The work items of one prompt's cases and repeats. With `renderer` (the identity
+    of the code that renders requests, memo.renderer_identity) each carries its key in
+    the render memo; without, none."""
+    source = _Requests(planned, connection)
+    base_url = connection.base_url
+    if not memoizable(planned.spec):
+        renderer = ""
     for case in planned.cases:
-        values = canonical_json(dict(case.case.vars))
-        if values not in rendered:
-            request = render_request(planned, case, connection)
-            keys = cache_keys(connection.base_url, api, request, planned.repeats)
-            rendered[values] = (request, keys)
-        request, keys = rendered[values]
         for repeat in range(planned.repeats):
-            yield WorkItem(
-                planned, case, repeat, request, case.key.fingerprint(repeat), keys[repeat]
-            )
+            fingerprint = case.key.fingerprint(repeat)
+            memo = memo_key(renderer, base_url, fingerprint) if renderer else ""
+            yield WorkItem(source, case, repeat, fingerprint, memo)
+
+
+def windows(items: Iterable[WorkItem], most: int) -> Iterator[list[WorkItem]]:
+    """`items` in lists of 8, 16, 32 ... up to `most`."""
+    size = min(8, most)
+    window: list[WorkItem] = []
+    for item in items:
+        window.append(item)
+        if len(window) == size:
+            yield window
+            window = []
+            size = min(size * 2, most)
+    if window:
+        yield window

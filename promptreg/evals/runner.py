@@ -2,7 +2,8 @@
 
 One coroutine dispatches the work items in order. An item whose answer is in the
 response cache (and that needs no judge) is graded on the spot, without a task, so a
-cached run costs little more than rendering. Every other item becomes a task, started
+cached run costs little more than rendering; an item the render memo knows is not even
+rendered (promptreg.evals.memo). Every other item becomes a task, started
 only while fewer tasks than the concurrency limit are running; a task keeps its slot
 while it waits to retry, so the requests in flight never exceed the limit.
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,8 @@ from promptreg.evals.client import Caller, Failure, Reply
 from promptreg.evals.grading import grade, grade_context
 from promptreg.evals.judge import Judge, verdict
 from promptreg.evals.limits import Backoff, Concurrency, server_wait
-from promptreg.evals.plan import PlannedPrompt, WorkItem, prompt_items
+from promptreg.evals.memo import renderer_identity
+from promptreg.evals.plan import PlannedPrompt, WorkItem, prompt_items, windows
 from promptreg.evals.progress import Progress
 from promptreg.evals.results import apply_policy, output_policy
 from promptreg.governance.evidence import CaseResult, format_time
@@ -104,6 +106,8 @@ class Runner:
         self.judge = judge
         self.count_tokens = count_tokens
         self.host = caller.connection.host  # parsed once, recorded in every result
+        self.renderer = renderer_identity() if cache.enabled else ""
+        """The render memo's view of the rendering code; "" turns the memo off."""
         self.limit = Concurrency(options.concurrency, settings.evals.concurrency)
         self.backoff = Backoff(options.backoff_base, options.backoff_cap)
         self.stats = RunStats()
@@ -131,7 +135,8 @@ class Runner:
                 if planned.size == 0:
                     self._finish(planned)
                     continue
-                await self._dispatch(prompt_items(planned, self.caller.connection), tasks)
+                items = prompt_items(planned, self.caller.connection, self.renderer)
+                await self._dispatch(items, tasks)
             while tasks:
                 await self._reap(tasks)
         finally:
@@ -144,13 +149,12 @@ class Runner:
         return self.stats
 
     async def _dispatch(self, items: Iterable[WorkItem], tasks: set[asyncio.Task[None]]) -> None:
-        for window in _windows(items, _LOOKUP_WINDOW):
-            keys = [item.cache_key for item in window if not item.case.judged]
-            hits = self.cache.get_many(keys) if keys else {}
+        for window in windows(items, _LOOKUP_WINDOW):
+            hits = self._lookup(window)
             for item in window:
                 if self._stop:
                     return
-                hit = hits.get(item.cache_key) if not item.case.judged else None
+                hit = hits.get(id(item))
                 if hit is not None:
                     self.stats.cached += 1
                     self._record(item, self._result(item, hit, True, {}, None))
@@ -158,6 +162,25 @@ class Runner:
                 while len(tasks) >= self._task_limit():
                     await self._reap(tasks)
                 tasks.add(asyncio.create_task(self._complete(item)))
+
+    def _lookup(self, window: list[WorkItem]) -> dict[int, CachedAnswer]:
+        """The cached answers of a window's items (by id), judged cases left out: first
+        through the render memo, which needs no rendering; the rest are rendered, looked
+        up by their cache keys and remembered in the memo."""
+        cache = self.cache
+        asked = [item for item in window if not item.case.judged]
+        if not asked or not cache.enabled:
+            return {}
+        recalled = cache.recall(item.memo for item in asked)
+        hits = {id(item): recalled[item.memo][1] for item in asked if item.memo in recalled}
+        rest = [item for item in asked if id(item) not in hits]
+        if rest:
+            found = cache.get_many(item.cache_key for item in rest)
+            for item in rest:
+                cache.remember(item.memo, item.cache_key)
+                if item.cache_key in found:
+                    hits[id(item)] = found[item.cache_key]
+        return hits
 
     def _task_limit(self) -> int:
         """Tasks running at once: as many as requests may be in flight, or with `auto` as
@@ -314,7 +337,7 @@ class Runner:
         error: str | None,
     ) -> CaseResult:
         spec = item.prompt.spec
-        requested = str(item.request["model"])
+        requested = item.model
         cost = self._cost(requested, spec.model.name, answer.usage) if answer else None
         assertions: tuple[Any, ...] = ()
         if answer is not None:
@@ -364,20 +387,6 @@ class Runner:
         order = {case.case.name: case.index for case in planned.cases}
         outcome.results.sort(key=lambda r: (order.get(r.case, 0), r.repeat))
         self._on_done(outcome)
-
-
-def _windows(items: Iterable[WorkItem], most: int) -> Iterator[list[WorkItem]]:
-    """`items` in lists of 8, 16, 32 ... up to `most`."""
-    size = min(8, most)
-    window: list[WorkItem] = []
-    for item in items:
-        window.append(item)
-        if len(window) == size:
-            yield window
-            window = []
-            size = min(size * 2, most)
-    if window:
-        yield window
 
 
 _STOP_HINT = (
