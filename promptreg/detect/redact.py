@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from promptreg.detect.detection import Detection
 from promptreg.detect.personal import PERSONAL_KINDS, find_personal
-from promptreg.detect.screen import may_hold_personal, may_hold_secret
+from promptreg.detect.screen import may_hold_secret
 from promptreg.detect.secrets import HIGH_ENTROPY, find_secrets
 
 
@@ -38,14 +38,13 @@ def redact(text: str, *, allowed_email_domains: Iterable[str] = ()) -> str:
     the linter allows them.
 
     Each detector runs only where its screen (screen.py) cannot rule it out: most
-    values hold no candidate, and proving that costs a few regex searches instead of
-    every detector.
+    values hold no candidate, and proving that costs a few substring searches instead
+    of every detector.
     """
     allowed = tuple(allowed_email_domains)
     while True:
         found = _secrets(text)
-        if may_hold_personal(text):
-            found += find_personal(text, allowed)
+        found += find_personal(text, allowed)  # which screens each kind itself
         if not found:
             return text
         text = _replace(text, found)
