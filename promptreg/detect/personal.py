@@ -245,7 +245,7 @@ def _local_start(text: str, at: int) -> int:
     The local part is `[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}` ending at the `@`, from its
     leftmost possible start. A regex search for it tries each of 64 starts and scans on
     from each; walking back over the local-part characters once finds the same start
-    (tests/detect/test_personal.py compares the two)."""
+    (tests/sdk/test_redaction_screen.py compares the two)."""
     begin = max(0, at - 64)
     start = at
     while start > begin and text[start - 1] in _LOCAL_CHARS:
