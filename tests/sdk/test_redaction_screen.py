@@ -81,6 +81,7 @@ _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 def _unscreened_emails(text: str, taken: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """personal._emails as it was: a regex search for the local part."""
     at = text.find("@")
     while at >= 0:
         domain = personal._DOMAIN_RE.match(text, at + 1)
