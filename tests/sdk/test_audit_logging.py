@@ -235,3 +235,25 @@ def test_a_filter_added_after_a_line_was_expected_still_decides() -> None:
     handler.addFilter(lambda _: False)
     handler.handle(record)
     assert buffer.getvalue() == ""
+
+
+def test_threads_writing_at_once_each_get_their_own_line(
+    stream: io.StringIO, keeping: Keeping
+) -> None:
+    """A line expected for one thread's record is never written for another's."""
+    registry = Registry.open(REPO)
+
+    def work(worker: int) -> None:
+        prompt = registry.get(METADATA)
+        for call in range(50):
+            prompt.render(ticket_text="x" * (worker * 100 + call))
+
+    threads = [threading.Thread(target=work, args=(worker,)) for worker in range(1, 5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    lines = stream.getvalue().splitlines()
+    sizes = sorted(json.loads(line)["variables"]["ticket_text"] for line in lines)
+    assert sizes == sorted(worker * 100 + call for worker in range(1, 5) for call in range(50))
+    assert sorted(lines) == sorted(encode_record(_audit(r)) for r in keeping.records)
