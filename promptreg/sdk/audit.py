@@ -214,35 +214,30 @@ class Auditor:
         the prompt's parts encoded once: what nearly every record costs."""
         fixed, keys = self._fragments(sink, spec, level)
         string = sink.encode_basestring
-        sizes = ",".join(
-            [
+        context = _CONTEXT.get()
+        shown = "{}" if context is _NO_CONTEXT else sink.encode_object(context)
+        # The time holds digits, "-", ":", "T", "." and "Z" only: nothing to escape.
+        head = f'{{"time":"{self._timestamp()}","call":{string(call)}{fixed},"context":{shown}'
+        if level != "full":
+            sizes = [
                 (keys.get(name) or string(name) + ":")
                 + str(len(value) if type(value) in _SIZED else _size(value))
                 for name, value in bound.items()
             ]
-        )
-        context = _CONTEXT.get()
-        shown = "{}" if context is _NO_CONTEXT else sink.encode_object(context)
-        # The time holds digits, "-", ":", "T", "." and "Z" only: nothing to escape.
-        line = (
-            f'{{"time":"{self._timestamp()}","call":{string(call)}{fixed}'
-            f',"context":{shown},"variables":{{{sizes}}}'
-        )
-        if level != "full":
-            return line + "}"
+            return f'{head},"variables":{{{",".join(sizes)}}}}}'
         memo, fresh = self._redact_json or self._json_redactor(sink)
-        values = ",".join(
-            [
-                (keys.get(name) or string(name) + ":")
-                + (
-                    (memo(value) if len(value) <= MEMO_CHARS else fresh(value))
-                    if type(value) is str
-                    else sink.encode_value(_redacted(value, self._redact or self._redactor()))
-                )
-                for name, value in bound.items()
-            ]
-        )
-        return f'{line},"values":{{{values}}}}}'
+        sizes = []
+        values = []
+        for name, value in bound.items():  # one pass for both
+            key = keys.get(name) or string(name) + ":"
+            if type(value) is str:
+                sizes.append(f"{key}{len(value)}")
+                values.append(key + (memo(value) if len(value) <= MEMO_CHARS else fresh(value)))
+            else:
+                sizes.append(f"{key}{len(value) if type(value) in _SIZED else _size(value)}")
+                shown = sink.encode_value(_redacted(value, self._redact or self._redactor()))
+                values.append(key + shown)
+        return f'{head},"variables":{{{",".join(sizes)}}},"values":{{{",".join(values)}}}}}'
 
     def _record_line(self, sink: Any, spec: PromptSpec, record: Mapping[str, Any]) -> str:
         """`sink.encode_record(record)` for a record of `spec` made by record(), with the
