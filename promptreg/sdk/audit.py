@@ -164,7 +164,7 @@ class Auditor:
                 for handler in handlers:
                     handler.write_line(line)
             return
-        record = self.record(prompt, call, bound, level)
+        record, line = self._record(sink, spec, call, bound, level)
         if span is not None:
             from promptreg.sdk.audit_span import span_attributes
 
@@ -172,12 +172,12 @@ class Auditor:
         if logger is None or not listening:
             return
         if ours:
-            line = self._record_line(sink, spec, record)
             for handler in handlers:
                 handler.write_line(line)
             return
         args = (call, spec.id, spec.version)
-        made = (self._records or self._record_maker(sink))(_MESSAGE, args, record)
+        maker = None if sink is None else self._records or self._record_maker(sink)
+        made = None if maker is None else maker(_MESSAGE, args, record)
         if made is None:
             # makeRecord + handle is what logger.info does, less the walk up the stack
             # for the caller's file and line, which a record of a prompt call has no use
@@ -185,27 +185,9 @@ class Auditor:
             made = logger.makeRecord(
                 LOGGER_NAME, INFO, "", 0, _MESSAGE, args, None, extra={"audit": record}
             )
-        if handlers:  # ours, before anything that could change the record: no json
-            line = self._record_line(sink, spec, record)
-            for handler in handlers:
-                handler.expect(made, line)
+        for handler in handlers:  # ours, before anything that could change the record
+            handler.expect(made, line)
         logger.handle(made)
-
-    def record(
-        self, prompt: Prompt, call: str, bound: Mapping[str, Any], level: str
-    ) -> dict[str, Any]:
-        """The record of one call, as JSON-ready values."""
-        context = _CONTEXT.get()
-        record: dict[str, Any] = {
-            "time": self._timestamp(),
-            "call": call,
-            **self._fixed(prompt.spec, level),
-            "context": {} if context is _NO_CONTEXT else dict(context),
-            "variables": _sizes(bound),
-        }
-        if level == "full":
-            record["values"] = self._values(bound)
-        return record
 
     def _line(
         self, sink: Any, spec: PromptSpec, call: str, bound: Mapping[str, Any], level: str
@@ -239,31 +221,44 @@ class Auditor:
                 values.append(key + shown)
         return f'{head},"variables":{{{",".join(sizes)}}},"values":{{{",".join(values)}}}}}'
 
-    def _record_line(self, sink: Any, spec: PromptSpec, record: Mapping[str, Any]) -> str:
-        """`sink.encode_record(record)` for a record of `spec` made by record(), with the
+    def _record(
+        self, sink: Any, spec: PromptSpec, call: str, bound: Mapping[str, Any], level: str
+    ) -> tuple[dict[str, Any], str]:
+        """The record of one call as JSON-ready values, for a span or a LogRecord, and
+        the line `sink.encode_record` writes for it (none without a sink), from the
         prompt's parts encoded once: a third of what json's encoder costs for it."""
-        fixed, keys = self._fragments(sink, spec, record["logging"])
+        context = _CONTEXT.get()
+        stamp = self._timestamp()
+        sizes = _sizes(bound)
+        record: dict[str, Any] = {
+            "time": stamp,
+            "call": call,
+            **self._fixed(spec, level),
+            "context": {} if context is _NO_CONTEXT else dict(context),
+            "variables": sizes,
+        }
+        if level == "full":
+            record["values"] = self._values(bound)
+        if sink is None:
+            return record, ""
+        fixed, keys = self._fragments(sink, spec, level)
         string = sink.encode_basestring
-        sizes = ",".join(
-            [
-                (keys.get(name) or string(name) + ":") + str(size)
-                for name, size in record["variables"].items()
-            ]
-        )
+        shown = "{}" if context is _NO_CONTEXT else sink.encode_object(context)
+        listed = ",".join([(keys.get(n) or string(n) + ":") + str(k) for n, k in sizes.items()])
         line = (
-            f'{{"time":"{record["time"]}","call":{string(record["call"])}{fixed}'
-            f',"context":{sink.encode_object(record["context"])},"variables":{{{sizes}}}'
+            f'{{"time":"{stamp}","call":{string(call)}{fixed}'
+            f',"context":{shown},"variables":{{{listed}}}'
         )
-        if "values" not in record:
-            return line + "}"
-        values = ",".join(
+        if level != "full":
+            return record, line + "}"
+        listed = ",".join(
             [
                 (keys.get(name) or string(name) + ":")
                 + (string(value) if type(value) is str else sink.encode_value(value))
                 for name, value in record["values"].items()
             ]
         )
-        return f'{line},"values":{{{values}}}}}'
+        return record, f'{line},"values":{{{listed}}}}}'
 
     def _fragments(self, sink: Any, spec: PromptSpec, level: str) -> tuple[str, Mapping[str, str]]:
         """The prompt's fields, encoded, and each variable's name as a JSON key."""

@@ -8,9 +8,12 @@ import io
 import json
 import logging
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -257,3 +260,30 @@ def test_threads_writing_at_once_each_get_their_own_line(
     sizes = sorted(json.loads(line)["variables"]["ticket_text"] for line in lines)
     assert sizes == sorted(worker * 100 + call for worker in range(1, 5) for call in range(50))
     assert sorted(lines) == sorted(encode_record(_audit(r)) for r in keeping.records)
+
+
+def test_a_handler_of_the_application_alone_gets_the_record(tmp_path: Path) -> None:
+    """In a process that never imported our handlers: logging is there, audit_log not."""
+    script = f"""
+import json, logging, sys
+from promptreg import Registry
+seen = []
+handler = logging.Handler()
+handler.emit = seen.append
+logger = logging.getLogger({LOGGER_NAME!r})
+logger.addHandler(handler)
+logger.setLevel(logging.INFO)
+Registry.open({str(REPO)!r}).get({FULL!r}).render(
+    channel="chat", received_date="2026-11-03", request_text="mail {EMAIL}"
+)
+(record,) = seen
+print(json.dumps([record.getMessage(), record.audit, "promptreg.sdk.audit_log" in sys.modules]))
+"""
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    message, audit, imported = json.loads(run.stdout)
+    assert message.startswith(f"render {FULL} ")
+    assert audit["values"]["request_text"] == "mail [redacted email]"
+    assert audit["variables"]["request_text"] == len(f"mail {EMAIL}")
+    assert imported is False
