@@ -274,6 +274,11 @@ def _emails(text: str, taken: list[tuple[int, int]]) -> Iterator[tuple[int, int]
         at = text.find("@", at + 1)
 
 
+def addresses(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every e-mail address find_personal considers, in any domain."""
+    return _emails(text, [])
+
+
 def email_domain(address: str) -> str:
     """The lower-case domain of an e-mail address a detection covers."""
     return address.rpartition("@")[2].lower()

@@ -133,6 +133,25 @@ def may_hold_number(encoded: bytes) -> bool:
     return _EIGHT_DIGITS in encoded.translate(_NUMBER_TABLE, _NUMBER_SEPARATORS)
 
 
+def may_hold_more_than_addresses(text: str) -> bool:
+    """False only if neither `find_secrets(text)` nor `find_personal(text)` can report
+    anything but e-mail addresses: every screen above but the `@`, in one call (what
+    redaction asks of nearly every value first)."""
+    data = _encoded(text)
+    if (
+        _TOKEN_RUN in data.translate(_TOKEN_TABLE)
+        or _EIGHT_DIGITS in data.translate(_NUMBER_TABLE, _NUMBER_SEPARATORS)
+        or _IBAN_START in data.translate(_IBAN_TABLE)
+    ):
+        return True
+    for literal in _SECRET_LITERALS:
+        if literal in text:
+            return True
+    if _BARE_NAMES and any(name in _folded(text) for name in _BARE_NAMES):
+        return True
+    return bool(_ASSIGNED_NAMES) and _assigned_name(text)
+
+
 def may_hold_personal(text: str, encoded: bytes | None = None) -> bool:
     """False only if `find_personal(text)` is certainly empty, whatever domains it allows."""
     if "@" in text:

@@ -25,6 +25,7 @@ from promptreg.detect.screen import (
     _ASSIGNMENT,
     _assigned_name,
     may_hold_iban,
+    may_hold_more_than_addresses,
     may_hold_number,
     may_hold_personal,
     may_hold_secret,
@@ -142,6 +143,9 @@ def _screens_hold(text: str) -> None:
     assert _spans(find_personal(text)) == _spans(unscreened), text
     if not may_hold_personal(text):
         assert unscreened == [], text
+    if not may_hold_more_than_addresses(text):
+        assert find_secrets(text) == [], text
+        assert {d.kind for d in unscreened} <= {"email"}, text
     encoded = text.encode("utf-8", "surrogatepass")
     assert may_hold_iban(encoded) == (_IBAN_START_RE.search(text) is not None), text
     assert may_hold_number(encoded) == (_EIGHT_DIGITS_RE.search(text) is not None), text
