@@ -20,7 +20,13 @@ import pytest
 
 from promptreg import Registry
 from promptreg.sdk.audit import LOGGER_NAME
-from promptreg.sdk.audit_log import JsonLinesHandler, RecordMaker, encode_record, log_audit_to
+from promptreg.sdk.audit_log import (
+    JsonLinesFileHandler,
+    JsonLinesHandler,
+    RecordMaker,
+    encode_record,
+    log_audit_to,
+)
 from tests.sdk.test_audit import EMAIL, FULL, METADATA, REPO, route
 
 EVERY_FIELD = (
@@ -287,3 +293,34 @@ print(json.dumps([record.getMessage(), record.audit, "promptreg.sdk.audit_log" i
     assert audit["values"]["request_text"] == "mail [redacted email]"
     assert audit["variables"]["request_text"] == len(f"mail {EMAIL}")
     assert imported is False
+
+
+@pytest.mark.parametrize("flush", [True, False])
+def test_a_file_gets_every_line_whole_and_in_order_by_every_path(
+    tmp_path: Path, flush: bool
+) -> None:
+    """write_line (the direct route, an expected record) and emit (any other record)
+    append to the same file, after what it held, in the order they were called."""
+    path = tmp_path / "audit.jsonl"
+    path.write_text('{"earlier":"line"}\n', encoding="utf-8")
+    handler = JsonLinesFileHandler(path, flush=flush)
+    maker = RecordMaker()
+    try:
+        handler.write_line('{"n":1,"text":"ünïcode ✓"}')
+        record = maker("%s %s %s", (), {"n": 2})
+        assert record is not None
+        handler.handle(record)
+        expected = maker("%s %s %s", (), {"n": 3})
+        assert expected is not None
+        handler.expect(expected, '{"n":3}')
+        handler.handle(expected)
+        if flush:  # each line is in the file as soon as it is written
+            assert path.read_text(encoding="utf-8").count("\n") == 4
+    finally:
+        handler.close()
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        '{"earlier":"line"}',
+        '{"n":1,"text":"ünïcode ✓"}',
+        '{"n":2}',
+        '{"n":3}',
+    ]
