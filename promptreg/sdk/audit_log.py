@@ -78,6 +78,8 @@ class JsonLinesHandler(logging.Handler):
         self.stream = stream
         self.flush_each = flush
         self._expected: tuple[logging.LogRecord, str] | None = None
+        self._fd: int | None = None
+        """A file descriptor to write each line to directly (JsonLinesFileHandler)."""
 
     def expect(self, record: logging.LogRecord, line: str) -> None:
         """`line` is what emit would encode for `record`, which is on its way through
@@ -126,6 +128,13 @@ class JsonLinesHandler(logging.Handler):
                 lock.release()
 
     def _write(self, line: str) -> None:
+        fd = self._fd
+        if fd is not None:
+            data = (line + "\n").encode("utf-8")
+            written = os.write(fd, data)
+            while written < len(data):  # a short write: the disk filled up, a signal came
+                written += os.write(fd, memoryview(data)[written:])
+            return
         self.stream.write(line + "\n")
         if self.flush_each:
             self.stream.flush()
@@ -144,16 +153,6 @@ class JsonLinesFileHandler(JsonLinesHandler):
     def __init__(self, path: str | Path, *, flush: bool = True) -> None:
         super().__init__(Path(path).open("a", encoding="utf-8"), flush=flush)  # noqa: SIM115
         self._fd = self.stream.fileno() if flush and os.linesep == "\n" else None
-
-    def _write(self, line: str) -> None:
-        fd = self._fd
-        if fd is None:
-            super()._write(line)
-            return
-        data = (line + "\n").encode("utf-8")
-        written = os.write(fd, data)
-        while written < len(data):  # a short write: the disk filled up, a signal came
-            written += os.write(fd, memoryview(data)[written:])
 
     def close(self) -> None:
         try:
