@@ -83,7 +83,7 @@ class JsonLinesHandler(logging.Handler):
 
     def expect(self, record: logging.LogRecord, line: str) -> None:
         """`line` is what emit would encode for `record`, which is on its way through
-        `logging` untouched (route() says when that holds): emit writes it as it is.
+        `logging` untouched (route() says when that holds): handle writes it as it is.
 
         Only that very record (compared by identity) is written so: if another thread's
         record replaced it meanwhile, emit encodes its own record as any other, and the
@@ -101,12 +101,7 @@ class JsonLinesHandler(logging.Handler):
         return record  # what Handler.handle returns for a record it emitted (3.12 on)
 
     def emit(self, record: logging.LogRecord) -> None:
-        try:
-            expected = self._expected
-            if expected is not None and expected[0] is record:
-                self._expected = None
-                self._write(expected[1])
-                return
+        try:  # an expected line is not written here: a filter of ours may have run
             data = getattr(record, "audit", None)
             if data is None:
                 data = {"message": record.getMessage()}
@@ -215,12 +210,12 @@ class RecordMaker:
     records from `makeRecord` as before.
     """
 
-    __slots__ = ("_fields", "_start")
+    __slots__ = ("_template",)
 
     def __init__(self) -> None:
-        self._fields: dict[str, Any] = {}
-        self._start = 0.0
-        """The time `logging` counts relativeCreated from, in milliseconds."""
+        self._template: tuple[dict[str, Any], float] = ({}, 0.0)
+        """The template's fields, and the time `logging` counts relativeCreated from (in
+        milliseconds): one tuple, read and replaced whole, for threads making records."""
 
     def __call__(
         self, message: str, args: tuple[Any, ...], audit: Mapping[str, Any]
@@ -233,9 +228,9 @@ class RecordMaker:
         ):
             return None
         process = os.getpid()
-        fields = self._fields
+        fields, start = self._template
         if fields.get("process") != process or fields.get("msg") != message:
-            fields = self._template(message)  # after a fork, the process's name may change
+            fields, start = self._new_template(message)  # a fork may rename the process
         now = time.time_ns()
         created = now / 1e9
         msecs = (now % 1_000_000_000) // 1_000_000 + 0.0
@@ -246,7 +241,7 @@ class RecordMaker:
         attributes["args"] = args
         attributes["created"] = created
         attributes["msecs"] = msecs
-        attributes["relativeCreated"] = now / 1e6 - self._start
+        attributes["relativeCreated"] = now / 1e6 - start
         attributes["thread"] = threading.get_ident()
         attributes["threadName"] = threading.current_thread().name
         if "taskName" in fields:  # Python 3.12 on
@@ -262,11 +257,10 @@ class RecordMaker:
         attributes["audit"] = audit
         return record
 
-    def _template(self, message: str) -> dict[str, Any]:
-        template = logging.LogRecord(LOGGER_NAME, logging.INFO, "", 0, message, (), None)
-        self._start = template.created * 1000 - template.relativeCreated
-        self._fields = dict(template.__dict__)
-        return self._fields
+    def _new_template(self, message: str) -> tuple[dict[str, Any], float]:
+        record = logging.LogRecord(LOGGER_NAME, logging.INFO, "", 0, message, (), None)
+        self._template = (dict(record.__dict__), record.created * 1000 - record.relativeCreated)
+        return self._template
 
 
 def log_audit_to(target: str | Path | IO[str], *, flush: bool = True) -> JsonLinesHandler:
