@@ -14,14 +14,14 @@ imported here: a handler can be configured, and a span be current, only in a pro
 that imported them already, so both are looked up in `sys.modules`. The handlers are in
 audit_log.py.
 
-Cost: when the handlers of audit_log.py are the only ones a record of `promptreg.audit`
-would reach (no other handler on it or on the loggers it propagates to, no filters),
-the record is written to them as one JSON line, from parts of it encoded once per
-prompt, with neither a dict nor a `logging.LogRecord` made for it. Anything else on the
-way (a handler of the application's, a filter, a recording span) gets the record as a
-dict, through `logging` as before, ours with it; the line is the same either way. At
-`full`, each auditor remembers the redaction of recent short values (bounded), since
-the same values (a channel, a date) come back call after call.
+Cost: where the handlers of audit_log.py are all a record would reach (no other
+handler on `promptreg.audit` or the loggers it propagates to, no filters), it is written
+to them as one JSON line from parts encoded once per prompt, with neither a dict nor a
+`logging.LogRecord` made. Otherwise (a handler of the application's, a filter, a
+recording span) the record is a dict, sent through `logging` in a LogRecord made from a
+template, and ours that see it first write the line encoded the same way rather than
+ask json for it. At `full`, each auditor remembers the redaction of recent short values
+(bounded): the same values (a channel, a date) come back call after call.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
     from promptreg.core.model import PromptSpec
     from promptreg.render.prompt import Prompt
-    from promptreg.sdk.audit_log import JsonLinesHandler
+    from promptreg.sdk.audit_log import JsonLinesHandler, RecordMaker
 
     _T = TypeVar("_T")
 
@@ -51,6 +51,8 @@ WORKING_TREE = "working tree"
 """The source of a prompt read from files (development mode), as records name it."""
 
 INFO = 20  # logging.INFO, without importing logging
+_MESSAGE = "%s %s %s"
+"""A LogRecord's message: the call, the prompt's id and version."""
 _SINK = "promptreg.sdk.audit_log"
 """The module of our handlers: a process without it has none of them configured."""
 
@@ -109,6 +111,7 @@ class Auditor:
         "_encoded",
         "_fields",
         "_logger",
+        "_records",
         "_redact",
         "_redact_json",
         "_second",
@@ -123,6 +126,8 @@ class Auditor:
         self.allowed_email_domains = tuple(allowed_email_domains)
         """Addresses kept in `full` values, as the linter allows them (lint options)."""
         self._logger: Logger | None = None
+        self._records: RecordMaker | None = None
+        """Makes the LogRecords of records that go through `logging`."""
         self._redact: Callable[[str], str] | None = None
         self._redact_json: tuple[Callable[[str], str], Callable[[str], str]] | None = None
         self._second: tuple[int, str] = (-1, "")
@@ -152,95 +157,116 @@ class Auditor:
         if span is None and not listening:
             return
         sink = sys.modules.get(_SINK) if listening else None
-        direct = sink.direct_handlers(logger) if sink is not None else None
-        if span is None and direct is not None:
-            if direct:  # no LogRecord, and no dict: the line straight from the values
+        ours, handlers = sink.route(logger) if sink is not None else (False, [])
+        if span is None and ours:
+            if handlers:  # no LogRecord, and no dict: the line straight from the values
                 line = self._line(sink, spec, call, bound, level)
-                for handler in direct:
+                for handler in handlers:
                     handler.write_line(line)
             return
-        record = self.record(prompt, call, bound, level)
+        record, line = self._record(sink, spec, call, bound, level)
         if span is not None:
+            from promptreg.sdk.audit_span import span_attributes
+
             span.set_attributes(span_attributes(prompt, call, record))
         if logger is None or not listening:
             return
-        if sink is not None and direct is not None:
-            line = sink.encode_record(record)
-            for handler in direct:
+        if ours:
+            for handler in handlers:
                 handler.write_line(line)
             return
-        # makeRecord + handle is what logger.info does, less the walk up the stack for
-        # the caller's file and line, which a record of a prompt call has no use for and
-        # which costs as much as the rest of the record.
-        logger.handle(
-            logger.makeRecord(
-                LOGGER_NAME,
-                INFO,
-                "",
-                0,
-                "%s %s %s",
-                (call, spec.id, spec.version),
-                None,
-                extra={"audit": record},
+        args = (call, spec.id, spec.version)
+        maker = None if sink is None else self._records or self._record_maker(sink)
+        made = None if maker is None else maker(_MESSAGE, args, record)
+        if made is None:
+            # makeRecord + handle is what logger.info does, less the walk up the stack
+            # for the caller's file and line, which a record of a prompt call has no use
+            # for and which costs as much as the rest of the record.
+            made = logger.makeRecord(
+                LOGGER_NAME, INFO, "", 0, _MESSAGE, args, None, extra={"audit": record}
             )
-        )
-
-    def record(
-        self, prompt: Prompt, call: str, bound: Mapping[str, Any], level: str
-    ) -> dict[str, Any]:
-        """The record of one call, as JSON-ready values."""
-        context = _CONTEXT.get()
-        record: dict[str, Any] = {
-            "time": self._timestamp(),
-            "call": call,
-            **self._fixed(prompt.spec, level),
-            "context": {} if context is _NO_CONTEXT else dict(context),
-            "variables": _sizes(bound),
-        }
-        if level == "full":
-            record["values"] = self._values(bound)
-        return record
+        for handler in handlers:  # ours, before anything that could change the record
+            handler.expect(made, line)
+        logger.handle(made)
 
     def _line(
         self, sink: Any, spec: PromptSpec, call: str, bound: Mapping[str, Any], level: str
     ) -> str:
         """`sink.encode_record(self.record(...))`, written straight from the values with
         the prompt's parts encoded once: what nearly every record costs."""
-        known = self._encoded.get(id(spec))
-        if known is None or known[0] is not spec or known[1] != level:
-            fixed, keys = sink.prompt_fragments(self._fixed(spec, level), spec.variables)
-            known = _remember(self._encoded, spec, (spec, level, fixed, keys))
-        keys = known[3]
+        fixed, keys = self._fragments(sink, spec, level)
         string = sink.encode_basestring
-        sizes = ",".join(
-            [
+        context = _CONTEXT.get()
+        shown = "{}" if context is _NO_CONTEXT else sink.encode_object(context)
+        # The time holds digits, "-", ":", "T", "." and "Z" only: nothing to escape.
+        head = f'{{"time":"{self._timestamp()}","call":{string(call)}{fixed},"context":{shown}'
+        if level != "full":
+            sizes = [
                 (keys.get(name) or string(name) + ":")
                 + str(len(value) if type(value) in _SIZED else _size(value))
                 for name, value in bound.items()
             ]
-        )
+            return f'{head},"variables":{{{",".join(sizes)}}}}}'
+        memo, fresh = self._redact_json or self._json_redactor(sink)
+        sizes = []
+        values = []
+        for name, value in bound.items():  # one pass for both
+            key = keys.get(name) or string(name) + ":"
+            if type(value) is str:
+                sizes.append(f"{key}{len(value)}")
+                values.append(key + (memo(value) if len(value) <= MEMO_CHARS else fresh(value)))
+            else:
+                sizes.append(f"{key}{len(value) if type(value) in _SIZED else _size(value)}")
+                shown = sink.encode_value(_redacted(value, self._redact or self._redactor()))
+                values.append(key + shown)
+        return f'{head},"variables":{{{",".join(sizes)}}},"values":{{{",".join(values)}}}}}'
+
+    def _record(
+        self, sink: Any, spec: PromptSpec, call: str, bound: Mapping[str, Any], level: str
+    ) -> tuple[dict[str, Any], str]:
+        """The record of one call as JSON-ready values, for a span or a LogRecord, and
+        the line `sink.encode_record` writes for it (none without a sink), from the
+        prompt's parts encoded once: a third of what json's encoder costs for it."""
         context = _CONTEXT.get()
+        stamp = self._timestamp()
+        sizes = _sizes(bound)
+        record: dict[str, Any] = {
+            "time": stamp,
+            "call": call,
+            **self._fixed(spec, level),
+            "context": {} if context is _NO_CONTEXT else dict(context),
+            "variables": sizes,
+        }
+        if level == "full":
+            record["values"] = self._values(bound)
+        if sink is None:
+            return record, ""
+        fixed, keys = self._fragments(sink, spec, level)
+        string = sink.encode_basestring
         shown = "{}" if context is _NO_CONTEXT else sink.encode_object(context)
-        # The time holds digits, "-", ":", "T", "." and "Z" only: nothing to escape.
+        listed = ",".join([(keys.get(n) or string(n) + ":") + str(k) for n, k in sizes.items()])
         line = (
-            f'{{"time":"{self._timestamp()}","call":{string(call)}{known[2]}'
-            f',"context":{shown},"variables":{{{sizes}}}'
+            f'{{"time":"{stamp}","call":{string(call)}{fixed}'
+            f',"context":{shown},"variables":{{{listed}}}'
         )
         if level != "full":
-            return line + "}"
-        memo, fresh = self._redact_json or self._json_redactor(sink)
-        values = ",".join(
+            return record, line + "}"
+        listed = ",".join(
             [
                 (keys.get(name) or string(name) + ":")
-                + (
-                    (memo(value) if len(value) <= MEMO_CHARS else fresh(value))
-                    if type(value) is str
-                    else sink.encode_value(_redacted(value, self._redact or self._redactor()))
-                )
-                for name, value in bound.items()
+                + (string(value) if type(value) is str else sink.encode_value(value))
+                for name, value in record["values"].items()
             ]
         )
-        return f'{line},"values":{{{values}}}}}'
+        return record, f'{line},"values":{{{listed}}}}}'
+
+    def _fragments(self, sink: Any, spec: PromptSpec, level: str) -> tuple[str, Mapping[str, str]]:
+        """The prompt's fields, encoded, and each variable's name as a JSON key."""
+        known = self._encoded.get(id(spec))
+        if known is None or known[0] is not spec or known[1] != level:
+            fixed, keys = sink.prompt_fragments(self._fixed(spec, level), spec.variables)
+            known = _remember(self._encoded, spec, (spec, level, fixed, keys))
+        return known[2], known[3]
 
     def _fixed(self, spec: PromptSpec, level: str) -> dict[str, Any]:
         known = self._fields.get(id(spec))
@@ -280,6 +306,10 @@ class Auditor:
         self._stamp = (now, text)
         return text
 
+    def _record_maker(self, sink: Any) -> RecordMaker:
+        self._records = sink.RecordMaker()
+        return self._records
+
     def _find_logger(self) -> Logger | None:
         """The `promptreg.audit` logger, if logging was imported: otherwise nothing listens.
         Kept once found: logging keeps one logger per name for the process's life."""
@@ -291,44 +321,18 @@ class Auditor:
 
     def _redactor(self) -> Callable[[str], str]:
         """redact() with this auditor's allowed domains, remembering recent short values."""
-        self._redact = _memoised(self._fresh_redact())
+        from promptreg.sdk.audit_redact import text_redactor
+
+        self._redact = text_redactor(self.allowed_email_domains, MEMO_ENTRIES, MEMO_CHARS)
         return self._redact
 
     def _json_redactor(self, sink: Any) -> tuple[Callable[[str], str], Callable[[str], str]]:
-        """The same, written as a JSON string: what the direct route puts in a line. The
-        memo (for texts of up to MEMO_CHARS characters) and the function it remembers, so
-        a line calls the memo without a wrapper of ours around it."""
-        from functools import lru_cache
+        """The same, written as a JSON string: what the direct route puts in a line."""
+        from promptreg.sdk.audit_redact import json_redactor
 
-        redact = self._fresh_redact()
-        string: Callable[[str], str] = sink.encode_basestring
-
-        def encoded(text: str) -> str:
-            return string(redact(text))
-
-        self._redact_json = (lru_cache(maxsize=MEMO_ENTRIES)(encoded), encoded)
+        domains, string = self.allowed_email_domains, sink.encode_basestring
+        self._redact_json = json_redactor(domains, string, MEMO_ENTRIES)
         return self._redact_json
-
-    def _fresh_redact(self) -> Callable[[str], str]:
-        # Deferred: the detectors compile many patterns, and only `full` records need them.
-        from functools import partial
-
-        from promptreg.detect.redact import redact
-
-        return partial(redact, allowed_email_domains=self.allowed_email_domains)
-
-
-def _memoised(function: Callable[[str], str]) -> Callable[[str], str]:
-    """`function`, remembering its MEMO_ENTRIES last answers for texts of up to MEMO_CHARS
-    characters (functools' cache: thread-safe, bounded)."""
-    from functools import lru_cache
-
-    memo = lru_cache(maxsize=MEMO_ENTRIES)(function)
-
-    def remembered(text: str) -> str:
-        return memo(text) if len(text) <= MEMO_CHARS else function(text)
-
-    return remembered
 
 
 PROMPTS_REMEMBERED = 4096
@@ -347,39 +351,6 @@ def _sizes(bound: Mapping[str, Any]) -> dict[str, int]:
     return {
         name: len(value) if type(value) in _SIZED else _size(value) for name, value in bound.items()
     }
-
-
-_OPERATIONS = {"render": "chat", "openai_chat": "chat", "openai_responses": "chat"}
-
-
-def span_attributes(prompt: Prompt, call: str, record: Mapping[str, Any]) -> dict[str, Any]:
-    """The record as span attributes: GenAI semantic-convention names where one exists
-    (`gen_ai.*`), the rest under `promptreg.*`. Values never go on a span: spans are
-    exported to systems the prompt's logging level does not govern."""
-    spec = prompt.spec
-    model = spec.model
-    attributes: dict[str, Any] = {
-        "gen_ai.operation.name": _OPERATIONS.get(call, "chat"),
-        "gen_ai.request.model": model.name,
-        "gen_ai.output.type": "json" if spec.output and spec.output.format == "json" else "text",
-        "promptreg.call": call,
-        "promptreg.prompt.id": spec.id,
-        "promptreg.prompt.version": spec.version,
-        "promptreg.prompt.content_hash": spec.content_hash,
-        "promptreg.prompt.tier": spec.tier,
-        "promptreg.source": record["source"],
-        "promptreg.variables": sorted(record["variables"]),
-    }
-    settings = {
-        "gen_ai.request.temperature": model.temperature,
-        "gen_ai.request.top_p": model.top_p,
-        "gen_ai.request.max_tokens": model.max_output_tokens,
-        "gen_ai.request.seed": model.seed,
-    }
-    attributes.update({name: value for name, value in settings.items() if value is not None})
-    for key, value in record["context"].items():
-        attributes[f"promptreg.context.{key}"] = value
-    return attributes
 
 
 def log_audit_to(target: str | Path | IO[str], *, flush: bool = True) -> JsonLinesHandler:
