@@ -19,6 +19,7 @@ from promptreg.tui.widgets import prompt_list
 from promptreg.tui.widgets.history_view import HistoryView
 from promptreg.tui.widgets.prompt_list import PromptList
 from promptreg.tui.widgets.source import SourceView
+from promptreg.tui.widgets.tabs import PromptTabs
 from promptreg.tui.widgets.trial_pane import TrialPane
 from tests.tui.conftest import SIZE, app_for, filled, until, write_demo
 
@@ -35,7 +36,7 @@ async def test_the_test_tab_asked_for_at_once_mounts_and_renders(demo: Path) -> 
         assert isinstance(screen, PromptScreen)
         pane = screen.query_one(TrialPane)
         await until(pilot, lambda: pane.preview is not None, "the preview")
-        assert screen.query_one("#tabs").active == "test"  # type: ignore[attr-defined]
+        assert screen.query_one(PromptTabs).active == "test"
         assert pane.has_focus_within
 
 

@@ -16,13 +16,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widget import AwaitMount, Widget
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static
 
 from promptreg.core.errors import PromptregError
 from promptreg.core.model import PromptSpec
 from promptreg.lint.finding import Finding
 from promptreg.tui.services import Services, explain
+from promptreg.tui.widgets.key_line import KeyLine
 from promptreg.tui.widgets.overview import Overview
+from promptreg.tui.widgets.tabs import Pane, PromptTabs
 
 TABS = ("overview", "source", "history", "test")
 LABELS = {"overview": "Overview", "source": "Source", "history": "History", "test": "Test"}
@@ -52,12 +54,12 @@ class PromptScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self._title()), id="prompt-title")
-        with TabbedContent(id="tabs"):
-            with TabPane(LABELS["overview"], id="overview"):
+        with PromptTabs(LABELS, id="tabs"):
+            with Pane(id="overview"):
                 yield Overview(self.spec, self.services.index.settings)
             for name in TABS[1:]:
-                yield TabPane(LABELS[name], id=name)
-        yield Footer()
+                yield Pane(id=name)
+        yield KeyLine()
 
     def _title(self) -> str:
         return f"{self.spec.id}  {self.spec.version}  {self.spec.title}"
@@ -94,7 +96,7 @@ class PromptScreen(Screen[None]):
         know it is there."""
         if name in self.mounted_tabs:
             return self.mounted_tabs[name]
-        mounting = self.query_one(f"#{name}", TabPane).mount(self._content(name))
+        mounting = self.query_one(f"#{name}", Pane).mount(self._content(name))
         self.mounted_tabs[name] = mounting
         return mounting
 
@@ -107,8 +109,8 @@ class PromptScreen(Screen[None]):
         self.ensure_tab(pending[0])
         self.call_after_refresh(self._prefetch)
 
-    @on(TabbedContent.TabActivated, "#tabs")
-    def _activated(self, event: TabbedContent.TabActivated) -> None:
+    @on(PromptTabs.TabActivated, "#tabs")
+    def _activated(self, event: PromptTabs.TabActivated) -> None:
         if event.pane.id is not None:
             self.ensure_tab(event.pane.id)
 
@@ -158,10 +160,10 @@ class PromptScreen(Screen[None]):
     async def action_tab(self, name: str) -> None:
         """Show a tab and focus its first control, so its keys are live at once."""
         mounting = self.ensure_tab(name)
-        self.query_one(TabbedContent).active = name
+        self.query_one(PromptTabs).active = name
         if mounting is not None:
             await mounting
-        pane = self.query_one(f"#{name}", TabPane)
+        pane = self.query_one(f"#{name}", Pane)
         target = next((w for w in pane.query("*") if w.focusable), None)
         if target is not None:
             target.focus()

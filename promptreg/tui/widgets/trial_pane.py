@@ -21,7 +21,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static, Switch, TabbedContent
+from textual.widgets import Input, Label, Select, Static, Switch
 
 from promptreg.core.errors import PromptregError
 from promptreg.core.model import PromptSpec, Variable
@@ -29,6 +29,7 @@ from promptreg.governance.evidence import CaseResult
 from promptreg.render.prompt import Prompt
 from promptreg.tui.messages import AnswerChunk, AnswerDone
 from promptreg.tui.services import Meter, Preview, Services, explain
+from promptreg.tui.widgets.tabs import PromptTabs
 
 
 def _text(value: Any) -> str:
@@ -343,5 +344,5 @@ def run_evals_on_screen(app: App[object]) -> None:
     if not panes:
         app.notify("open a prompt first: its eval cases run in its Test tab")
         return
-    screen.query_one(TabbedContent).active = "test"
+    screen.query_one(PromptTabs).active = "test"
     panes.first().action_run_evals()
