@@ -42,7 +42,7 @@ from promptreg.tui.services import (
     explain,
 )
 from promptreg.tui.widgets.key_line import KeyLine
-from promptreg.tui.widgets.overview import facts_table
+from promptreg.tui.widgets.overview import facts_text
 from promptreg.tui.widgets.tabs import Pane, PromptTabs
 from promptreg.tui.widgets.trial_pane import TrialPane
 
@@ -134,7 +134,7 @@ def _approvals(spec: PromptSpec) -> Text:
 
 def overview(spec: PromptSpec, bundle: Bundle) -> Group:
     """What a bundle says about one prompt version."""
-    facts = facts_table(spec, ("commit", str(spec.data.get("commit", ""))[:12]))
+    facts = facts_text(spec, ("commit", str(spec.data.get("commit", ""))[:12]))
     source = bundle.source
     signed = f"signed by {bundle.signed_by}" if bundle.signed_by else "signature not checked"
     versions = ", ".join(bundle.versions(spec.id))

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from promptreg.tui.screens.prompt import PromptScreen
+from promptreg.tui.widgets.choice import Choice
 from promptreg.tui.widgets.history_view import HistoryView
 from promptreg.tui.widgets.key_line import KeyLine
 from promptreg.tui.widgets.tabs import Pane, PromptTabs, TabLine
@@ -83,3 +84,39 @@ async def test_the_key_line_follows_the_focus(demo: Path) -> None:
         screen.set_focus(None)
         await pilot.pause()
         assert "Run evals" not in line.render().plain
+
+
+async def test_a_choice_cycles_with_keys_and_clicks_and_refuses_an_unknown_value() -> None:
+    from textual.app import App, ComposeResult
+
+    changes: list[object] = []
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Choice([("calm", "calm"), ("loud", "loud")], prompt="choose tone", id="tone")
+
+        def on_choice_changed(self, event: Choice.Changed) -> None:
+            changes.append(event.value)
+
+    app = One()
+    async with app.run_test() as pilot:
+        choice = app.query_one(Choice)
+        assert choice.value is Choice.UNSET
+        assert "choose tone" in choice.render().plain
+        choice.focus()
+        await pilot.press("right")
+        assert choice.value == "calm"
+        await pilot.press("right")
+        assert choice.value == "loud"
+        await pilot.press("right")  # wraps round
+        assert choice.value == "calm"
+        await pilot.press("left")
+        assert choice.value == "loud"
+        await pilot.click(Choice)
+        assert choice.value == "calm"
+        assert "1 of 2" in choice.render().plain
+        with pytest.raises(ValueError, match="'shout' is not one of the choices"):
+            choice.value = "shout"
+        assert choice.value == "calm"
+        await pilot.pause()
+    assert changes == ["calm", "loud", "calm", "loud", "calm"]

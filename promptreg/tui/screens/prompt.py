@@ -28,6 +28,8 @@ from promptreg.tui.widgets.tabs import Pane, PromptTabs
 
 TABS = ("overview", "source", "history", "test")
 LABELS = {"overview": "Overview", "source": "Source", "history": "History", "test": "Test"}
+BACKGROUND_DELAY = 0.25
+"""Seconds after the first frame before linting and mounting the tabs not asked for."""
 
 
 class PromptScreen(Screen[None]):
@@ -65,8 +67,20 @@ class PromptScreen(Screen[None]):
         return f"{self.spec.id}  {self.spec.version}  {self.spec.title}"
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """Lint and mount the other tabs a moment after the Overview is on screen: the
+        lint thread shares the interpreter and a mounting tab holds the event loop, so
+        starting either at once delayed the first frame, and a tab asked for straight
+        away (the Test tab's form) waited behind the Source tab's TextArea."""
+        self.set_timer(BACKGROUND_DELAY, self._background)
+
+    def _background(self) -> None:
+        if self._leaving or not self.is_attached:
+            return
         self.lint()
-        self.call_after_refresh(self._prefetch)
+        self._prefetch()
 
     # -- lazy tabs ----------------------------------------------------------------
 
