@@ -128,11 +128,15 @@ class PromptIndex:
     """Whether the app fills this index in a child process (promptreg.tui.filler), which
     reads the registry's files itself; an index of something else fills in a thread."""
 
-    def __init__(self, settings: Settings, *, cache: bool = True) -> None:
+    def __init__(
+        self, settings: Settings, *, cache: bool = True, part: tuple[int, int] = (0, 1)
+    ) -> None:
+        """`part` (k, n): this index fills share k of n (promptreg.tui.filler splits the
+        rows between processes), and keeps its own cache file."""
         self.settings = settings
-        self.cache_path = (
-            settings.root / ".promptreg" / "cache" / "tui-index.json" if cache else None
-        )
+        number, parts = part
+        name = "tui-index.json" if parts == 1 else f"tui-index-{number}-of-{parts}.json"
+        self.cache_path = settings.root / ".promptreg" / "cache" / name if cache else None
         self._fingerprint = hashlib.sha256(_config_bytes(settings)).hexdigest()
         self._entries: dict[str, Any] | None = None
         self._stats: dict[str, list[Any]] = {}

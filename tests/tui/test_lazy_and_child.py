@@ -12,7 +12,7 @@ import pytest
 
 from promptreg.core.config import load_config
 from promptreg.core.errors import PromptregError
-from promptreg.tui.filler import fill_in_child
+from promptreg.tui.filler import fill_in_child, share
 from promptreg.tui.index import PromptIndex, Row
 from promptreg.tui.screens.prompt import TABS, PromptScreen
 from promptreg.tui.widgets import prompt_list
@@ -85,9 +85,26 @@ def test_the_child_fills_every_row_then_counts_lint(tmp_path: Path) -> None:
     assert filled_rows["demo/broken"].loaded and filled_rows["demo/broken"].serve is False
     assert counted["demo/broken"].lint_errors  # the lint batch carries the filled fields too
     assert counted["demo/broken"].loaded
-    last_rows = max(i for i, b in enumerate(batches) if b.kind == "rows")
-    first_lint = min(i for i, b in enumerate(batches) if b.kind == "lint")
-    assert last_rows < first_lint
+    filled_at = {r.id: i for i, b in enumerate(batches) if b.kind == "rows" for r in b.rows}
+    counted_at = {r.id: i for i, b in enumerate(batches) if b.kind == "lint" for r in b.rows}
+    assert all(filled_at[i] < counted_at[i] for i in filled_at)  # each row filled first
+
+
+def test_the_children_share_the_rows_out_and_keep_their_own_caches(tmp_path: Path) -> None:
+    names = tuple(f"p{n}" for n in range(12))
+    root = write_demo(tmp_path / "demo", names=names)
+    rows = _rows(root)
+    first, second = share(rows, 0, 2), share(rows, 1, 2)
+    assert first and second  # twelve files: both parities occur
+    assert {r.id for r in first}.isdisjoint({r.id for r in second})
+    assert {r.id for r in first} | {r.id for r in second} == {r.id for r in rows}
+    batches = list(fill_in_child(root / "promptreg.yaml", rows, parts=2))
+    assert {r.id for b in batches if b.kind == "rows" for r in b.rows} == {r.id for r in rows}
+    assert {r.id for b in batches if b.kind == "lint" for r in b.rows} == {r.id for r in rows}
+    caches = sorted(p.name for p in (root / ".promptreg" / "cache").glob("tui-index*.json"))
+    assert caches == ["tui-index-0-of-2.json", "tui-index-1-of-2.json"]
+    again = list(fill_in_child(root / "promptreg.yaml", rows, parts=2))
+    assert {r.id for b in again if b.kind == "rows" for r in b.rows} == {r.id for r in rows}
 
 
 def test_cancelling_ends_the_child(tmp_path: Path) -> None:
