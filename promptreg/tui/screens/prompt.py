@@ -3,7 +3,10 @@
 Only the Overview is composed with the screen. Mounting every tab at once (about 80
 widgets: a TextArea, a DataTable, the test form) cost seconds before anything showed,
 so each other tab's content is mounted when the tab is first shown, or, if it is not
-asked for first, one tab per frame once the Overview is on screen.
+asked for first, one tab per frame from a quarter second after the Overview is on
+screen. The tab bar and the keys are one drawn line each (widgets.tabs, widgets.key_line)
+rather than a widget per tab and per key, since each widget is styled and laid out
+before the first frame.
 """
 
 from __future__ import annotations
