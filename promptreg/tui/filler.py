@@ -8,10 +8,12 @@ ran. The child is a fresh interpreter (`python -m promptreg.tui.filler`), not a 
 the app runs threads, and a forked child would inherit their held locks
 (promptreg.lint.workers forks, for the single-threaded CLI).
 
-There is a child per core (at most PARTS), each filling and then linting its share of
-the rows, so a cold start at 10,000 prompts uses both cores of a small machine. The
-rows are shared out by the lint cache's shard of each file, so no two children write
-the same lint cache file, and each child keeps its own index cache file.
+There is a child per core (at most PARTS), each filling its share of the rows and
+keeping its own index cache file, so a cold start at 10,000 prompts uses both cores of
+a small machine. The first child then takes every row's lint counts, alone: lint keeps
+caches that are one file for the whole registry (the token counts, the templates), and
+two writers would each keep only their own half, so opening a prompt afterwards would
+load the tokenizer again for the counts the other one lost.
 
 Frames on the pipes are pickles with a 4-byte length in front. The child reads
 promptreg.yaml again from its path rather than receiving the parent's Settings (whose
@@ -25,6 +27,7 @@ import pickle
 import select
 import subprocess
 import sys
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -69,8 +72,8 @@ def fill_in_child(
     parts: int | None = None,
 ) -> Iterator[Batch]:
     """Rows filled from their files, then their lint counts, a batch at a time, read
-    from `parts` child processes (one per core, at most PARTS), each filling and then
-    linting its share. Stops (and ends the children) once `cancelled()`; raises what a
+    from `parts` child processes (one per core, at most PARTS), each filling its share;
+    the first then lints every row. Stops (and ends the children) once `cancelled()`; raises what a
     child raised as a PromptregError with its message and hint."""
     count = parts if parts is not None else max(1, min(PARTS, os.cpu_count() or 1))
     children = [
@@ -84,6 +87,8 @@ def fill_in_child(
         for _ in range(count)
     ]
     held = {row.id: row for row in rows}
+    filled: set[str] = set()
+    counts: dict[str, tuple[int | None, int | None]] = {}
     try:
         for part, child in enumerate(children):
             assert child.stdin is not None
@@ -113,17 +118,16 @@ def fill_in_child(
                     message, hint = payload
                     raise PromptregError(message, hint=hint)
                 elif kind == "rows":
+                    # Counts that came first (from the linting child) go with the row.
+                    payload = [_counted(row, counts.get(row.id)) for row in payload]
                     held.update((row.id, row) for row in payload)
+                    filled.update(row.id for row in payload)
                     yield Batch("rows", payload)
                 else:
-                    yield Batch(
-                        "lint",
-                        [
-                            replace(held[prompt_id], lint_errors=errors, lint_warnings=warnings)
-                            for prompt_id, errors, warnings in payload
-                            if prompt_id in held
-                        ],
-                    )
+                    counts.update((i, (errors, warnings)) for i, errors, warnings in payload)
+                    known = [_counted(held[i], counts[i]) for i, _, _ in payload if i in filled]
+                    if known:
+                        yield Batch("lint", known)
     finally:
         for child in children:
             if child.poll() is None:
@@ -134,15 +138,18 @@ def fill_in_child(
                     pipe.close()
 
 
+def _counted(row: Row, counts: tuple[int | None, int | None] | None) -> Row:
+    if counts is None:
+        return row
+    return replace(row, lint_errors=counts[0], lint_warnings=counts[1])
+
+
 def share(rows: Sequence[Row], part: int, parts: int) -> list[Row]:
-    """The rows child `part` of `parts` reads: split by the lint cache's shard of each
-    file, so no two children read or write the same lint cache file."""
+    """The rows child `part` of `parts` reads: split by a checksum of each id, so a
+    file stays with the same child (and its index cache file) as others come and go."""
     if parts == 1:
         return list(rows)
-    from promptreg.lint.cache import shard_of
-
-    here = Path()
-    return [row for row in rows if int(shard_of(here, row.path).stem) % parts == part]
+    return [row for row in rows if zlib.crc32(row.id.encode()) % parts == part]
 
 
 def _send(stream: IO[bytes], value: object) -> None:
@@ -173,8 +180,8 @@ def _receive(stream: IO[bytes]) -> Any:
 
 
 def main() -> None:
-    """In the child: read (config, cache, rows, part, parts); fill its share, then
-    count it, sending each batch;
+    """In the child: read (config, cache, rows, part, parts); fill its share, then (the
+    first child) count every row, sending each batch;
     then ("done", None), or ("error", (message, hint))."""
     from promptreg.core.config import load_config
     from promptreg.tui.index import PromptIndex
@@ -182,11 +189,11 @@ def main() -> None:
     out = sys.stdout.buffer
     try:
         config, cache, rows, part, parts = _receive(sys.stdin.buffer)
-        rows = share(rows, part, parts)
         index = PromptIndex(load_config(Path(config)), cache=cache, part=(part, parts))
-        index.fill(rows, lambda batch: _send(out, ("rows", batch)))
-        for counted in index.lint_counts(rows):
-            _send(out, ("lint", [(r.id, r.lint_errors, r.lint_warnings) for r in counted]))
+        index.fill(share(rows, part, parts), lambda batch: _send(out, ("rows", batch)))
+        if part == 0:  # one linting process: see the module's docstring
+            for counted in index.lint_counts(rows):
+                _send(out, ("lint", [(r.id, r.lint_errors, r.lint_warnings) for r in counted]))
         _send(out, ("done", None))
     except PromptregError as error:
         where = f"{error.location}: " if error.location else ""
