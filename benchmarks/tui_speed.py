@@ -133,11 +133,11 @@ def _children_cpu() -> float:
 
 
 async def in_app(root: Path, first_id: str) -> dict[str, float]:
+    cpu = time.process_time()  # the app's construction lists the files: counted too
     app = make_app(root, live_reload=False, keymap={})
     frames = Frames(app)
     found: dict[str, float] = {}
     children = _children_cpu()
-    cpu = time.process_time()
     async with app.run_test(size=SIZE) as pilot:
         await _until(pilot, lambda: app.first_paint is not None)
         found["first_paint_ms"] = (app.first_paint or 0) * 1000
