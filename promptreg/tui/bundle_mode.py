@@ -23,7 +23,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static
 
 from promptreg.core.config import LintSettings, Settings
 from promptreg.core.errors import PromptregError
@@ -32,7 +32,7 @@ from promptreg.sdk.bundle import Bundle
 from promptreg.tui.app import RegistryApp
 from promptreg.tui.index import PromptIndex, Row, row_from_spec
 from promptreg.tui.keymap import load_keymap
-from promptreg.tui.screens.prompt import TABS, PromptScreen
+from promptreg.tui.screens.prompt import LABELS, TABS, PromptScreen
 from promptreg.tui.services import (
     EndpointRunner,
     History,
@@ -41,7 +41,9 @@ from promptreg.tui.services import (
     TokenMeter,
     explain,
 )
-from promptreg.tui.widgets.overview import facts_table
+from promptreg.tui.widgets.key_line import KeyLine
+from promptreg.tui.widgets.overview import facts_text
+from promptreg.tui.widgets.tabs import Pane, PromptTabs
 from promptreg.tui.widgets.trial_pane import TrialPane
 
 READ_ONLY = "a bundle is read-only: it holds approved versions, not the registry's files"
@@ -132,7 +134,7 @@ def _approvals(spec: PromptSpec) -> Text:
 
 def overview(spec: PromptSpec, bundle: Bundle) -> Group:
     """What a bundle says about one prompt version."""
-    facts = facts_table(spec, ("commit", str(spec.data.get("commit", ""))[:12]))
+    facts = facts_text(spec, ("commit", str(spec.data.get("commit", ""))[:12]))
     source = bundle.source
     signed = f"signed by {bundle.signed_by}" if bundle.signed_by else "signature not checked"
     versions = ", ".join(bundle.versions(spec.id))
@@ -167,10 +169,10 @@ class BundlePromptScreen(PromptScreen):
             Text(f"{self.spec.id}  {self.spec.version}  {self.spec.title}  (bundle)"),
             id="prompt-title",
         )
-        with TabbedContent(id="tabs"):
-            with TabPane("Overview", id="overview"), VerticalScroll():
+        with PromptTabs(LABELS, id="tabs"):
+            with Pane(id="overview"), VerticalScroll():
                 yield Static(overview(self.spec, self.bundle), id="bundle-overview")
-            with TabPane("Source", id="source"), VerticalScroll():
+            with Pane(id="source"), VerticalScroll():
                 yield Static(
                     Text(
                         "the bundle's entry (a bundle holds no prompt file):\n\n"
@@ -178,11 +180,11 @@ class BundlePromptScreen(PromptScreen):
                     ),
                     id="bundle-source",
                 )
-            with TabPane("History", id="history"):
+            with Pane(id="history"):
                 yield Static(Text(f"no history: {NO_HISTORY}"), id="history-note")
-            with TabPane("Test", id="test"):
+            with Pane(id="test"):
                 yield TrialPane(self.spec, self.services)
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         """Nothing to lint: the bundle was linted when it was built."""

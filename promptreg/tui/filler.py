@@ -1,4 +1,4 @@
-"""The index filled, and the lint counts taken, in a child process.
+"""The index filled, and the lint counts taken, in child processes.
 
 Filling 10,000 rows and linting them is seconds of pure Python. Done in a thread of the
 app's own process it holds the interpreter lock in turns with the event loop, and a
@@ -8,6 +8,13 @@ ran. The child is a fresh interpreter (`python -m promptreg.tui.filler`), not a 
 the app runs threads, and a forked child would inherit their held locks
 (promptreg.lint.workers forks, for the single-threaded CLI).
 
+There is a child per core (at most PARTS), each filling its share of the rows and
+keeping its own index cache file, so a cold start at 10,000 prompts uses both cores of
+a small machine. The first child then takes every row's lint counts, alone: lint keeps
+caches that are one file for the whole registry (the token counts, the templates), and
+two writers would each keep only their own half, so opening a prompt afterwards would
+load the tokenizer again for the counts the other one lost.
+
 Frames on the pipes are pickles with a 4-byte length in front. The child reads
 promptreg.yaml again from its path rather than receiving the parent's Settings (whose
 mappings are read-only proxies, which do not pickle).
@@ -15,10 +22,12 @@ mappings are read-only proxies, which do not pickle).
 
 from __future__ import annotations
 
+import os
 import pickle
 import select
 import subprocess
 import sys
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,6 +39,10 @@ from promptreg.tui.index import Row
 Kind = Literal["rows", "lint"]
 Counts = tuple[str, int | None, int | None]
 """A row's id, its lint errors and its lint warnings: all a lint batch carries back."""
+
+PARTS = 2
+"""Child processes filling the index at most: the rule checks and the loader are pure
+Python, so each child uses one core."""
 
 POLL_SECONDS = 0.1
 """How long the reading thread waits for a frame before it looks for a cancel again."""
@@ -56,58 +69,87 @@ def fill_in_child(
     *,
     cache: bool = True,
     cancelled: Callable[[], bool] = lambda: False,
+    parts: int | None = None,
 ) -> Iterator[Batch]:
     """Rows filled from their files, then their lint counts, a batch at a time, read
-    from a child process. Stops (and ends the child) once `cancelled()`; raises what
-    the child raised as a PromptregError with its message and hint."""
-    child = subprocess.Popen(
-        [sys.executable, "-m", "promptreg.tui.filler"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,  # the terminal belongs to the app
-        bufsize=0,
-    )
-    assert child.stdin is not None and child.stdout is not None
+    from `parts` child processes (one per core, at most PARTS), each filling its share;
+    the first then lints every row. Stops (and ends the children) once `cancelled()`; raises what a
+    child raised as a PromptregError with its message and hint."""
+    count = parts if parts is not None else max(1, min(PARTS, os.cpu_count() or 1))
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-m", "promptreg.tui.filler"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # the terminal belongs to the app
+            bufsize=0,
+        )
+        for _ in range(count)
+    ]
     held = {row.id: row for row in rows}
+    filled: set[str] = set()
+    counts: dict[str, tuple[int | None, int | None]] = {}
     try:
-        try:
-            _send(child.stdin, (str(config), cache, list(rows)))
-            child.stdin.close()
-        except OSError:  # it ended before reading (a broken install): said below
-            pass
-        while not cancelled():
-            if _PIPES_SELECT and not select.select([child.stdout], [], [], POLL_SECONDS)[0]:
-                continue  # nothing yet: look for a cancel again
-            frame = _receive(child.stdout)
-            if frame is None:
-                raise FillerError(
-                    f"the process reading the registry ended early (exit status {child.wait()})",
-                    hint="press r to read the registry again",
-                )
-            kind, payload = frame
-            if kind == "done":
-                return
-            if kind == "error":
-                message, hint = payload
-                raise PromptregError(message, hint=hint)
-            if kind == "rows":
-                held.update((row.id, row) for row in payload)
-                yield Batch("rows", payload)
+        for part, child in enumerate(children):
+            assert child.stdin is not None
+            try:
+                _send(child.stdin, (str(config), cache, list(rows), part, count))
+                child.stdin.close()
+            except OSError:  # it ended before reading (a broken install): said below
+                pass
+        streams = {child.stdout: child for child in children if child.stdout is not None}
+        while streams and not cancelled():
+            if _PIPES_SELECT:
+                ready = select.select(list(streams), [], [], POLL_SECONDS)[0]
             else:
-                yield Batch(
-                    "lint",
-                    [
-                        replace(held[prompt_id], lint_errors=errors, lint_warnings=warnings)
-                        for prompt_id, errors, warnings in payload
-                        if prompt_id in held
-                    ],
-                )
+                ready = list(streams)[:1]
+            for stream in ready:
+                frame = _receive(stream)
+                if frame is None:
+                    status = streams[stream].wait()
+                    raise FillerError(
+                        f"the process reading the registry ended early (exit status {status})",
+                        hint="press r to read the registry again",
+                    )
+                kind, payload = frame
+                if kind == "done":
+                    del streams[stream]
+                elif kind == "error":
+                    message, hint = payload
+                    raise PromptregError(message, hint=hint)
+                elif kind == "rows":
+                    # Counts that came first (from the linting child) go with the row.
+                    payload = [_counted(row, counts.get(row.id)) for row in payload]
+                    held.update((row.id, row) for row in payload)
+                    filled.update(row.id for row in payload)
+                    yield Batch("rows", payload)
+                else:
+                    counts.update((i, (errors, warnings)) for i, errors, warnings in payload)
+                    known = [_counted(held[i], counts[i]) for i, _, _ in payload if i in filled]
+                    if known:
+                        yield Batch("lint", known)
     finally:
-        if child.poll() is None:
-            child.kill()  # cancelled, or the app is quitting
-        child.wait()
-        child.stdin.close()
-        child.stdout.close()
+        for child in children:
+            if child.poll() is None:
+                child.kill()  # cancelled, or the app is quitting
+            child.wait()
+            for pipe in (child.stdin, child.stdout):
+                if pipe is not None:
+                    pipe.close()
+
+
+def _counted(row: Row, counts: tuple[int | None, int | None] | None) -> Row:
+    if counts is None:
+        return row
+    return replace(row, lint_errors=counts[0], lint_warnings=counts[1])
+
+
+def share(rows: Sequence[Row], part: int, parts: int) -> list[Row]:
+    """The rows child `part` of `parts` reads: split by a checksum of each id, so a
+    file stays with the same child (and its index cache file) as others come and go."""
+    if parts == 1:
+        return list(rows)
+    return [row for row in rows if zlib.crc32(row.id.encode()) % parts == part]
 
 
 def _send(stream: IO[bytes], value: object) -> None:
@@ -138,18 +180,20 @@ def _receive(stream: IO[bytes]) -> Any:
 
 
 def main() -> None:
-    """In the child: read (config, cache, rows); fill, then count, sending each batch;
+    """In the child: read (config, cache, rows, part, parts); fill its share, then (the
+    first child) count every row, sending each batch;
     then ("done", None), or ("error", (message, hint))."""
     from promptreg.core.config import load_config
     from promptreg.tui.index import PromptIndex
 
     out = sys.stdout.buffer
     try:
-        config, cache, rows = _receive(sys.stdin.buffer)
-        index = PromptIndex(load_config(Path(config)), cache=cache)
-        index.fill(rows, lambda batch: _send(out, ("rows", batch)))
-        for counted in index.lint_counts(rows):
-            _send(out, ("lint", [(r.id, r.lint_errors, r.lint_warnings) for r in counted]))
+        config, cache, rows, part, parts = _receive(sys.stdin.buffer)
+        index = PromptIndex(load_config(Path(config)), cache=cache, part=(part, parts))
+        index.fill(share(rows, part, parts), lambda batch: _send(out, ("rows", batch)))
+        if part == 0:  # one linting process: see the module's docstring
+            for counted in index.lint_counts(rows):
+                _send(out, ("lint", [(r.id, r.lint_errors, r.lint_warnings) for r in counted]))
         _send(out, ("done", None))
     except PromptregError as error:
         where = f"{error.location}: " if error.location else ""

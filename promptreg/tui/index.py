@@ -4,14 +4,18 @@ A row is first just the file (its id is its path), so the list paints before any
 read; `PromptIndex.fill` then loads each file through the one loader and asks
 governance whether the SDK would serve it. What it learns is kept in
 `.promptreg/cache/tui-index.json` keyed on a digest of the file's bytes (and, through
-the fingerprint, on promptreg.yaml's), so the next start reads bytes and skips the
-parse: a 10,000-prompt registry is browsable at once and complete in about a second.
+the fingerprint, on promptreg.yaml's), so the next start skips the parse. Beside each
+digest the cache keeps the file's stat (modification and change times, size, inode),
+as git's index does: a file whose stat is unchanged is not even read again. A stat is
+recorded only once the file is older than STAT_TRUST_NS, since a file written twice
+within the clock's resolution can keep its stat (git calls that "racily clean").
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,7 +32,11 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from promptreg.lint.finding import Finding
 
-_FORMAT = 1
+_FORMAT = 2
+STAT_TRUST_NS = 2_000_000_000
+"""How old a file's modification must be before its stat is trusted to stand for its
+bytes: two seconds covers the coarsest clocks (FAT) and a write still under way."""
+Stamp = tuple[int, int, int, int]
 _BATCH = 250
 """Rows handed back per callback while filling: often enough to watch, rarely enough
 that repainting costs nothing next to loading."""
@@ -94,8 +102,9 @@ def row_from_spec(row: Row, spec: PromptSpec | None, settings: Settings) -> Row:
 
 def _from_cache(row: Row, entry: Any) -> Row | None:
     try:
-        return replace(
-            row,
+        return Row(  # not dataclasses.replace: this runs once per file at every start
+            row.id,
+            row.path,
             title=str(entry["title"]),
             tier=int(entry["tier"]) if entry["tier"] is not None else None,
             status=str(entry["status"]),
@@ -105,6 +114,8 @@ def _from_cache(row: Row, entry: Any) -> Row | None:
             refusal=None if entry["refusal"] is None else str(entry["refusal"]),
             valid=bool(entry["valid"]),
             loaded=True,
+            lint_errors=row.lint_errors,
+            lint_warnings=row.lint_warnings,
         )
     except (KeyError, TypeError, ValueError):
         return None  # a damaged entry is re-read from the file
@@ -117,15 +128,24 @@ class PromptIndex:
     """Whether the app fills this index in a child process (promptreg.tui.filler), which
     reads the registry's files itself; an index of something else fills in a thread."""
 
-    def __init__(self, settings: Settings, *, cache: bool = True) -> None:
+    def __init__(
+        self, settings: Settings, *, cache: bool = True, part: tuple[int, int] = (0, 1)
+    ) -> None:
+        """`part` (k, n): this index fills share k of n (promptreg.tui.filler splits the
+        rows between processes), and keeps its own cache file."""
         self.settings = settings
-        self.cache_path = (
-            settings.root / ".promptreg" / "cache" / "tui-index.json" if cache else None
-        )
+        number, parts = part
+        name = "tui-index.json" if parts == 1 else f"tui-index-{number}-of-{parts}.json"
+        self.cache_path = settings.root / ".promptreg" / "cache" / name if cache else None
         self._fingerprint = hashlib.sha256(_config_bytes(settings)).hexdigest()
         self._entries: dict[str, Any] | None = None
+        self._stats: dict[str, list[Any]] = {}
+        """Path → [mtime_ns, ctime_ns, size, inode, digest] as last seen."""
         self._seen: set[str] = set()
         """Digests of the files read since the last save: the entries worth keeping."""
+        self._seen_paths: set[str] = set()
+        self._changed = False
+        """Whether an entry or a stat was added or replaced since the cache was read."""
 
     def rows(self) -> list[Row]:
         """Every prompt file as an unfilled row, sorted by id: no file is read."""
@@ -138,22 +158,53 @@ class PromptIndex:
 
     def _cache(self) -> dict[str, Any]:
         if self._entries is None:
-            self._entries = (
+            stored = (
                 read_entries(self.cache_path, _FORMAT, self._fingerprint)
                 if self.cache_path is not None
                 else {}
             )
+            rows, stats = stored.get("rows"), stored.get("stats")
+            self._entries = rows if isinstance(rows, dict) else {}
+            self._stats = stats if isinstance(stats, dict) else {}
         return self._entries
+
+    def _unchanged(self, key: str, stamp: Stamp) -> str | None:
+        """The digest recorded for the file at `key` if its stat is what it was."""
+        known = self._stats.get(key)
+        if isinstance(known, list) and len(known) == 5 and tuple(known[:4]) == stamp:
+            digest = known[4]
+            return digest if isinstance(digest, str) else None
+        return None
 
     def load_row(self, row: Row) -> Row:
         """The row with what its file says now (a missing file is an invalid row)."""
+        entries = self._cache()
+        key = str(row.path)
+        try:
+            info = row.path.stat()
+        except OSError:
+            return replace(row, loaded=True, valid=False, refusal="the file cannot be read")
+        stamp = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+        digest = self._unchanged(key, stamp)
+        known = entries.get(digest) if digest is not None else None
+        if digest is not None and known is not None:
+            found = _from_cache(row, known)
+            if found is not None:
+                self._seen.add(digest)
+                self._seen_paths.add(key)
+                return found
         try:
             data = row.path.read_bytes()
         except OSError:
             return replace(row, loaded=True, valid=False, refusal="the file cannot be read")
         digest = hashlib.sha256(data).hexdigest()
-        entries = self._cache()
         self._seen.add(digest)
+        self._changed = True
+        if len(data) == info.st_size and time.time_ns() - info.st_mtime_ns > STAT_TRUST_NS:
+            self._stats[key] = [*stamp, digest]
+            self._seen_paths.add(key)
+        else:
+            self._stats.pop(key, None)  # racily written: digest it again next time
         known = entries.get(digest)
         if known is not None:
             found = _from_cache(row, known)
@@ -186,10 +237,16 @@ class PromptIndex:
 
     def save(self) -> None:
         """Write the entries of the files read by this fill; the ones of files since
-        edited or deleted are dropped."""
+        edited or deleted are dropped. Nothing is written when nothing changed."""
+        unchanged = not self._changed and len(self._seen) == len(self._entries or {})
+        if unchanged and len(self._seen_paths) == len(self._stats):
+            return
         if self.cache_path is not None and self._entries is not None:
             kept = {k: v for k, v in self._entries.items() if k in self._seen}
-            write_entries(self.cache_path, _FORMAT, self._fingerprint, kept)
+            stats = {k: v for k, v in self._stats.items() if k in self._seen_paths}
+            write_entries(
+                self.cache_path, _FORMAT, self._fingerprint, {"rows": kept, "stats": stats}
+            )
 
     def lint_counts(
         self, rows: Iterable[Row], cancelled: Callable[[], bool] = lambda: False

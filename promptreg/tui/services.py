@@ -42,7 +42,17 @@ class History:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.repo = Repository.at(settings.root)
+        self._repo: Repository | None = None
+        self._looked = False
+
+    @property
+    def repo(self) -> Repository | None:
+        """The registry's repository, looked for when first asked: finding it runs git,
+        which the list's first paint should not wait for."""
+        if not self._looked:
+            self._repo = Repository.at(self.settings.root)
+            self._looked = True
+        return self._repo
 
     def why_empty(self) -> str | None:
         if self.repo is None:
@@ -80,7 +90,7 @@ class History:
 
     def refresh(self) -> None:
         """Forget what git said: a commit was made while the app runs."""
-        self.repo = Repository.at(self.settings.root)
+        self._looked = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,22 +5,26 @@ the filter applied to streaming rows at most every quarter second."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from promptreg.core.cachefile import unseal_text
 from promptreg.core.config import load_config
 from promptreg.core.errors import PromptregError
-from promptreg.tui.filler import fill_in_child
+from promptreg.tui.filler import fill_in_child, share
 from promptreg.tui.index import PromptIndex, Row
 from promptreg.tui.screens.prompt import TABS, PromptScreen
 from promptreg.tui.widgets import prompt_list
 from promptreg.tui.widgets.history_view import HistoryView
 from promptreg.tui.widgets.prompt_list import PromptList
 from promptreg.tui.widgets.source import SourceView
+from promptreg.tui.widgets.tabs import PromptTabs
 from promptreg.tui.widgets.trial_pane import TrialPane
-from tests.tui.conftest import SIZE, app_for, filled, until, write_demo
+from tests.tui.conftest import REPO, SIZE, app_for, filled, until, write_demo
 
 pytestmark = pytest.mark.anyio
 
@@ -35,7 +39,7 @@ async def test_the_test_tab_asked_for_at_once_mounts_and_renders(demo: Path) -> 
         assert isinstance(screen, PromptScreen)
         pane = screen.query_one(TrialPane)
         await until(pilot, lambda: pane.preview is not None, "the preview")
-        assert screen.query_one("#tabs").active == "test"  # type: ignore[attr-defined]
+        assert screen.query_one(PromptTabs).active == "test"
         assert pane.has_focus_within
 
 
@@ -75,18 +79,62 @@ def test_the_child_fills_every_row_then_counts_lint(tmp_path: Path) -> None:
     broken = root / "registry" / "demo" / "broken.prompt.yaml"
     broken.write_text("id: demo/broken\nversion: [\n", encoding="utf-8")
     rows = _rows(root)
-    batches = list(fill_in_child(root / "promptreg.yaml", rows, cache=False))
+    batches = list(fill_in_child(root / "promptreg.yaml", rows, cache=False, parts=2))
     filled_rows = {r.id: r for b in batches if b.kind == "rows" for r in b.rows}
-    counted = {r.id: r for b in batches if b.kind == "lint" for r in b.rows}
-    assert set(filled_rows) == set(counted) == {r.id for r in rows}
+    assert set(filled_rows) == {r.id for r in rows}
     assert filled_rows["demo/one"].title == "Demo prompt one"
     assert filled_rows["demo/one"].serve is True
     assert filled_rows["demo/broken"].loaded and filled_rows["demo/broken"].serve is False
-    assert counted["demo/broken"].lint_errors  # the lint batch carries the filled fields too
-    assert counted["demo/broken"].loaded
-    last_rows = max(i for i, b in enumerate(batches) if b.kind == "rows")
-    first_lint = min(i for i, b in enumerate(batches) if b.kind == "lint")
-    assert last_rows < first_lint
+    last: dict[str, Row] = {}
+    for batch in batches:  # as the app applies them: each batch replaces its rows
+        last.update((r.id, r) for r in batch.rows)
+        assert all(r.loaded for r in batch.rows)  # a lint batch never un-fills a row
+    assert last["demo/broken"].lint_errors  # the counts and the filled fields together
+    assert last["demo/broken"].title == filled_rows["demo/broken"].title
+    assert all(r.lint_errors is not None and r.lint_warnings is not None for r in last.values())
+
+
+def test_the_children_share_the_rows_out_and_keep_their_own_caches(tmp_path: Path) -> None:
+    names = tuple(f"p{n}" for n in range(12))
+    root = write_demo(tmp_path / "demo", names=names)
+    rows = _rows(root)
+    first, second = share(rows, 0, 2), share(rows, 1, 2)
+    assert first and second  # twelve files: both parities occur
+    assert {r.id for r in first}.isdisjoint({r.id for r in second})
+    assert {r.id for r in first} | {r.id for r in second} == {r.id for r in rows}
+    batches = list(fill_in_child(root / "promptreg.yaml", rows, parts=2))
+    assert {r.id for b in batches if b.kind == "rows" for r in b.rows} == {r.id for r in rows}
+    last = {r.id: r for b in batches for r in b.rows}  # each batch replaces its rows
+    assert all(r.loaded and r.lint_errors is not None for r in last.values())
+    cache = root / ".promptreg" / "cache"
+    caches = sorted(p.name for p in cache.glob("tui-index*.json"))
+    assert caches == ["tui-index-0-of-2.json", "tui-index-1-of-2.json"]
+    again = list(fill_in_child(root / "promptreg.yaml", rows, parts=2))
+    assert {r.id for b in again if b.kind == "rows" for r in b.rows} == {r.id for r in rows}
+
+
+def test_only_one_child_lints_so_no_token_count_is_lost(tmp_path: Path) -> None:
+    """Lint keeps the token counts in one file for the whole registry; with two writers
+    each would keep only its own half, and opening a prompt would count them again."""
+    roots = []
+    for name in ("two", "one"):
+        root = tmp_path / name
+        root.mkdir()
+        shutil.copy(REPO / "promptreg.yaml", root / "promptreg.yaml")
+        shutil.copytree(REPO / "registry", root / "registry")
+        roots.append(root)
+    two, one = roots
+    list(fill_in_child(two / "promptreg.yaml", _rows(two), parts=2))
+    list(fill_in_child(one / "promptreg.yaml", _rows(one), parts=1))
+    assert _token_counts(two) == _token_counts(one) > 0
+
+
+def _token_counts(root: Path) -> int:
+    """How many token counts lint's one-file store under `root` holds."""
+    store = root / ".promptreg" / "cache" / "tokens.json"
+    body = unseal_text(store.name, store.read_text(encoding="utf-8"))
+    assert body is not None
+    return len(json.loads(body)["entries"])
 
 
 def test_cancelling_ends_the_child(tmp_path: Path) -> None:

@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, TextArea
 
 from promptreg.tui.app import RegistryApp
 from promptreg.tui.screens.prompt import PromptScreen
+from promptreg.tui.widgets.choice import Choice
 from promptreg.tui.widgets.history_view import HistoryView
 from promptreg.tui.widgets.trial_pane import TrialPane
 from tests.gitrepo import GitRepo
@@ -165,7 +166,7 @@ def _test_pane(values: dict[str, str], *, renders: bool = True) -> Callable[[Pil
         await until(pilot, lambda: pane.prompt is not None, "compiled")
         for name, value in values.items():
             control = pane.query_one(f"#var-{name}")
-            if isinstance(control, Select | Input):
+            if isinstance(control, Choice | Input):
                 control.value = value
         for widget in pane.query(Input):
             widget.cursor_blink = False

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from promptreg.tui.screens.prompt import PromptScreen
+from promptreg.tui.widgets.choice import Choice
 from promptreg.tui.widgets.trial_pane import TrialPane
 from tests.evals.server import OpenAIServer, Script
 from tests.tui.conftest import SIZE, app_for, text_of, until, write_demo
@@ -39,9 +40,9 @@ async def test_the_form_is_built_from_the_typed_variables(demo: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_test_pane(pilot, app)
         assert pane.query_one("#var-count", Input).value == "2"  # the default, filled
-        tone = pane.query_one("#var-tone", Select)
+        tone = pane.query_one("#var-tone", Choice)
         assert tone.value == "calm"
-        assert isinstance(pane.query_one("#preset"), Select)  # the eval cases as presets
+        assert isinstance(pane.query_one("#preset"), Choice)  # the eval cases as presets
 
 
 async def test_the_preview_renders_the_given_inputs(demo: Path) -> None:
@@ -50,7 +51,7 @@ async def test_the_preview_renders_the_given_inputs(demo: Path) -> None:
         pane = await open_test_pane(pilot, app)
         assert "text is required" in text_of(pane.query_one("#err-text"))
         await type_into(pilot, pane, "text", "Where is my order?")
-        pane.query_one("#var-tone", Select).value = "loud"
+        pane.query_one("#var-tone", Choice).value = "loud"
         await pilot.pause()
         preview = text_of(pane.query_one("#preview"))
         assert "Answer in 2 sentences, loud." in preview
@@ -78,7 +79,7 @@ async def test_a_preset_fills_the_form_from_an_eval_case(demo: Path) -> None:
     app = app_for(demo)
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_test_pane(pilot, app)
-        pane.query_one("#preset", Select).value = 0
+        pane.query_one("#preset", Choice).value = 0
         await pilot.pause()
         assert pane.query_one("#var-text", Input).value == "hello there"
         assert "<text>hello there</text>" in text_of(pane.query_one("#preview"))

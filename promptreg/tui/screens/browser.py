@@ -9,10 +9,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from promptreg.tui.index import Row
 from promptreg.tui.messages import FilterApplied, RowsFilled
+from promptreg.tui.widgets.key_line import KeyLine
 from promptreg.tui.widgets.prompt_list import PromptList, header_line
 
 FILTER_HELP = (
@@ -40,7 +41,7 @@ class BrowserScreen(Screen[None]):
         yield PromptList(self._rows, id="prompts")
         yield Input(placeholder=FILTER_HELP, id="filter", classes="hidden")
         yield Static("", id="counts")
-        yield Footer()
+        yield KeyLine()
 
     @property
     def prompt_list(self) -> PromptList:

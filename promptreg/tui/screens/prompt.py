@@ -3,7 +3,10 @@
 Only the Overview is composed with the screen. Mounting every tab at once (about 80
 widgets: a TextArea, a DataTable, the test form) cost seconds before anything showed,
 so each other tab's content is mounted when the tab is first shown, or, if it is not
-asked for first, one tab per frame once the Overview is on screen.
+asked for first, one tab per frame from a quarter second after the Overview is on
+screen. The tab bar and the keys are one drawn line each (widgets.tabs, widgets.key_line)
+rather than a widget per tab and per key, since each widget is styled and laid out
+before the first frame.
 """
 
 from __future__ import annotations
@@ -16,16 +19,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widget import AwaitMount, Widget
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static
 
 from promptreg.core.errors import PromptregError
 from promptreg.core.model import PromptSpec
 from promptreg.lint.finding import Finding
 from promptreg.tui.services import Services, explain
+from promptreg.tui.widgets.key_line import KeyLine
 from promptreg.tui.widgets.overview import Overview
+from promptreg.tui.widgets.tabs import Pane, PromptTabs
 
 TABS = ("overview", "source", "history", "test")
 LABELS = {"overview": "Overview", "source": "Source", "history": "History", "test": "Test"}
+BACKGROUND_DELAY = 0.25
+"""Seconds after the first frame before linting and mounting the tabs not asked for."""
 
 
 class PromptScreen(Screen[None]):
@@ -52,19 +59,31 @@ class PromptScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self._title()), id="prompt-title")
-        with TabbedContent(id="tabs"):
-            with TabPane(LABELS["overview"], id="overview"):
+        with PromptTabs(LABELS, id="tabs"):
+            with Pane(id="overview"):
                 yield Overview(self.spec, self.services.index.settings)
             for name in TABS[1:]:
-                yield TabPane(LABELS[name], id=name)
-        yield Footer()
+                yield Pane(id=name)
+        yield KeyLine()
 
     def _title(self) -> str:
         return f"{self.spec.id}  {self.spec.version}  {self.spec.title}"
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """Lint and mount the other tabs a moment after the Overview is on screen: the
+        lint thread shares the interpreter and a mounting tab holds the event loop, so
+        starting either at once delayed the first frame, and a tab asked for straight
+        away (the Test tab's form) waited behind the Source tab's TextArea."""
+        self.set_timer(BACKGROUND_DELAY, self._background)
+
+    def _background(self) -> None:
+        if self._leaving or not self.is_attached:
+            return
         self.lint()
-        self.call_after_refresh(self._prefetch)
+        self._prefetch()
 
     # -- lazy tabs ----------------------------------------------------------------
 
@@ -94,7 +113,7 @@ class PromptScreen(Screen[None]):
         know it is there."""
         if name in self.mounted_tabs:
             return self.mounted_tabs[name]
-        mounting = self.query_one(f"#{name}", TabPane).mount(self._content(name))
+        mounting = self.query_one(f"#{name}", Pane).mount(self._content(name))
         self.mounted_tabs[name] = mounting
         return mounting
 
@@ -107,8 +126,8 @@ class PromptScreen(Screen[None]):
         self.ensure_tab(pending[0])
         self.call_after_refresh(self._prefetch)
 
-    @on(TabbedContent.TabActivated, "#tabs")
-    def _activated(self, event: TabbedContent.TabActivated) -> None:
+    @on(PromptTabs.TabActivated, "#tabs")
+    def _activated(self, event: PromptTabs.TabActivated) -> None:
         if event.pane.id is not None:
             self.ensure_tab(event.pane.id)
 
@@ -158,10 +177,10 @@ class PromptScreen(Screen[None]):
     async def action_tab(self, name: str) -> None:
         """Show a tab and focus its first control, so its keys are live at once."""
         mounting = self.ensure_tab(name)
-        self.query_one(TabbedContent).active = name
+        self.query_one(PromptTabs).active = name
         if mounting is not None:
             await mounting
-        pane = self.query_one(f"#{name}", TabPane)
+        pane = self.query_one(f"#{name}", Pane)
         target = next((w for w in pane.query("*") if w.focusable), None)
         if target is not None:
             target.focus()

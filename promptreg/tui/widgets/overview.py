@@ -7,8 +7,6 @@ the answers out.
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -21,11 +19,9 @@ from promptreg.governance.evidence import eval_state
 from promptreg.governance.provenance import provenance_issues
 
 
-def facts_table(spec: PromptSpec, *extra: tuple[str, str]) -> Table:
-    """The prompt's metadata as a two-column grid, with `extra` rows after it."""
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold")
-    table.add_column()
+def facts_text(spec: PromptSpec, *extra: tuple[str, str]) -> Text:
+    """The prompt's metadata as two aligned columns, with `extra` rows after it (padded
+    text rather than a Rich table: a table measures every cell again at each render)."""
     rows = [
         ("id", spec.id),
         ("version", spec.version),
@@ -39,9 +35,14 @@ def facts_table(spec: PromptSpec, *extra: tuple[str, str]) -> Table:
         ("content hash", spec.content_hash),
         *extra,
     ]
-    for key, value in rows:
-        table.add_row(key, value)
-    return table
+    width = max(len(key) for key, _ in rows) + 2
+    text = Text()
+    for number, (key, value) in enumerate(rows):
+        if number:
+            text.append("\n")
+        text.append(key.ljust(width), style="bold")
+        text.append(value)
+    return text
 
 
 def approvals_text(spec: PromptSpec, settings: Settings) -> Text:
@@ -92,14 +93,15 @@ def evals_text(spec: PromptSpec, settings: Settings) -> Text:
     return text
 
 
-def overview(spec: PromptSpec, settings: Settings) -> RenderableType:
+def overview(spec: PromptSpec, settings: Settings) -> Text:
+    """The whole tab as one Text, so the Static measures and renders a single block."""
     refusal = serving_refusal(spec, settings)
     verdict = (
         Text("served: yes, the SDK serves this version", style="bold green")
         if refusal is None
         else Text(f"served: no, {refusal}", style="bold red")
     )
-    parts: list[RenderableType] = [verdict, Text(), facts_table(spec), Text()]
+    parts = [verdict, Text(), facts_text(spec), Text()]
     parts += [Text(spec.description), Text()]
     if spec.handoff:
         parts.append(Text("handoff", style="bold underline"))
@@ -117,7 +119,7 @@ def overview(spec: PromptSpec, settings: Settings) -> RenderableType:
         parts.append(Text("changelog", style="bold underline"))
         for entry in spec.changelog:
             parts.append(Text(f"  {entry.version}  {entry.date}  {entry.summary}"))
-    return Group(*parts)
+    return Text("\n").join(parts)
 
 
 class Overview(VerticalScroll):

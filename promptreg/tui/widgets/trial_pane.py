@@ -21,7 +21,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static, Switch, TabbedContent
+from textual.widgets import Input, Label, Static, Switch
 
 from promptreg.core.errors import PromptregError
 from promptreg.core.model import PromptSpec, Variable
@@ -29,6 +29,8 @@ from promptreg.governance.evidence import CaseResult
 from promptreg.render.prompt import Prompt
 from promptreg.tui.messages import AnswerChunk, AnswerDone
 from promptreg.tui.services import Meter, Preview, Services, explain
+from promptreg.tui.widgets.choice import Choice
+from promptreg.tui.widgets.tabs import PromptTabs
 
 
 def _text(value: Any) -> str:
@@ -73,7 +75,7 @@ class TrialPane(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         if self.spec.evals:
-            yield Select(
+            yield Choice(
                 [(f"case: {case.name}", index) for index, case in enumerate(self.spec.evals)],
                 prompt="fill from an eval case",
                 id="preset",
@@ -99,10 +101,10 @@ class TrialPane(VerticalScroll):
         if variable.type == "boolean":
             control = Switch(value=bool(variable.default), id=f"var-{name}")
         elif variable.enum is not None:
-            control = Select(
+            control = Choice(
                 [(_text(option), _text(option)) for option in variable.enum],
                 prompt=f"choose {name}",
-                value=_text(variable.default) if variable.has_default else Select.NULL,
+                value=_text(variable.default) if variable.has_default else Choice.UNSET,
                 id=f"var-{name}",
             )
         else:
@@ -132,8 +134,8 @@ class TrialPane(VerticalScroll):
             control = self.query_one(f"#var-{name}")
             if isinstance(control, Switch):
                 raw[name] = control.value
-            elif isinstance(control, Select):
-                raw[name] = None if control.value is Select.NULL else str(control.value)
+            elif isinstance(control, Choice):
+                raw[name] = None if control.value is Choice.UNSET else str(control.value)
             elif isinstance(control, Input):
                 raw[name] = control.value if control.value != "" else None
         return raw
@@ -142,11 +144,16 @@ class TrialPane(VerticalScroll):
         control = self.query_one(f"#var-{name}")
         if isinstance(control, Switch):
             control.value = bool(value)
-        elif isinstance(control, Select | Input):
+        elif isinstance(control, Choice):
+            try:
+                control.value = _text(value)
+            except ValueError as error:
+                self.notify(str(error), severity="warning", markup=False)
+        elif isinstance(control, Input):
             control.value = _text(value)
 
-    @on(Select.Changed, "#preset")
-    def _preset(self, event: Select.Changed) -> None:
+    @on(Choice.Changed, "#preset")
+    def _preset(self, event: Choice.Changed) -> None:
         if isinstance(event.value, int):
             for name, value in self.spec.evals[event.value].vars.items():
                 if name in self.spec.variables:
@@ -154,8 +161,8 @@ class TrialPane(VerticalScroll):
 
     @on(Input.Changed)
     @on(Switch.Changed)
-    @on(Select.Changed)
-    def _changed(self, event: Input.Changed | Switch.Changed | Select.Changed) -> None:
+    @on(Choice.Changed)
+    def _changed(self, event: Input.Changed | Switch.Changed | Choice.Changed) -> None:
         if getattr(event.control, "id", "") != "preset":
             self.update_preview()
 
@@ -343,5 +350,5 @@ def run_evals_on_screen(app: App[object]) -> None:
     if not panes:
         app.notify("open a prompt first: its eval cases run in its Test tab")
         return
-    screen.query_one(TabbedContent).active = "test"
+    screen.query_one(PromptTabs).active = "test"
     panes.first().action_run_evals()
