@@ -307,8 +307,6 @@ class _Checker:
         self.last = max(self.last, line)
 
 
-
-
 _DEEPEST_ORDER = max(len(where) for where, _ in ORDERS)
 
 
