@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError
-from jinja2.runtime import Macro, new_context
+from jinja2.runtime import Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import pass_context
 from jinja2.visitor import NodeTransformer
@@ -201,10 +201,12 @@ class CompiledTemplate:
         return render_all((self,), values)[0]
 
     def _render_within_budget(self, values: Mapping[str, Any]) -> str:
-        """What Template.render does, less its copy of `values` (new_context copies them
-        with the globals anyway) and its rewriting of the traceback, which render_all
-        drops for an error naming the template."""
-        context = new_context(self._environment, None, self._blocks, values, False, self._globals)
+        """What Template.render does (jinja2.runtime.new_context, then the root function),
+        less its second copy of `values` and its rewriting of the traceback, which
+        render_all drops for an error naming the template."""
+        env = self._environment
+        parent = {**self._globals, **values}
+        context = env.context_class(env, parent, None, self._blocks, globals=self._globals)
         return "".join(self._root(context))
 
 
