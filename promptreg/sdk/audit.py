@@ -136,9 +136,10 @@ class Auditor:
         second."""
         self._stamp: tuple[int, str] = (-1, "")
         """The same for the last millisecond and the whole timestamp."""
-        self._fields: dict[int, tuple[PromptSpec, dict[str, Any]]] = {}
+        self._fields: dict[int, tuple[PromptSpec, dict[str, Any], dict[str, Any]]] = {}
         """By the id of a prompt's spec (kept, so a reused id is noticed): the fields
-        every record of that prompt has, in record order."""
+        every record of that prompt has, in record order, and a whole record of that
+        prompt with those fields in place, copied for each record through `logging`."""
         self._encoded: dict[int, tuple[PromptSpec, str, str, Mapping[str, str]]] = {}
         """The same with its logging level, encoded as JSON, and each variable's name
         as a JSON key."""
@@ -229,14 +230,21 @@ class Auditor:
         prompt's parts encoded once: a third of what json's encoder costs for it."""
         context = _CONTEXT.get()
         stamp = self._timestamp()
-        sizes = _sizes(bound)
-        record: dict[str, Any] = {
-            "time": stamp,
-            "call": call,
-            **self._fixed(spec, level),
-            "context": {} if context is _NO_CONTEXT else dict(context),
-            "variables": sizes,
+        sizes = {
+            name: len(value) if type(value) in _SIZED else _size(value)
+            for name, value in bound.items()
         }
+        known = self._fields.get(id(spec))
+        if known is None or known[0] is not spec or known[1]["logging"] != level:
+            self._fixed(spec, level)
+            known = self._fields[id(spec)]
+        # A copy of the prompt's record with its keys in order: a dict display merging
+        # the prompt's fields in costs twice as much.
+        record = known[2].copy()
+        record["time"] = stamp
+        record["call"] = call
+        record["context"] = {} if context is _NO_CONTEXT else dict(context)
+        record["variables"] = sizes
         if level == "full":
             record["values"] = self._values(bound)
         if sink is None:
@@ -279,7 +287,8 @@ class Auditor:
                 "logging": level,
                 "source": self.source,
             }
-            known = _remember(self._fields, spec, (spec, fields))
+            shape = {"time": "", "call": "", **fields, "context": None, "variables": None}
+            known = _remember(self._fields, spec, (spec, fields, shape))
         return known[1]
 
     def _values(self, bound: Mapping[str, Any]) -> dict[str, Any]:
@@ -345,12 +354,6 @@ def _remember(cache: dict[int, _T], spec: PromptSpec, entry: _T) -> _T:
         cache.clear()
     cache[id(spec)] = entry
     return entry
-
-
-def _sizes(bound: Mapping[str, Any]) -> dict[str, int]:
-    return {
-        name: len(value) if type(value) in _SIZED else _size(value) for name, value in bound.items()
-    }
 
 
 def log_audit_to(target: str | Path | IO[str], *, flush: bool = True) -> JsonLinesHandler:
