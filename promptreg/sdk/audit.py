@@ -236,8 +236,7 @@ class Auditor:
         }
         known = self._fields.get(id(spec))
         if known is None or known[0] is not spec or known[1]["logging"] != level:
-            self._fixed(spec, level)
-            known = self._fields[id(spec)]
+            known = self._prompt_fields(spec, level)
         # A copy of the prompt's record with its keys in order: a dict display merging
         # the prompt's fields in costs twice as much.
         record = known[2].copy()
@@ -277,6 +276,13 @@ class Auditor:
         return known[2], known[3]
 
     def _fixed(self, spec: PromptSpec, level: str) -> dict[str, Any]:
+        return self._prompt_fields(spec, level)[1]
+
+    def _prompt_fields(
+        self, spec: PromptSpec, level: str
+    ) -> tuple[PromptSpec, dict[str, Any], dict[str, Any]]:
+        """The prompt's entry in `_fields`, made if missing: read once, so another thread
+        starting the cache again cannot take it away between a check and a read."""
         known = self._fields.get(id(spec))
         if known is None or known[0] is not spec or known[1]["logging"] != level:
             fields = {
@@ -289,7 +295,7 @@ class Auditor:
             }
             shape = {"time": "", "call": "", **fields, "context": None, "variables": None}
             known = _remember(self._fields, spec, (spec, fields, shape))
-        return known[1]
+        return known
 
     def _values(self, bound: Mapping[str, Any]) -> dict[str, Any]:
         redact = self._redact or self._redactor()
