@@ -183,8 +183,8 @@ class CompiledTemplate:
             # A plain dict of the globals, not make_globals' ChainMap over them: each
             # render copies the globals into its context, and a ChainMap is iterated and
             # read key by key in Python, a KeyError caught for each (about 10 µs a
-            # render of a short template). Nothing changes
-            # the environment's globals after it is built, so the copy stays true.
+            # render of a short template). Nothing changes the environment's globals
+            # after it is built, so the copy stays true.
             self._globals: dict[str, Any] = dict(env.make_globals(None))
             self._template = env.template_class.from_code(env, code, self._globals, None)
         except Exception as exc:
