@@ -136,9 +136,10 @@ class Auditor:
         second."""
         self._stamp: tuple[int, str] = (-1, "")
         """The same for the last millisecond and the whole timestamp."""
-        self._fields: dict[int, tuple[PromptSpec, dict[str, Any]]] = {}
+        self._fields: dict[int, tuple[PromptSpec, dict[str, Any], dict[str, Any]]] = {}
         """By the id of a prompt's spec (kept, so a reused id is noticed): the fields
-        every record of that prompt has, in record order."""
+        every record of that prompt has, in record order, and a whole record of that
+        prompt with those fields in place, copied for each record through `logging`."""
         self._encoded: dict[int, tuple[PromptSpec, str, str, Mapping[str, str]]] = {}
         """The same with its logging level, encoded as JSON, and each variable's name
         as a JSON key."""
@@ -229,14 +230,20 @@ class Auditor:
         prompt's parts encoded once: a third of what json's encoder costs for it."""
         context = _CONTEXT.get()
         stamp = self._timestamp()
-        sizes = _sizes(bound)
-        record: dict[str, Any] = {
-            "time": stamp,
-            "call": call,
-            **self._fixed(spec, level),
-            "context": {} if context is _NO_CONTEXT else dict(context),
-            "variables": sizes,
+        sizes = {
+            name: len(value) if type(value) in _SIZED else _size(value)
+            for name, value in bound.items()
         }
+        known = self._fields.get(id(spec))
+        if known is None or known[0] is not spec or known[1]["logging"] != level:
+            known = self._prompt_fields(spec, level)
+        # A copy of the prompt's record with its keys in order: a dict display merging
+        # the prompt's fields in costs twice as much.
+        record = known[2].copy()
+        record["time"] = stamp
+        record["call"] = call
+        record["context"] = {} if context is _NO_CONTEXT else dict(context)
+        record["variables"] = sizes
         if level == "full":
             record["values"] = self._values(bound)
         if sink is None:
@@ -269,6 +276,13 @@ class Auditor:
         return known[2], known[3]
 
     def _fixed(self, spec: PromptSpec, level: str) -> dict[str, Any]:
+        return self._prompt_fields(spec, level)[1]
+
+    def _prompt_fields(
+        self, spec: PromptSpec, level: str
+    ) -> tuple[PromptSpec, dict[str, Any], dict[str, Any]]:
+        """The prompt's entry in `_fields`, made if missing: read once, so another thread
+        starting the cache again cannot take it away between a check and a read."""
         known = self._fields.get(id(spec))
         if known is None or known[0] is not spec or known[1]["logging"] != level:
             fields = {
@@ -279,8 +293,9 @@ class Auditor:
                 "logging": level,
                 "source": self.source,
             }
-            known = _remember(self._fields, spec, (spec, fields))
-        return known[1]
+            shape = {"time": "", "call": "", **fields, "context": None, "variables": None}
+            known = _remember(self._fields, spec, (spec, fields, shape))
+        return known
 
     def _values(self, bound: Mapping[str, Any]) -> dict[str, Any]:
         redact = self._redact or self._redactor()
@@ -345,12 +360,6 @@ def _remember(cache: dict[int, _T], spec: PromptSpec, entry: _T) -> _T:
         cache.clear()
     cache[id(spec)] = entry
     return entry
-
-
-def _sizes(bound: Mapping[str, Any]) -> dict[str, int]:
-    return {
-        name: len(value) if type(value) in _SIZED else _size(value) for name, value in bound.items()
-    }
 
 
 def log_audit_to(target: str | Path | IO[str], *, flush: bool = True) -> JsonLinesHandler:
