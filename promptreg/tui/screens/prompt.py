@@ -184,7 +184,10 @@ class PromptScreen(Screen[None]):
         self.query_one(PromptTabs).active = name
         pane = self.query_one(f"#{name}", Pane)
         target = next((w for w in pane.query("*") if w.focusable), None)
-        if target is not None:
+        focus_first = getattr(target, "focus_first", None)  # the Test tab's, form or not
+        if callable(focus_first):
+            focus_first()
+        elif target is not None:
             target.focus()
 
     def reload(self) -> None:

@@ -74,6 +74,7 @@ class TrialPane(VerticalScroll):
         """How the last eval run ended: done, cancelled, or what stopped it."""
         self.form_built = False
         """Whether the form's widgets are mounted (a moment after the preview shows)."""
+        self._focus_when_built = False
 
     def compose(self) -> ComposeResult:
         # The form's widgets (an Input, a Choice or a Switch, a label and an error line
@@ -103,10 +104,15 @@ class TrialPane(VerticalScroll):
         self.form_built = True
         if self.preview is not None:
             self._show_field_errors(self.preview)
-        if self.has_focus:
-            target = next((w for w in self.query("*") if w.focusable), None)
-            if target is not None:
-                target.focus()
+        if self._focus_when_built and self.has_focus:
+            self.focus_first()
+
+    def focus_first(self) -> None:
+        """Focus the form's first control; until the form is built, the pane, which
+        passes the focus on once it is (unless it went elsewhere meanwhile)."""
+        self._focus_when_built = not self.form_built
+        first = next((w for w in self.query("*") if w.focusable), None)
+        (first or self).focus()
 
     def _field(self, variable: Variable) -> Widget:
         name = variable.name
