@@ -33,7 +33,16 @@ if TYPE_CHECKING:
 WORKING = "working"
 """promptreg.git.history.WORKING: the ref naming the working tree's file."""
 
-__all__ = ["WORKING", "History", "ModelRunner", "Preview", "Renderer", "Services", "TokenMeter"]
+__all__ = [
+    "WORKING",
+    "History",
+    "ModelRunner",
+    "Preview",
+    "Renderer",
+    "Services",
+    "TokenMeter",
+    "meter_text",
+]
 
 
 class History:
@@ -159,6 +168,19 @@ class Meter:
     variables: Mapping[str, tuple[int, int]]
     """Variable → (tokens of its value, its max_tokens), for bounded ones."""
     encoding: str
+
+
+def meter_text(meter: Meter) -> str:
+    window = f" of a {meter.context_window:,}-token context window" if meter.context_window else ""
+    over = "  OVER BUDGET" if meter.prompt_tokens > meter.budget else ""
+    lines = [
+        f"prompt: {meter.prompt_tokens:,} tokens ({meter.encoding}); budget "
+        f"{meter.budget:,}{window}{over}"
+    ]
+    for name, (used, bound) in meter.variables.items():
+        flag = "  OVER" if used > bound else ""
+        lines.append(f"  {name}: {used:,} / {bound:,} tokens{flag}")
+    return "\n".join(lines)
 
 
 class TokenMeter:

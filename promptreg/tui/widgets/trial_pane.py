@@ -28,26 +28,13 @@ from promptreg.core.model import PromptSpec, Variable
 from promptreg.governance.evidence import CaseResult
 from promptreg.render.prompt import Prompt
 from promptreg.tui.messages import AnswerChunk, AnswerDone
-from promptreg.tui.services import Meter, Preview, Services, explain
+from promptreg.tui.services import Preview, Services, explain, meter_text
 from promptreg.tui.widgets.choice import Choice
 from promptreg.tui.widgets.tabs import PromptTabs
 
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def meter_text(meter: Meter) -> str:
-    window = f" of a {meter.context_window:,}-token context window" if meter.context_window else ""
-    over = "  OVER BUDGET" if meter.prompt_tokens > meter.budget else ""
-    lines = [
-        f"prompt: {meter.prompt_tokens:,} tokens ({meter.encoding}); budget "
-        f"{meter.budget:,}{window}{over}"
-    ]
-    for name, (used, bound) in meter.variables.items():
-        flag = "  OVER" if used > bound else ""
-        lines.append(f"  {name}: {used:,} / {bound:,} tokens{flag}")
-    return "\n".join(lines)
 
 
 class TrialPane(VerticalScroll):
