@@ -22,7 +22,6 @@ from textual.worker import get_current_worker
 
 from promptreg.core.config import Settings, find_config, load_config
 from promptreg.core.errors import PromptregError
-from promptreg.core.tree import prompt_id_for
 from promptreg.tui import watch
 from promptreg.tui.commands import ActionsProvider, PromptsProvider
 from promptreg.tui.index import Row
@@ -170,6 +169,8 @@ class RegistryApp(App[int]):
 
     @work(thread=True, group="reload")
     def reload_paths(self, paths: frozenset[Path]) -> None:
+        from promptreg.core.tree import prompt_id_for
+
         directory = self.settings.registry_dir
         fresh: list[Row] = []
         gone: list[str] = []

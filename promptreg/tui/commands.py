@@ -9,8 +9,12 @@ from typing import Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from promptreg.core.versions import LEVELS, Level
 from promptreg.tui.index import Row
+
+# The version rules (and the model they read) load when the palette first opens.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from promptreg.core.versions import Level
 
 
 class RegistryApp(Protocol):
@@ -58,6 +62,8 @@ class ActionsProvider(Provider):
     """What the app can do, by name."""
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        from promptreg.core.versions import LEVELS
+
         app = cast("RegistryApp", self.app)
         found: list[tuple[str, Callable[[], object], str]] = [
             (name, partial(app.apply_filter, query), help) for name, query, help in ACTIONS

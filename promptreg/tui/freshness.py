@@ -29,9 +29,12 @@ from pathlib import Path
 
 from promptreg.core.config import Settings
 from promptreg.core.errors import PromptregError
-from promptreg.core.loader import load_prompt
-from promptreg.core.model import PromptSpec
 from promptreg.tui.index import Row
+
+# The loader and the model load with the first file asked about, after the first paint.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from promptreg.core.model import PromptSpec
 
 # The services build this before the list paints; governance's evidence (and its
 # fingerprints) load with the first `stale:` filter instead.
@@ -146,6 +149,8 @@ class EvalFreshness:
         current = self._current(row, key)
         if current is not None:
             return current.found
+        from promptreg.core.loader import load_prompt
+
         spec = load_prompt(row.path, positions=False).spec
         found = freshness_of(spec, self.settings) if spec is not None else None
         self._known[row.path] = _Entry(key, found, row, time.monotonic())

@@ -23,10 +23,14 @@ from typing import Any
 
 from promptreg.core.cachefile import read_entries, write_entries
 from promptreg.core.config import Settings
-from promptreg.core.loader import PROMPT_SUFFIX, load_prompt
-from promptreg.core.model import PromptSpec
-from promptreg.core.tree import prompt_files
-from promptreg.governance.approval import serving_refusal
+from promptreg.core.names import PROMPT_SUFFIX
+from promptreg.core.walk import walk_registry
+
+# The loader, the model and governance load when a file is first read (in the filling
+# child, mostly), not before the list's first paint: the list needs only file names.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from promptreg.core.model import PromptSpec
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -84,6 +88,8 @@ class Row:
 
 
 def row_from_spec(row: Row, spec: PromptSpec | None, settings: Settings) -> Row:
+    from promptreg.governance.approval import serving_refusal
+
     if spec is None:
         return replace(row, loaded=True, valid=False, refusal="the file does not load")
     return replace(
@@ -154,7 +160,8 @@ class PromptIndex:
         start = len(str(directory)) + 1
         # The walker's paths are below `directory` as given: the id is the rest of the
         # text (no resolve, no second Path per file; 10,000 of those cost a second).
-        return [Row(str(p)[start:-cut].replace(os.sep, "/"), p) for p in prompt_files(directory)]
+        files = walk_registry(directory)[0] if directory.is_dir() else []  # as prompt_files
+        return [Row(str(p)[start:-cut].replace(os.sep, "/"), p) for p in files]
 
     def _cache(self) -> dict[str, Any]:
         if self._entries is None:
@@ -210,6 +217,8 @@ class PromptIndex:
             found = _from_cache(row, known)
             if found is not None:
                 return found
+        from promptreg.core.loader import load_prompt
+
         filled = row_from_spec(
             row, load_prompt(row.path, data, positions=False).spec, self.settings
         )

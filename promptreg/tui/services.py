@@ -16,25 +16,33 @@ from typing import Any, Protocol
 
 from promptreg.core.config import Settings
 from promptreg.core.errors import PromptregError, TemplateError, VariableError
-from promptreg.core.model import PromptSpec
-from promptreg.core.tree import spec_by_id
-from promptreg.git.repo import Repository
-from promptreg.render.prompt import Messages, Prompt
-from promptreg.render.tokens import TokenCounter
-from promptreg.render.values import ValueFormatError, parse_value
-from promptreg.tui.freshness import EvalFreshness
 from promptreg.tui.index import PromptIndex
 
-# History and diffs load with the first prompt screen, not before the list paints.
+# History, diffs, the model, the renderer, the token counter and git load with the
+# first prompt screen (or the first question asked of them), not before the list paints.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from promptreg.core.model import PromptSpec
     from promptreg.git.history import Comparison, Revision
+    from promptreg.git.repo import Repository
+    from promptreg.render.prompt import Messages, Prompt
+    from promptreg.render.tokens import TokenCounter
     from promptreg.tui.eval_diff import EvalChanges
+    from promptreg.tui.freshness import EvalFreshness
 
 WORKING = "working"
 """promptreg.git.history.WORKING: the ref naming the working tree's file."""
 
-__all__ = ["WORKING", "History", "ModelRunner", "Preview", "Renderer", "Services", "TokenMeter"]
+__all__ = [
+    "WORKING",
+    "History",
+    "ModelRunner",
+    "Preview",
+    "Renderer",
+    "Services",
+    "TokenMeter",
+    "meter_text",
+]
 
 
 class History:
@@ -50,6 +58,8 @@ class History:
         """The registry's repository, looked for when first asked: finding it runs git,
         which the list's first paint should not wait for."""
         if not self._looked:
+            from promptreg.git.repo import Repository
+
             self._repo = Repository.at(self.settings.root)
             self._looked = True
         return self._repo
@@ -110,11 +120,15 @@ class Renderer:
     """Renders a spec with values typed as text, as `promptreg render --var` does."""
 
     def prompt(self, spec: PromptSpec) -> Prompt:
+        from promptreg.render.prompt import Prompt
+
         return Prompt(spec)
 
     def preview(self, prompt: Prompt, raw: Mapping[str, str | bool | None]) -> Preview:
         """`raw` maps a variable to its field's text (None: left empty, so the default
         or the binder's "required" applies; a bool from a switch)."""
+        from promptreg.render.values import ValueFormatError, parse_value
+
         values: dict[str, Any] = {}
         field_errors: dict[str, str] = {}
         for name, text in raw.items():
@@ -156,10 +170,33 @@ class Meter:
     encoding: str
 
 
+def meter_text(meter: Meter) -> str:
+    window = f" of a {meter.context_window:,}-token context window" if meter.context_window else ""
+    over = "  OVER BUDGET" if meter.prompt_tokens > meter.budget else ""
+    lines = [
+        f"prompt: {meter.prompt_tokens:,} tokens ({meter.encoding}); budget "
+        f"{meter.budget:,}{window}{over}"
+    ]
+    for name, (used, bound) in meter.variables.items():
+        flag = "  OVER" if used > bound else ""
+        lines.append(f"  {name}: {used:,} / {bound:,} tokens{flag}")
+    return "\n".join(lines)
+
+
 class TokenMeter:
     def __init__(self, settings: Settings, counter: TokenCounter | None = None) -> None:
         self.settings = settings
-        self.counter = counter or TokenCounter()
+        self._counter = counter
+
+    @property
+    def counter(self) -> TokenCounter:
+        """The token counter, made when first asked (at the first count, not before
+        the list's first paint)."""
+        if self._counter is None:
+            from promptreg.render.tokens import TokenCounter
+
+            self._counter = TokenCounter()
+        return self._counter
 
     def measure(self, spec: PromptSpec, messages: Messages, values: Mapping[str, Any]) -> Meter:
         from promptreg.lint.rules.tokens import (
@@ -218,6 +255,8 @@ class Services:
 
     @classmethod
     def of(cls, settings: Settings, *, runner: ModelRunner | None = None) -> Services:
+        from promptreg.tui.freshness import EvalFreshness
+
         return cls(
             PromptIndex(settings),
             History(settings),
@@ -229,6 +268,8 @@ class Services:
 
     def spec(self, prompt_id: str) -> PromptSpec:
         """The prompt with positions, for the screens that point into the file."""
+        from promptreg.core.tree import spec_by_id
+
         return spec_by_id(self.index.settings, prompt_id)
 
 

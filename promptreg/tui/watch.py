@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from promptreg.core.loader import PROMPT_SUFFIX
+from promptreg.core.names import PROMPT_SUFFIX
 
 DEBOUNCE_MS = 150
 

@@ -84,7 +84,7 @@ async def test_the_test_tab_renders_but_runs_nothing(bundle: Path) -> None:
         screen = await open_in_bundle(pilot, app)
         await pilot.press("4")
         pane = screen.query_one(TrialPane)
-        await until(pilot, lambda: pane.prompt is not None, "the prompt compiled")
+        await until(pilot, lambda: pane.form_built, "the form built")
         assert "evals cannot run here: this is a bundle" in text_of(pane.query_one("#evals"))
         await pilot.press("ctrl+t")
         await pilot.press("ctrl+r")

@@ -50,7 +50,7 @@ async def open_tests(pilot, app, prompt_id: str = "demo/echo") -> TrialPane:  # 
     await until(pilot, lambda: isinstance(app.screen, PromptScreen), "opened")
     await pilot.press("4")
     pane = app.screen.query_one(TrialPane)
-    await until(pilot, lambda: pane.prompt is not None, "the prompt compiled")
+    await until(pilot, lambda: pane.form_built, "the form built")
     return pane
 
 

@@ -163,7 +163,7 @@ def _test_pane(values: dict[str, str], *, renders: bool = True) -> Callable[[Pil
     async def run(pilot: Pilot[Any]) -> None:
         screen = await opened(pilot, "demo/echo", "4")
         pane = screen.query_one(TrialPane)
-        await until(pilot, lambda: pane.prompt is not None, "compiled")
+        await until(pilot, lambda: pane.form_built, "the form built")
         for name, value in values.items():
             control = pane.query_one(f"#var-{name}")
             if isinstance(control, Choice | Input):

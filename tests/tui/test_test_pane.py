@@ -25,7 +25,7 @@ async def open_test_pane(pilot, app) -> TrialPane:  # type: ignore[no-untyped-de
     )
     await pilot.press("4")
     pane = app.screen.query_one(TrialPane)
-    await until(pilot, lambda: pane.prompt is not None, "the prompt compiled")
+    await until(pilot, lambda: pane.form_built, "the form built")
     return pane
 
 
@@ -119,3 +119,36 @@ async def test_escape_cancels_a_run_in_flight(tmp_path: Path) -> None:
             assert isinstance(app.screen, PromptScreen), "the first esc cancels, not backs out"
             await pilot.pause(0.2)
             assert pane.answer == ""
+
+
+MORE_VARIABLES = """\
+  formal: {type: boolean, description: Whether to be formal., default: true, trusted: true}
+  lang: {type: string, description: The language., enum: [en, fr], required: false, trusted: true}
+  note: {type: string, description: A note., required: false, default: "", trusted: true}
+"""
+
+
+async def test_the_preview_before_the_form_is_built_is_the_one_the_form_gives(
+    demo: Path,
+) -> None:
+    """The preview shows from the defaults while the form's widgets mount a moment
+    later: the values it used must be the ones the built form holds."""
+    path = demo / "registry" / "demo" / "echo.prompt.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("messages:\n", MORE_VARIABLES + "messages:\n", 1), "utf-8")
+    app = app_for(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_test_pane(pilot, app)
+        assert set(pane.spec.variables) == {"text", "count", "tone", "formal", "lang", "note"}
+        before = pane.default_values()
+        assert before == pane.raw_values()
+        assert before["formal"] is True and before["lang"] is None and before["note"] is None
+        assert "text is required" in text_of(pane.query_one("#err-text"))
+
+
+async def test_the_first_control_has_the_focus_once_the_form_is_built(demo: Path) -> None:
+    app = app_for(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_test_pane(pilot, app)
+        await until(pilot, lambda: app.focused is not pane, "the focus moved into the form")
+        assert app.focused is pane.query_one("#preset", Choice)

@@ -175,14 +175,19 @@ class PromptScreen(Screen[None]):
                 await mounting
 
     async def action_tab(self, name: str) -> None:
-        """Show a tab and focus its first control, so its keys are live at once."""
+        """Show a tab and focus its first control, so its keys are live at once. A tab
+        not mounted yet is shown once mounted (the Test tab with its preview): shown
+        first, its empty pane cost a frame of its own before the content's."""
         mounting = self.ensure_tab(name)
-        self.query_one(PromptTabs).active = name
         if mounting is not None:
             await mounting
+        self.query_one(PromptTabs).active = name
         pane = self.query_one(f"#{name}", Pane)
         target = next((w for w in pane.query("*") if w.focusable), None)
-        if target is not None:
+        focus_first = getattr(target, "focus_first", None)  # the Test tab's, form or not
+        if callable(focus_first):
+            focus_first()
+        elif target is not None:
             target.focus()
 
     def reload(self) -> None:

@@ -28,26 +28,13 @@ from promptreg.core.model import PromptSpec, Variable
 from promptreg.governance.evidence import CaseResult
 from promptreg.render.prompt import Prompt
 from promptreg.tui.messages import AnswerChunk, AnswerDone
-from promptreg.tui.services import Meter, Preview, Services, explain
+from promptreg.tui.services import Preview, Services, explain, meter_text
 from promptreg.tui.widgets.choice import Choice
 from promptreg.tui.widgets.tabs import PromptTabs
 
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def meter_text(meter: Meter) -> str:
-    window = f" of a {meter.context_window:,}-token context window" if meter.context_window else ""
-    over = "  OVER BUDGET" if meter.prompt_tokens > meter.budget else ""
-    lines = [
-        f"prompt: {meter.prompt_tokens:,} tokens ({meter.encoding}); budget "
-        f"{meter.budget:,}{window}{over}"
-    ]
-    for name, (used, bound) in meter.variables.items():
-        flag = "  OVER" if used > bound else ""
-        lines.append(f"  {name}: {used:,} / {bound:,} tokens{flag}")
-    return "\n".join(lines)
 
 
 class TrialPane(VerticalScroll):
@@ -72,23 +59,47 @@ class TrialPane(VerticalScroll):
         """The cases graded by the current (or last) eval run, in the order graded."""
         self.eval_outcome = ""
         """How the last eval run ended: done, cancelled, or what stopped it."""
+        self.form_built = False
+        """Whether the form's widgets are mounted (a moment after the preview shows)."""
+        self._focus_when_built = False
 
     def compose(self) -> ComposeResult:
-        if self.spec.evals:
-            yield Choice(
-                [(f"case: {case.name}", index) for index, case in enumerate(self.spec.evals)],
-                prompt="fill from an eval case",
-                id="preset",
-            )
-        with Vertical(id="form"):
-            for variable in self.spec.variables.values():
-                yield self._field(variable)
+        # The form's widgets (an Input, a Choice or a Switch, a label and an error line
+        # per variable, and the eval-case presets) are mounted after the first frame
+        # showing the preview (build_form): styled and laid out before it, they made
+        # opening the tab twice as slow. The preview renders from the defaults meanwhile.
+        yield Vertical(id="form")
         with Horizontal(id="test-output"):
             yield Static("", id="preview")
             with Vertical(id="test-side"):
                 yield Static("", id="meter")
                 yield Static("ctrl+r runs the prompt against the configured endpoint", id="answer")
                 yield Static(self._evals_hint(), id="evals")
+
+    async def build_form(self) -> None:
+        """Mount the form, show the problems the preview found, and move the focus into
+        the first field if the tab had it."""
+        if self.form_built or not self.is_attached:
+            return
+        form = self.query_one("#form", Vertical)
+        if self.spec.evals:
+            cases = [(f"case: {case.name}", index) for index, case in enumerate(self.spec.evals)]
+            await self.mount(
+                Choice(cases, prompt="fill from an eval case", id="preset"), before=form
+            )
+        await form.mount_all([self._field(variable) for variable in self.spec.variables.values()])
+        self.form_built = True
+        if self.preview is not None:
+            self._show_field_errors(self.preview)
+        if self._focus_when_built and self.has_focus:
+            self.focus_first()
+
+    def focus_first(self) -> None:
+        """Focus the form's first control; until the form is built, the pane, which
+        passes the focus on once it is (unless it went elsewhere meanwhile)."""
+        self._focus_when_built = not self.form_built
+        first = next((w for w in self.query("*") if w.focusable), None)
+        (first or self).focus()
 
     def _field(self, variable: Variable) -> Widget:
         name = variable.name
@@ -123,12 +134,29 @@ class TrialPane(VerticalScroll):
             self.prompt = self.services.renderer.prompt(self.spec)
         except PromptregError as error:
             self.query_one("#preview", Static).update(Text(f"cannot render: {explain(error)}"))
-            return
-        self.update_preview()
+        else:
+            self.update_preview()
+        self.call_after_refresh(self.build_form)
 
     # -- the form -----------------------------------------------------------------
 
+    def default_values(self) -> dict[str, str | bool | None]:
+        """What the form's fields hold when built: raw_values() before they are."""
+        raw: dict[str, str | bool | None] = {}
+        for name, variable in self.spec.variables.items():
+            if variable.type == "boolean":
+                raw[name] = bool(variable.default)
+            elif variable.enum is not None:
+                raw[name] = _text(variable.default) if variable.has_default else None
+            elif variable.has_default and variable.default is not None:
+                raw[name] = _text(variable.default) or None
+            else:
+                raw[name] = None
+        return raw
+
     def raw_values(self) -> dict[str, str | bool | None]:
+        if not self.form_built:
+            return self.default_values()
         raw: dict[str, str | bool | None] = {}
         for name in self.spec.variables:
             control = self.query_one(f"#var-{name}")
@@ -171,8 +199,7 @@ class TrialPane(VerticalScroll):
             return
         preview = self.services.renderer.preview(self.prompt, self.raw_values())
         self.preview = preview
-        for name in self.spec.variables:
-            self.query_one(f"#err-{name}", Static).update(Text(preview.field_errors.get(name, "")))
+        self._show_field_errors(preview)
         body = self.query_one("#preview", Static)
         if preview.messages is None:
             problems = [*preview.errors, *(f"{k}: {v}" for k, v in preview.field_errors.items())]
@@ -183,7 +210,15 @@ class TrialPane(VerticalScroll):
             shown.append(f"{message['role']}\n", style="bold underline")
             shown.append(f"{message['content']}\n\n")
         body.update(shown, layout=True)
-        self.measure(preview)
+        # Counted once the preview is on screen: the count shares the interpreter, and
+        # started at once it delayed the frame showing the preview.
+        self.call_after_refresh(self.measure, preview)
+
+    def _show_field_errors(self, preview: Preview) -> None:
+        if self.form_built:
+            for name in self.spec.variables:
+                error = preview.field_errors.get(name, "")
+                self.query_one(f"#err-{name}", Static).update(Text(error))
 
     @work(thread=True, exclusive=True, group="meter")
     def measure(self, preview: Preview) -> None:
