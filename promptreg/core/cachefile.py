@@ -174,10 +174,25 @@ def read_entries(path: Path, format_version: int, fingerprint: str) -> dict[str,
     return {}
 
 
+def linked_cache_folder(path: Path) -> bool:
+    """Whether a folder from the working tree's `.promptreg` down to `path` is a link.
+
+    A pull request can commit `.promptreg/cache` (or `cache/lint`) as a link to a folder
+    outside the working tree; writing through it would replace files of those names
+    there. Folders above `.promptreg` are the machine's (a link there is fine)."""
+    parts = path.parts
+    if ".promptreg" not in parts[:-1]:
+        return False
+    top = len(parts) - 1 - parts[:-1][::-1].index(".promptreg") - 1
+    return any(Path(*parts[: index + 1]).is_symlink() for index in range(top, len(parts) - 1))
+
+
 def write_entries(
     path: Path, format_version: int, fingerprint: str, entries: dict[str, Any]
 ) -> bool:
     """Write atomically; False when the cache could not be written (and nothing broke)."""
+    if linked_cache_folder(path):
+        return False
     payload = {"format": format_version, "fingerprint": _stamp(fingerprint), "entries": entries}
     sealed = seal_text(path.name, json.dumps(payload, separators=(",", ":")))
     if sealed is None:

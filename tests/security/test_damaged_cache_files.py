@@ -158,3 +158,27 @@ def test_a_shard_under_another_shards_name_is_a_miss(repo: GitRepo, tmp_path: Pa
     (repo.root / ".promptreg" / "cache" / "lint-memo.json").unlink()
     moved = _promptreg(repo.root, home, *LINT)
     assert (moved.returncode, moved.stdout) == (uncached.returncode, uncached.stdout)
+
+
+@pytest.mark.parametrize("linked", [".promptreg/cache", ".promptreg/cache/lint"])
+def test_a_committed_cache_folder_link_writes_nothing_outside_the_tree(
+    repo: GitRepo, tmp_path: Path, linked: str
+) -> None:
+    """`.promptreg/cache` (or its `lint` folder) committed as a link to a folder outside
+    the working tree: files there of a cache's name are neither replaced nor added."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "tokens.json").write_text("the owner's file\n", encoding="utf-8")
+    (outside / "00.json").write_text("the owner's file\n", encoding="utf-8")
+    link = repo.root / linked
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(os.path.relpath(outside, link.parent), target_is_directory=True)
+    repo.git("add", "-f", ".promptreg")
+    repo.git("commit", "-q", "-m", "a cache folder")
+    before = {path.name: path.read_bytes() for path in outside.iterdir()}
+    home = tmp_path / "home"
+    uncached = _promptreg(repo.root, home, *LINT, "--no-cache")
+    for _ in range(2):
+        cached = _promptreg(repo.root, home, *LINT)
+        assert (cached.returncode, cached.stdout) == (uncached.returncode, uncached.stdout)
+    assert {path.name: path.read_bytes() for path in outside.iterdir()} == before
