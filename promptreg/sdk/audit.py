@@ -35,6 +35,7 @@ from types import MappingProxyType
 
 from promptreg.sdk.audit_values import redacted as _redacted
 from promptreg.sdk.audit_values import size_of as _size
+from promptreg.sdk.audit_values import text_of
 
 # typing costs ~15 ms to import and is needed here only for annotations.
 TYPE_CHECKING = False
@@ -76,9 +77,12 @@ def audit_context(**context: str) -> Iterator[None]:
     """Add caller context (a request id, a user id) to every record made inside the block.
 
     Context variables follow threads and asyncio tasks, so concurrent requests each keep
-    their own; nested blocks add to the outer one.
+    their own; nested blocks add to the outer one. A value that is not a string is kept
+    as its text (one whose `__str__` fails, as its type's name): a record is written
+    whatever the caller passed, without raising out of a render.
     """
-    token = _CONTEXT.set({**_CONTEXT.get(), **context})
+    given = {k: v if type(v) is str else text_of(v) for k, v in context.items()}
+    token = _CONTEXT.set({**_CONTEXT.get(), **given})
     try:
         yield
     finally:

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from promptreg import Registry
-from promptreg.sdk.audit import LOGGER_NAME, log_audit_to
+from promptreg.sdk.audit import LOGGER_NAME, audit_context, log_audit_to
 
 EMAIL = "jane.doe@gmail.com"
 
@@ -198,3 +198,19 @@ def test_full_values_keep_what_can_be_kept(
     assert values["items"][4] == "nan"
     assert values["items"][5] == "[Unprintable without text]"
     assert values["data"] == {"[redacted email]": "x", "3": "y"}
+
+
+def test_a_context_value_that_is_no_string_is_kept_as_text(
+    registry: Registry, audit_lines: Callable[[], str]
+) -> None:
+    prompt = registry.get("demo/metadata", allow_unapproved=True)
+    hostile: Any = {"request_id": Unprintable(), "attempt": 3, "line": "a\nb"}
+    with audit_context(**hostile):
+        prompt.render(text="t", n=1, items=[], data={})
+    text = audit_lines()
+    assert text.count("\n") == 1
+    assert _strict(text)["context"] == {
+        "request_id": "[Unprintable without text]",
+        "attempt": "3",
+        "line": "a\nb",
+    }
