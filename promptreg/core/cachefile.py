@@ -126,9 +126,38 @@ def _stamp(fingerprint: str) -> str:
     return f"{VERSION}\0{fingerprint}"
 
 
+MAX_CACHE_BYTES = 512 * 1024 * 1024
+"""The most of one cache file read: a registry of 10,000 prompts writes a few MB."""
+
+
+def read_cache_text(path: Path) -> str | None:
+    """The text of a cache file, if it is a regular file of at most MAX_CACHE_BYTES.
+
+    A working tree can hold a link where a cache file goes (git commits links): to
+    `/dev/zero`, read to its end, it exhausted memory; to a FIFO, opening it waited
+    forever. Cache files are only ever written as regular files, so a link, a device,
+    a FIFO or a folder there is not one: a miss."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
+            return None
+        data = handle.read(MAX_CACHE_BYTES + 1)
+    if len(data) > MAX_CACHE_BYTES:
+        return None
+    return data.decode("utf-8")
+
+
 def read_entries(path: Path, format_version: int, fingerprint: str) -> dict[str, Any]:
     try:
-        body = unseal_text(path.name, path.read_text(encoding="utf-8"))
+        text = read_cache_text(path)
+        if text is None:
+            return {}
+        body = unseal_text(path.name, text)
         if body is None:
             return {}
         stored = json.loads(body)
@@ -145,10 +174,25 @@ def read_entries(path: Path, format_version: int, fingerprint: str) -> dict[str,
     return {}
 
 
+def linked_cache_folder(path: Path) -> bool:
+    """Whether a folder from the working tree's `.promptreg` down to `path` is a link.
+
+    A pull request can commit `.promptreg/cache` (or `cache/lint`) as a link to a folder
+    outside the working tree; writing through it would replace files of those names
+    there. Folders above `.promptreg` are the machine's (a link there is fine)."""
+    parts = path.parts
+    if ".promptreg" not in parts[:-1]:
+        return False
+    top = len(parts) - 1 - parts[:-1][::-1].index(".promptreg") - 1
+    return any(Path(*parts[: index + 1]).is_symlink() for index in range(top, len(parts) - 1))
+
+
 def write_entries(
     path: Path, format_version: int, fingerprint: str, entries: dict[str, Any]
 ) -> bool:
     """Write atomically; False when the cache could not be written (and nothing broke)."""
+    if linked_cache_folder(path):
+        return False
     payload = {"format": format_version, "fingerprint": _stamp(fingerprint), "entries": entries}
     sealed = seal_text(path.name, json.dumps(payload, separators=(",", ":")))
     if sealed is None:

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from promptreg.core.cachefile import seal_text, unseal_text
+from promptreg.core.cachefile import read_cache_text, seal_text, unseal_text
 from promptreg.core.config import Settings
 from promptreg.core.errors import UsageError
 from promptreg.core.fs import atomic_write
@@ -156,7 +156,8 @@ def _save(cache: ResponseCache, state: dict[str, Any]) -> None:
 
 def load_state(cache: ResponseCache) -> dict[str, Any] | None:
     try:
-        body = unseal_text(STATE_NAME, state_path(cache).read_text(encoding="utf-8"))
+        text = read_cache_text(state_path(cache))
+        body = unseal_text(STATE_NAME, text) if text is not None else None
         state = json.loads(body) if body is not None else None
     except (OSError, ValueError, RecursionError):
         return None

@@ -19,8 +19,9 @@ docs/evals.md, "The render memo"):
   MarkupSafe's version (their `__init__` modules, which carry it) and Python's version.
 
 Where that code cannot be read, there is no memo: every request is rendered. Nor is
-there one for a prompt whose messages name Jinja2's `random` filter, the one part of
-the sandbox whose output is not a function of those inputs (`memoizable`).
+there one for a prompt whose messages may call Jinja2's `random` filter, the one part
+of the sandbox whose output is not a function of those inputs: by name, or through
+`map`, whose filter name a template can build or a case pass (`memoizable`).
 """
 
 from __future__ import annotations
@@ -78,9 +79,18 @@ def source_digest(purpose: str, files: list[Path], libraries: tuple[str, ...]) -
 
 def memoizable(spec: PromptSpec) -> bool:
     """Whether rendering `spec` is a function of its content and a case's variables: not
-    where a message mentions `random` (Jinja2's filter that picks an item at random; a
-    mere word costs the rendering, never a wrong answer)."""
-    return not any(_RANDOM in message.content for message in spec.messages)
+    where a message may call Jinja2's `random` filter, which picks an item at random, by
+    name or through `map` with a name built or passed in (a mere word `random` or a `map`
+    of another filter costs the rendering, never a wrong answer)."""
+    for message in spec.messages:
+        if _RANDOM in message.content:
+            return False
+        if "map" in message.content:  # parsed (Jinja2 loaded) only for a possible map
+            from promptreg.render.analysis import may_draw_at_random
+
+            if may_draw_at_random(message.content):
+                return False
+    return True
 
 
 def memo_key(renderer: str, base_url: str, fingerprint: str) -> str:

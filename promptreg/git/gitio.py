@@ -167,8 +167,10 @@ def zsplit(data: bytes) -> list[str]:
 def _may_be_in_repository(start: Path) -> bool:
     """Whether a `.git` entry stands in `start` or above it: without one, git (given no
     GIT_DIR and no implicit bare repositories) finds nothing, and asking it costs a
-    process, as much as the rest of a one-file lint outside a repository."""
-    folder = start.absolute()
+    process, as much as the rest of a one-file lint outside a repository. Looked for
+    above the folder's real path, as git does: a folder reached through a link lies in
+    the repository its target is in, whatever stands above the link."""
+    folder = Path(os.path.realpath(start))
     return any(os.path.lexists(parent / ".git") for parent in (folder, *folder.parents))
 
 

@@ -195,3 +195,31 @@ def analyse(content: str) -> TemplateFacts | TemplateProblemError:
         return facts_of(parse(content))
     except TemplateProblemError as exc:
         return exc.with_traceback(None)
+
+
+RANDOM_FILTER = "random"
+"""The one filter of the sandbox whose output is not a function of its input."""
+
+
+def may_draw_at_random(source: str) -> bool:
+    """Whether rendering `source` can call the `random` filter: by name, or through
+    `map`, which calls the filter its argument names, a name a template can build
+    (`map('ran' ~ 'dom')`, `map('\\x72andom')`) and a case can pass. True when the
+    template does not parse (it renders nothing to remember either way)."""
+    if RANDOM_FILTER in source:
+        return True
+    if "map" not in source:  # filters are named by plain identifiers: no map, no call
+        return False
+    try:
+        ast = parse(source)
+    except TemplateProblemError:
+        return True
+    for node in ast.find_all(nodes.Filter):
+        if node.name != "map" or (not node.args and node.dyn_args is None):
+            continue  # map(attribute=...) reads attributes, it calls no filter
+        first = node.args[0] if node.args else None
+        if not (isinstance(first, nodes.Const) and isinstance(first.value, str)):
+            return True
+        if first.value == RANDOM_FILTER:
+            return True
+    return False

@@ -33,6 +33,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from types import MappingProxyType
 
+from promptreg.sdk.audit_values import redacted as _redacted
+from promptreg.sdk.audit_values import size_of as _size
+from promptreg.sdk.audit_values import text_of
+
 # typing costs ~15 ms to import and is needed here only for annotations.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -73,9 +77,12 @@ def audit_context(**context: str) -> Iterator[None]:
     """Add caller context (a request id, a user id) to every record made inside the block.
 
     Context variables follow threads and asyncio tasks, so concurrent requests each keep
-    their own; nested blocks add to the outer one.
+    their own; nested blocks add to the outer one. A value that is not a string is kept
+    as its text (one whose `__str__` fails, as its type's name): a record is written
+    whatever the caller passed, without raising out of a render.
     """
-    token = _CONTEXT.set({**_CONTEXT.get(), **context})
+    given = {k: v if type(v) is str else text_of(v) for k, v in context.items()}
+    token = _CONTEXT.set({**_CONTEXT.get(), **given})
     try:
         yield
     finally:
@@ -83,25 +90,6 @@ def audit_context(**context: str) -> Iterator[None]:
 
 
 _SIZED = frozenset((str, list, tuple, dict))
-
-
-def _size(value: Any) -> int:
-    """Characters of a string, items of an array or object, characters of a scalar's text."""
-    if isinstance(value, str | list | tuple | Mapping):
-        return len(value)
-    return len(str(value))
-
-
-def _redacted(value: Any, redact: Callable[[str], str]) -> Any:
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, Mapping):
-        return {str(key): _redacted(item, redact) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_redacted(item, redact) for item in value]
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    return redact(str(value))
 
 
 class Auditor:
