@@ -32,6 +32,16 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import IO, Any
 
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+"""Characters JSON leaves unescaped in strings but `str.splitlines` (and so many a log
+reader) ends a line at; inside a record they can only stand in strings, where their
+escapes read back the same."""
+
+
+def _without_line_breaks(line: str) -> str:
+    return line.translate(_LINE_BREAKS)
+
+
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
 """Built once: json.dumps with any non-default option builds an encoder per call."""
 
@@ -123,6 +133,8 @@ class JsonLinesHandler(logging.Handler):
                 lock.release()
 
     def _write(self, line: str) -> None:
+        if not line.isascii():  # one C pass; the escapes below only for text beyond ASCII
+            line = _without_line_breaks(line)
         fd = self._fd
         if fd is not None:
             data = (line + "\n").encode("utf-8")

@@ -214,3 +214,23 @@ def test_a_context_value_that_is_no_string_is_kept_as_text(
         "attempt": "3",
         "line": "a\nb",
     }
+
+
+@pytest.mark.parametrize("level", ["metadata", "full"])
+def test_unicode_line_separators_in_values_never_split_the_record(
+    registry: Registry, audit_lines: Callable[[], str], level: str
+) -> None:
+    """U+2028, U+2029 and NEL are legal unescaped in JSON strings, but `splitlines` ends a
+    line at each: a reader of the file would see a record cut in pieces."""
+    breaks = "a\u2028b\u2029c\x85d"
+    prompt = registry.get(f"demo/{level}", allow_unapproved=True)
+    prompt.render(text=breaks, n=1, items=[breaks], data={breaks: breaks})
+    prompt.render(text="t", n=1, items=[], data={})
+    text = audit_lines()
+    assert len(text.splitlines()) == 2
+    assert not any(c in text for c in "\u2028\u2029\x85")
+    first = _strict(text.splitlines()[0])
+    if level == "full":
+        assert first["values"]["text"] == breaks
+        assert first["values"]["items"] == [breaks]
+        assert first["values"]["data"] == {breaks: breaks}
