@@ -7,7 +7,8 @@ governance whether the SDK would serve it. What it learns is kept in
 the fingerprint, on promptreg.yaml's), so the next start skips the parse. Beside each
 digest the cache keeps the file's stat (modification and change times, size, inode),
 as git's index does: a file whose stat is unchanged is not even read again. A stat is
-recorded only once the file is older than STAT_TRUST_NS, since a file written twice
+recorded only once the file's last write (its modification or change time, whichever
+is later) is older than STAT_TRUST_NS, since a file written twice
 within the clock's resolution can keep its stat (git calls that "racily clean").
 """
 
@@ -207,7 +208,10 @@ class PromptIndex:
         digest = hashlib.sha256(data).hexdigest()
         self._seen.add(digest)
         self._changed = True
-        if len(data) == info.st_size and time.time_ns() - info.st_mtime_ns > STAT_TRUST_NS:
+        # Aged by the change time too: a user can set the modification time back
+        # (`touch -d`), never the change time, which any write moves to now.
+        written = max(info.st_mtime_ns, info.st_ctime_ns)
+        if len(data) == info.st_size and time.time_ns() - written > STAT_TRUST_NS:
             self._stats[key] = [*stamp, digest]
             self._seen_paths.add(key)
         else:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+import promptreg.tui.index
 from promptreg.core.cachefile import read_entries
 from promptreg.core.config import load_config
 from promptreg.tui.index import PromptIndex, Row
@@ -51,9 +52,13 @@ def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.fixture
-def root(tmp_path: Path) -> Path:
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # A short trust window, waited out: setting the mtime back moves the change time to
+    # now, and the index trusts a stat only once both are older than the window.
+    monkeypatch.setattr(promptreg.tui.index, "STAT_TRUST_NS", 100_000_000)
     made = write_demo(tmp_path / "demo", names=("one",))
     os.utime(made / "registry" / "demo" / "one.prompt.yaml", (OLD, OLD))
+    time.sleep(0.15)
     return made
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+import promptreg.tui.index
 from promptreg.core.config import load_config
-from promptreg.tui.index import STAT_TRUST_NS, PromptIndex, Row
+from promptreg.tui.index import PromptIndex, Row
 from tests.tui.conftest import write_demo
 
 _OPENED: list[str] | None = None
@@ -37,11 +38,23 @@ def opened() -> Iterator[list[str]]:
         _OPENED = None
 
 
+SHORT_TRUST_NS = 200_000_000
+"""The trust window these tests run under (patched in), so that aging a file is a short
+wait: setting its times moves its change time to now, which nobody can set back."""
+
+
+@pytest.fixture(autouse=True)
+def short_trust(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(promptreg.tui.index, "STAT_TRUST_NS", SHORT_TRUST_NS)
+
+
 def _aged(root: Path, seconds: float = 60.0) -> None:
-    """Every prompt file last modified `seconds` ago (older than STAT_TRUST_NS)."""
+    """Every prompt file last modified `seconds` ago, and its last change (the change
+    time that setting the modification time moves to now) older than the window."""
     then = time.time() - seconds
     for path in (root / "registry").rglob("*.prompt.yaml"):
         os.utime(path, (then, then))
+    time.sleep(SHORT_TRUST_NS / 1e9 + 0.05)
 
 
 def _fill(root: Path) -> dict[str, Row]:
@@ -72,7 +85,7 @@ def test_a_file_written_moments_ago_is_read_again(tmp_path: Path, opened: list[s
     _aged(root)
     fresh = root / "registry" / "demo" / "two.prompt.yaml"
     fresh.write_text(fresh.read_text(encoding="utf-8"), encoding="utf-8")  # modified now
-    assert time.time_ns() - fresh.stat().st_mtime_ns < STAT_TRUST_NS
+    assert time.time_ns() - fresh.stat().st_mtime_ns < SHORT_TRUST_NS
     _fill(root)
     opened.clear()
     _fill(root)
@@ -105,4 +118,24 @@ def test_a_deleted_file_leaves_the_cache(tmp_path: Path, opened: list[str]) -> N
     assert set(_fill(root)) == {"demo/one"}
     opened.clear()
     assert set(_fill(root)) == {"demo/one"}
+    assert _prompt_reads(opened) == []
+
+
+def test_a_rewrite_with_its_mtime_set_back_is_not_trusted_until_its_change_time_ages(
+    tmp_path: Path, opened: list[str]
+) -> None:
+    """The mtime says an hour ago, but the file was written just now: trusting its stat
+    would let a second rewrite within the same change-time tick go unseen."""
+    root = write_demo(tmp_path / "demo", names=("one",))
+    path = root / "registry" / "demo" / "one.prompt.yaml"
+    hour_ago = time.time() - 3600
+    os.utime(path, (hour_ago, hour_ago))  # mtime old, ctime now
+    _fill(root)
+    opened.clear()
+    _fill(root)
+    assert _prompt_reads(opened) == [str(path)]  # not trusted: read again
+    time.sleep(SHORT_TRUST_NS / 1e9 + 0.05)
+    _fill(root)  # now old by both times: its stat is recorded
+    opened.clear()
+    _fill(root)
     assert _prompt_reads(opened) == []
