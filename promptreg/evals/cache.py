@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from promptreg.core.cachefile import IGNORE_ALL, local_key
+from promptreg.core.cachefile import IGNORE_ALL, linked_cache_folder, local_key
 from promptreg.core.fs import atomic_write
 from promptreg.core.hashing import canonical_json
 
@@ -70,6 +70,27 @@ class CachedAnswer:
     answered_at: str
 
 
+def connect(directory: Path) -> sqlite3.Connection:
+    """The cache database in `directory`, made with the folder's .gitignore if need be.
+
+    OSError where a pull request could aim the writes elsewhere: the database or its
+    journal files (`-wal`, `-shm`) committed as links, or a linked folder on the way
+    from `.promptreg` (SQLite follows a link, and would create the file at its target).
+    """
+    path = directory / CACHE_NAME
+    linked = [file for file in _files(directory) if file.is_symlink()]
+    if linked or linked_cache_folder(path):
+        where = linked[0] if linked else f"a folder on the way to {directory}"
+        raise OSError(f"{where} is a symbolic link; the cache is not written through it")
+    directory.mkdir(parents=True, exist_ok=True)
+    ignore = directory / ".gitignore"
+    if not ignore.exists():  # this may be the first file in the folder (a dry run)
+        atomic_write(ignore, IGNORE_ALL)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    return db
+
+
 class ResponseCache:
     def __init__(self, directory: Path, *, enabled: bool = True) -> None:
         self.path = directory / CACHE_NAME
@@ -84,12 +105,7 @@ class ResponseCache:
             self.problem = "response cache not used (no private key for sealing it)"
         elif enabled:
             try:
-                directory.mkdir(parents=True, exist_ok=True)
-                ignore = directory / ".gitignore"
-                if not ignore.exists():
-                    atomic_write(ignore, IGNORE_ALL)
-                self._db = sqlite3.connect(self.path, isolation_level=None)
-                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db = connect(directory)
                 self._db.execute(
                     "CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, body TEXT NOT NULL)"
                 )

@@ -25,14 +25,13 @@ import marshal
 import sqlite3
 from pathlib import Path
 
-from promptreg.core.cachefile import IGNORE_ALL, local_key
+from promptreg.core.cachefile import local_key
 from promptreg.core.document import Document
-from promptreg.core.fs import atomic_write
 from promptreg.core.loader import LoadResult, load_prompt
 from promptreg.core.model import build_spec
 from promptreg.core.schema import schema_dir
 from promptreg.core.yamlio import decode
-from promptreg.evals.cache import CACHE_NAME
+from promptreg.evals.cache import connect
 from promptreg.evals.memo import source_digest
 
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -70,12 +69,7 @@ class ParseCache:
         if not self._identity:
             return
         try:
-            directory.mkdir(parents=True, exist_ok=True)
-            ignore = directory / ".gitignore"
-            if not ignore.exists():  # this may be the first file in the folder (a dry run)
-                atomic_write(ignore, IGNORE_ALL)
-            self._db = sqlite3.connect(directory / CACHE_NAME, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db = connect(directory)
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS parsed"
                 " (digest TEXT PRIMARY KEY, seal TEXT NOT NULL, value BLOB NOT NULL)"
