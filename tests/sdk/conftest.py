@@ -3,13 +3,16 @@ by their reviewers (each committing their own approval), then built."""
 
 from __future__ import annotations
 
+import io
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from promptreg.cli.main import main
+from promptreg.sdk.audit import LOGGER_NAME, log_audit_to
 from tests.gitrepo import JO, MEI, GitRepo, Who
 
 REPO = Path(__file__).resolve().parents[2]
@@ -83,3 +86,17 @@ def tier3_repo(tier1_repo: GitRepo) -> GitRepo:
     approve(repo, MEI)
     approve(repo, JO)
     return repo
+
+
+@pytest.fixture
+def stream() -> Iterator[io.StringIO]:
+    """Our audit handler, writing to a string buffer; the logger's level as it was, after."""
+    logger = logging.getLogger(LOGGER_NAME)
+    level = logger.level
+    buffer = io.StringIO()
+    handler = log_audit_to(buffer)
+    try:
+        yield buffer
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)

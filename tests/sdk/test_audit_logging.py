@@ -25,7 +25,6 @@ from promptreg.sdk.audit_log import (
     JsonLinesHandler,
     RecordMaker,
     encode_record,
-    log_audit_to,
 )
 from tests.sdk.test_audit import EMAIL, FULL, METADATA, REPO, route
 
@@ -48,19 +47,6 @@ class Keeping(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
         self.lines.append(self.format(record))
-
-
-@pytest.fixture
-def stream() -> Iterator[io.StringIO]:
-    logger = logging.getLogger(LOGGER_NAME)
-    level = logger.level
-    buffer = io.StringIO()
-    handler = log_audit_to(buffer)
-    try:
-        yield buffer
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 @pytest.fixture

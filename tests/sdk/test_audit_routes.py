@@ -14,7 +14,7 @@ import pytest
 
 from promptreg import Registry
 from promptreg.sdk.audit import LOGGER_NAME, MEMO_CHARS, audit_context
-from promptreg.sdk.audit_log import JsonLinesHandler, log_audit_to
+from promptreg.sdk.audit_log import JsonLinesHandler
 from tests.sdk.test_audit import CARD, EMAIL, FULL, METADATA, REPO, SECRET, route
 
 TRICKY = 'He said "refund\\now"\n\t— ünïcode ✓ \x01 </script>'
@@ -25,20 +25,6 @@ CALLS: list[tuple[str, dict[str, str]]] = [
     (FULL, {"channel": "email", "received_date": "2026-11-02", "request_text": TRICKY}),
     (FULL, {"channel": "chat", "received_date": "2026-11-03", "request_text": f"I am {EMAIL}"}),
 ]
-
-
-@pytest.fixture
-def stream() -> Iterator[io.StringIO]:
-    """Our handler, writing to a string buffer; the logger's level as it was, after."""
-    logger = logging.getLogger(LOGGER_NAME)
-    level = logger.level
-    buffer = io.StringIO()
-    handler = log_audit_to(buffer)
-    try:
-        yield buffer
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 @pytest.fixture
