@@ -228,11 +228,20 @@ class BundleApp(RegistryApp):
 
 
 def make_bundle_app(
-    path: Path, settings: Settings | None = None, *, keymap: dict[str, str] | None = None
+    path: Path,
+    settings: Settings | None = None,
+    *,
+    keymap: dict[str, str] | None = None,
+    allowed_signers: Path | None = None,
 ) -> BundleApp:
     """The app for the bundle at `path` (BundleError when it cannot be opened, as for the
-    SDK), with `settings` for its models when a promptreg.yaml was named."""
-    bundle = Bundle.open(path)
+    SDK), with `settings` for its models when a promptreg.yaml was named. With
+    `allowed_signers` the bundle needs a good signature by one of its keys, as
+    `Registry.open` requires one then: what the browser shows is what production would
+    accept."""
+    bundle = Bundle.open(
+        path, allowed_signers=allowed_signers, require_signature=allowed_signers is not None
+    )
     settings = settings or bare_settings(path.resolve())
     services = BundleServices(
         BundleIndex(settings, bundle),

@@ -26,12 +26,15 @@ class TuiProcess:
         *args: str,
         size: tuple[int, int] = (160, 45),
         command: list[str] | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
         master, slave = pty.openpty()
         columns, lines = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+        extra = env or {}
         env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": str(lines)}
         env.pop("NO_COLOR", None)
+        env.update(extra)
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
             command or [str(PROMPTREG), "tui", *args],

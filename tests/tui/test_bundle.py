@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from promptreg.actions.build import build_bundle, write_bundle
+from promptreg.actions.build import build_bundle, sign, write_bundle
 from promptreg.core.errors import PromptregError
 from promptreg.sdk.bundle import Bundle
 from promptreg.tui.bundle_mode import NO_HISTORY, READ_ONLY, BundlePromptScreen, make_bundle_app
@@ -33,6 +33,27 @@ def bundle(git_repo: Callable[..., GitRepo]) -> Path:
     output = repo.home / "bundle.json"
     write_bundle(result.data, output, None)
     return output
+
+
+BUILDER = "release@example.com"
+
+
+@pytest.fixture
+def signed_bundle(git_repo: Callable[..., GitRepo]) -> tuple[Path, Path]:
+    """The tier-1 prompt approved at 1.0.0, built and signed by BUILDER; the bundle and
+    an allowed-signers file listing BUILDER for bundles."""
+    repo = git_repo(identity=DANA)
+    repo.write(f"registry/{TIER1}.prompt.yaml", tier1_text("1.0.0"))
+    repo.commit("Add the commit-message prompt", DANA)
+    result = build_bundle(repo.settings)
+    assert result.data is not None and not result.refused
+    output = repo.home / "signed.json"
+    write_bundle(result.data, output, sign(result.data, repo.key_for(BUILDER)))
+    signers = repo.home / "allowed_signers"
+    signers.write_text(
+        f'{BUILDER} namespaces="promptreg-bundle" {repo.public_key(BUILDER)}\n', encoding="utf-8"
+    )
+    return output, signers
 
 
 async def open_in_bundle(pilot, app) -> BundlePromptScreen:  # type: ignore[no-untyped-def]
@@ -141,3 +162,59 @@ def test_a_file_that_is_not_a_bundle_is_an_error_message(tmp_path: Path) -> None
         session.kill()
     assert status == 2
     assert b"nope.json" in session.output and b"Traceback" not in session.output
+
+
+async def test_a_signed_bundle_says_who_signed_it(signed_bundle: tuple[Path, Path]) -> None:
+    output, signers = signed_bundle
+    app = make_bundle_app(output, keymap={}, allowed_signers=signers)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_in_bundle(pilot, app)
+        shown = text_of(screen.query_one("#bundle-overview"))
+        assert f"signed by {BUILDER}" in shown and "signature not checked" not in shown
+
+
+def test_with_allowed_signers_a_changed_or_unsigned_bundle_does_not_open(
+    signed_bundle: tuple[Path, Path],
+) -> None:
+    """What production would refuse is not browsed as if it were served."""
+    output, signers = signed_bundle
+    tampered = output.with_name("tampered.json")
+    tampered.write_bytes(
+        output.read_bytes().replace(b"commit message only", b"commit message ONLY")
+    )
+    Path(f"{tampered}.sig").write_bytes(Path(f"{output}.sig").read_bytes())
+    unsigned = output.with_name("unsigned.json")
+    unsigned.write_bytes(output.read_bytes())
+    for path, reason in ((tampered, "signature"), (unsigned, "is not signed")):
+        with pytest.raises(PromptregError) as raised:
+            make_bundle_app(path, keymap={}, allowed_signers=signers)
+        assert reason in str(raised.value.message) and str(path) in raised.value.message
+
+
+def test_the_command_refuses_a_tampered_bundle_from_the_environment_s_signers(
+    signed_bundle: tuple[Path, Path],
+) -> None:
+    """$PROMPTREG_ALLOWED_SIGNERS is honoured as the SDK honours it: a one-byte change
+    ends the command with the reason, not a browser of an unverified bundle."""
+    output, signers = signed_bundle
+    output.write_bytes(output.read_bytes().replace(b"commit message only", b"commit message ONLY"))
+    session = TuiProcess(
+        output.parent, "--bundle", str(output), env={"PROMPTREG_ALLOWED_SIGNERS": str(signers)}
+    )
+    try:
+        status = session.wait()
+    finally:
+        session.kill()
+    assert status != 0
+    assert str(output.name).encode() in session.output and b"Traceback" not in session.output
+    assert TIER1.encode() not in session.output
+
+
+def test_allowed_signers_without_a_bundle_is_a_usage_error(tmp_path: Path) -> None:
+    session = TuiProcess(tmp_path, "--allowed-signers", "allowed_signers")
+    try:
+        status = session.wait()
+    finally:
+        session.kill()
+    assert status == 2
+    assert b"needs --bundle" in session.output
