@@ -35,11 +35,22 @@ def atomic_write(path: Path, text: str | bytes, *, durable: bool = True) -> None
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
-        if path.exists():
-            tmp.chmod(path.stat().st_mode & 0o7777)
-        else:
-            tmp.chmod(0o644)
+        tmp.chmod(_kept_mode(path))
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _kept_mode(path: Path) -> int:
+    """The new file's permissions: a regular file's own, kept; else 0o644. The rename
+    replaces a link itself, never its target, so the target's mode is not the file's
+    to inherit: a committed link to /dev/zero (mode 0666) would make a world-writable
+    cache file, a link to a private key a file others cannot read."""
+    import stat
+
+    try:
+        info = path.lstat()
+    except OSError:
+        return 0o644
+    return stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else 0o644

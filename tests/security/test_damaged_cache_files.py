@@ -141,6 +141,10 @@ def test_committed_links_to_dev_zero_are_misses_in_a_fresh_clone(
     assert cloned.returncode == 1 and '"K001"' in cloned.stdout
     history = _promptreg(victim, home, "history", "support/summarize-ticket", "--format", "json")
     assert history.returncode == 0, history.stderr
+    written = [path for path in (victim / ".promptreg" / "cache").rglob("*") if path.is_file()]
+    assert written and not any(path.is_symlink() for path in written)
+    # Each replaced link is a file of its own mode, not the world-writable one of /dev/zero.
+    assert {oct(path.stat().st_mode & 0o777) for path in written} <= {"0o644", "0o600"}
 
 
 def test_a_shard_under_another_shards_name_is_a_miss(repo: GitRepo, tmp_path: Path) -> None:
