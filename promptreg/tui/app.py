@@ -199,15 +199,18 @@ class RegistryApp(App[int]):
 
     @on(PromptChosen)
     def _chosen(self, event: PromptChosen) -> None:
-        self.open_prompt(event.prompt_id)
+        self.open_prompt(event.prompt_id, tab=event.tab)
 
-    def prompt_screen(self, spec: PromptSpec) -> Screen[None]:
-        """The screen that shows one prompt (a bundle's app shows its entry instead)."""
+    def prompt_screen(self, spec: PromptSpec, tab: str = "overview") -> Screen[None]:
+        """The screen that shows one prompt on `tab` (a bundle's app shows its entry
+        instead)."""
         from promptreg.tui.screens.prompt import PromptScreen
 
-        return PromptScreen(spec, self.services)
+        return PromptScreen(spec, self.services, tab)
 
-    def open_prompt(self, prompt_id: str) -> None:
+    def open_prompt(self, prompt_id: str, tab: str = "overview") -> None:
+        """Show a prompt on `tab` (overview, source, history or test): opened straight
+        on the Test tab, the screen's first frame already holds the preview."""
         try:
             spec = self.services.spec(prompt_id)
         except PromptregError as error:
@@ -218,7 +221,7 @@ class RegistryApp(App[int]):
                 markup=False,
             )
             return
-        self.push_screen(self.prompt_screen(spec))
+        self.push_screen(self.prompt_screen(spec, tab))
 
     def apply_filter(self, query: str) -> None:
         while self.screen is not self.browser and len(self.screen_stack) > 1:
@@ -247,6 +250,18 @@ class RegistryApp(App[int]):
         ]
         name = "browser" if screen is self.browser else "prompt"
         self.push_screen(HelpScreen(name, sorted(entries, key=lambda e: e[2])))
+
+    async def action_test_prompt(self) -> None:
+        """The Test tab of the open prompt, or of the list's current row (opened on it)."""
+        screen = self.screen
+        if getattr(screen, "prompt_id", None) is not None:
+            await cast("PromptScreen", screen).action_tab("test")
+            return
+        row = self.browser.prompt_list.current
+        if row is None:
+            self.notify("no prompt to test: the list is empty")
+            return
+        self.open_prompt(row.id, tab="test")
 
     def action_reload_index(self) -> None:
         self.browser.prompt_list.set_rows(self.services.index.rows())
