@@ -13,7 +13,9 @@ copies of them (benchmarks/corpus.py's `large`). Measured two ways:
   counts (`linted`), cold (no caches) then warm, with the CPU time of the index's child
   processes (`fill_and_lint_children_cpu_s`, both children together); opening a prompt
   to its first frame (`open`); the test tab shown with its preview, after the Overview was read
-  (`test_tab`) and straight after opening (`open_and_preview`); peak RSS of the app and
+  (`test_tab`) and straight after opening (`open_and_preview`: the Overview's frame,
+  then `4`); opening on the Test tab, as `t` in the list does, to the frame with the
+  preview (`open_on_test`); peak RSS of the app and
   of its index process (`child_peak_rss`); and a diff of two committed versions;
 - as a whole process under a pseudo-terminal: from `promptreg tui` starting to the
   first prompt id on the terminal (tests/tui/pty_session.py).
@@ -197,6 +199,20 @@ async def in_app(root: Path, first_id: str) -> dict[str, float]:
         shown = await frames.after(time.perf_counter())
         found["open_and_preview_ms"] = (shown - started) * 1000
         found["open_and_preview_cpu_ms"] = (time.process_time() - cpu) * 1000
+        await pilot.press("escape")
+        await _until(pilot, lambda: app.screen is app.browser)
+        await pilot.pause(0.2)
+        started, cpu = time.perf_counter(), time.process_time()
+        app.open_prompt(first_id, tab="test")  # `t` in the list: one frame, no Overview
+        await _poll(
+            lambda: (
+                isinstance(app.screen, PromptScreen)
+                and any(p.preview is not None for p in app.screen.query(TrialPane))
+            )
+        )
+        shown = await frames.after(time.perf_counter())
+        found["open_on_test_ms"] = (shown - started) * 1000
+        found["open_on_test_cpu_ms"] = (time.process_time() - cpu) * 1000
         found["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         await pilot.press("escape")
     return found
