@@ -15,7 +15,8 @@ copies of them (benchmarks/corpus.py's `large`). Measured two ways:
   to its first frame (`open`); the test tab shown with its preview, after the Overview was read
   (`test_tab`) and straight after opening (`open_and_preview`: the Overview's frame,
   then `4`); opening on the Test tab, as `t` in the list does, to the frame with the
-  preview (`open_on_test`); peak RSS of the app and
+  preview (`open_on_test`), these two each from an app whose threads (the last
+  prompt's lint and token count) are done; peak RSS of the app and
   of its index process (`child_peak_rss`); and a diff of two committed versions;
 - as a whole process under a pseudo-terminal: from `promptreg tui` starting to the
   first prompt id on the terminal (tests/tui/pty_session.py).
@@ -128,6 +129,14 @@ async def keystrokes(app: Any, frames: Frames, text: str) -> tuple[list[float], 
     return figures, cpu
 
 
+async def _threads_done(pilot: Any, app: Any) -> None:
+    """Wait for the last prompt screen's lint and token count (threads of this process,
+    started after its first frame): an open timed while they run measures them too."""
+    await _until(
+        pilot, lambda: all(w.is_finished for w in app.workers if w.group in ("lint", "meter"))
+    )
+
+
 def _children_cpu() -> float:
     """CPU seconds of the child processes waited for so far (the index's fillers)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -190,6 +199,7 @@ async def in_app(root: Path, first_id: str) -> dict[str, float]:
         await pilot.press("escape")
         await _until(pilot, lambda: app.screen is app.browser)
         await pilot.pause(0.2)
+        await _threads_done(pilot, app)
         started, cpu = time.perf_counter(), time.process_time()
         app.open_prompt(first_id)  # and straight to the test pane, unmounted yet
         await _poll(lambda: isinstance(app.screen, PromptScreen))
@@ -202,6 +212,7 @@ async def in_app(root: Path, first_id: str) -> dict[str, float]:
         await pilot.press("escape")
         await _until(pilot, lambda: app.screen is app.browser)
         await pilot.pause(0.2)
+        await _threads_done(pilot, app)
         started, cpu = time.perf_counter(), time.process_time()
         app.open_prompt(first_id, tab="test")  # `t` in the list: one frame, no Overview
         await _poll(
