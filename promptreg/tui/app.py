@@ -41,10 +41,7 @@ if TYPE_CHECKING:
     from promptreg.tui.screens.prompt import PromptScreen
 
 
-WARM_DELAY = 0.3
-"""Seconds after the first paint before the first open's imports are warmed (the fill's
-children are started by then; a keystroke meanwhile shares the interpreter with it)."""
-WARM_MODULES = (
+WARM_MODULES = (  # about 90 ms the first open paid, a third of it Jinja2's
     "promptreg.core.tree",
     "promptreg.tui.widgets.overview",
     "promptreg.tui.screens.prompt",
@@ -54,7 +51,6 @@ WARM_MODULES = (
     "promptreg.render.values",
     "promptreg.tui.widgets.trial_pane",
 )
-"""About 90 ms of imports on the first open, a third of them Jinja2's."""
 
 
 class RegistryApp(App[int]):
@@ -105,7 +101,6 @@ class RegistryApp(App[int]):
         self.fill_index()
         if self.live_reload:
             self.watch_files()
-        self.set_timer(WARM_DELAY, self.warm_up)
 
     async def _shutdown(self) -> None:
         # Textual's teardown (App._shutdown, where quitting and run_test both end)
@@ -116,6 +111,7 @@ class RegistryApp(App[int]):
             if settled is not None:
                 await settled()
         await super()._shutdown()
+        gc.unfreeze()  # what keep_out_of_collections froze is garbage now, or soon
 
     def rows(self) -> list[Row]:
         return self.browser.prompt_list.rows
@@ -158,7 +154,7 @@ class RegistryApp(App[int]):
             self.filled_at = time.perf_counter() - self.started
         if not worker.is_cancelled:
             self.browser.post_message(RowsFilled([], done, linted=True, counts_only=True))
-        keep_out_of_collections()
+            self.call_from_thread(self.warm_up)
 
     def _fill_here(self, rows: list[Row], cancelled: Callable[[], bool]) -> None:
         """Fill an index that is not the registry's files (a bundle's) in this thread."""
@@ -178,9 +174,9 @@ class RegistryApp(App[int]):
 
     @work(thread=True, exclusive=True, group="warm")
     def warm_up(self) -> None:
-        """Import what opening the first prompt needs (the loader, governance, the
-        prompt screen, the Test tab with Jinja2's sandbox), which the list's first paint
-        must not wait for, so that the first prompt opens as fast as the next ones."""
+        """Once the index is filled, import what the first prompt opened on its Test tab
+        needs (Jinja2's sandbox, the form), then keep it all out of full collections.
+        Warmed while the fill ran, the imports slowed the keystrokes typed meanwhile."""
         import importlib
 
         from promptreg.core.schema import PROMPT_SCHEMA, fast_check
@@ -190,6 +186,7 @@ class RegistryApp(App[int]):
                 return
             importlib.import_module(module)
         fast_check(PROMPT_SCHEMA)  # the loader's compiled schema check, built once
+        keep_out_of_collections()
 
     @work(exclusive=True, group="watch")
     async def watch_files(self) -> None:
@@ -237,8 +234,7 @@ class RegistryApp(App[int]):
         self.open_prompt(event.prompt_id, tab=event.tab)
 
     def prompt_screen(self, spec: PromptSpec, tab: str = "overview") -> Screen[None]:
-        """The screen that shows one prompt on `tab` (a bundle's app shows its entry
-        instead)."""
+        """The screen of one prompt on `tab` (a bundle's app shows its entry instead)."""
         from promptreg.tui.screens.prompt import PromptScreen
 
         return PromptScreen(spec, self.services, tab)
@@ -360,9 +356,10 @@ def keep_out_of_collections() -> None:
     cyclic collector's full collections (gc.freeze). Each full collection walked every
     tracked object, 50 to 80 ms here once the 10,000 rows were in, and one fell inside
     opening a prompt as often as not; after this it walks what was made since. Called at
-    the first paint and once the index is filled: cyclic garbage that exists at those two
-    moments (about a thousand objects at 10,000 rows) is never collected, and all else is
-    freed as before (reference counting does not look at the collector's generations)."""
+    the first paint and once the index is filled (warm_up); until the app ends (which unfreezes),
+    cyclic garbage that exists at those two moments (about a thousand objects at 10,000
+    rows) is not collected, nor is a prompt screen open at the second one once closed.
+    All else is freed as before: reference counting ignores the collector's generations."""
     gc.freeze()
 
 
