@@ -13,7 +13,10 @@ copies of them (benchmarks/corpus.py's `large`). Measured two ways:
   counts (`linted`), cold (no caches) then warm, with the CPU time of the index's child
   processes (`fill_and_lint_children_cpu_s`, both children together); opening a prompt
   to its first frame (`open`); the test tab shown with its preview, after the Overview was read
-  (`test_tab`) and straight after opening (`open_and_preview`); peak RSS of the app and
+  (`test_tab`) and straight after opening (`open_and_preview`: the Overview's frame,
+  then `4`); opening on the Test tab, as `t` in the list does, to the frame with the
+  preview (`open_on_test`), these two each from an app whose threads (the last
+  prompt's lint and token count) are done; peak RSS of the app and
   of its index process (`child_peak_rss`); and a diff of two committed versions;
 - as a whole process under a pseudo-terminal: from `promptreg tui` starting to the
   first prompt id on the terminal (tests/tui/pty_session.py).
@@ -126,6 +129,14 @@ async def keystrokes(app: Any, frames: Frames, text: str) -> tuple[list[float], 
     return figures, cpu
 
 
+async def _threads_done(pilot: Any, app: Any) -> None:
+    """Wait for the last prompt screen's lint and token count (threads of this process,
+    started after its first frame): an open timed while they run measures them too."""
+    await _until(
+        pilot, lambda: all(w.is_finished for w in app.workers if w.group in ("lint", "meter"))
+    )
+
+
 def _children_cpu() -> float:
     """CPU seconds of the child processes waited for so far (the index's fillers)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -188,6 +199,7 @@ async def in_app(root: Path, first_id: str) -> dict[str, float]:
         await pilot.press("escape")
         await _until(pilot, lambda: app.screen is app.browser)
         await pilot.pause(0.2)
+        await _threads_done(pilot, app)
         started, cpu = time.perf_counter(), time.process_time()
         app.open_prompt(first_id)  # and straight to the test pane, unmounted yet
         await _poll(lambda: isinstance(app.screen, PromptScreen))
@@ -197,6 +209,21 @@ async def in_app(root: Path, first_id: str) -> dict[str, float]:
         shown = await frames.after(time.perf_counter())
         found["open_and_preview_ms"] = (shown - started) * 1000
         found["open_and_preview_cpu_ms"] = (time.process_time() - cpu) * 1000
+        await pilot.press("escape")
+        await _until(pilot, lambda: app.screen is app.browser)
+        await pilot.pause(0.2)
+        await _threads_done(pilot, app)
+        started, cpu = time.perf_counter(), time.process_time()
+        app.open_prompt(first_id, tab="test")  # `t` in the list: one frame, no Overview
+        await _poll(
+            lambda: (
+                isinstance(app.screen, PromptScreen)
+                and any(p.preview is not None for p in app.screen.query(TrialPane))
+            )
+        )
+        shown = await frames.after(time.perf_counter())
+        found["open_on_test_ms"] = (shown - started) * 1000
+        found["open_on_test_cpu_ms"] = (time.process_time() - cpu) * 1000
         found["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         await pilot.press("escape")
     return found

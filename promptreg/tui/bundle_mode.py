@@ -158,8 +158,8 @@ def overview(spec: PromptSpec, bundle: Bundle) -> Group:
 class BundlePromptScreen(PromptScreen):
     """The prompt screen's four tabs, from the bundle's entry instead of a file."""
 
-    def __init__(self, spec: PromptSpec, services: BundleServices) -> None:
-        super().__init__(spec, services)
+    def __init__(self, spec: PromptSpec, services: BundleServices, tab: str = "overview") -> None:
+        super().__init__(spec, services, tab)
         assert services.bundle is not None
         self.bundle = services.bundle
         self.mounted_tabs = dict.fromkeys(TABS)  # compose() makes all four
@@ -169,7 +169,7 @@ class BundlePromptScreen(PromptScreen):
             Text(f"{self.spec.id}  {self.spec.version}  {self.spec.title}  (bundle)"),
             id="prompt-title",
         )
-        with PromptTabs(LABELS, id="tabs"):
+        with PromptTabs(LABELS, id="tabs", active=self.first_tab):
             with Pane(id="overview"), VerticalScroll():
                 yield Static(overview(self.spec, self.bundle), id="bundle-overview")
             with Pane(id="source"), VerticalScroll():
@@ -213,8 +213,8 @@ class BundleApp(RegistryApp):
         self.bundle_services = services
         self.browser.registry = f"bundle {bundle.name} (read-only)"
 
-    def prompt_screen(self, spec: PromptSpec) -> Screen[None]:
-        return BundlePromptScreen(spec, self.bundle_services)
+    def prompt_screen(self, spec: PromptSpec, tab: str = "overview") -> Screen[None]:
+        return BundlePromptScreen(spec, self.bundle_services, tab)
 
     def _read_only(self, what: str) -> None:
         self.refusal = f"cannot {what}: {READ_ONLY}"

@@ -1,5 +1,5 @@
 """The `ctrl+p` palette's providers: one for prompts (open any by id or title), one for
-the app's actions (filters, reload, editor, approve, bump, fmt, run evals, help)."""
+the app's actions (filters, test, reload, editor, approve, bump, fmt, run evals, help)."""
 
 from __future__ import annotations
 
@@ -21,12 +21,13 @@ class RegistryApp(Protocol):
     """What the providers ask of the app (promptreg.tui.app.RegistryApp)."""
 
     def rows(self) -> list[Row]: ...
-    def open_prompt(self, prompt_id: str) -> None: ...
+    def open_prompt(self, prompt_id: str, tab: str = "overview") -> None: ...
     def apply_filter(self, query: str) -> None: ...
     def action_reload_index(self) -> None: ...
     def action_edit(self) -> None: ...
     def action_help(self) -> None: ...
     def action_approve(self) -> None: ...
+    async def action_test_prompt(self) -> None: ...
     async def action_quit(self) -> None: ...
 
 
@@ -69,6 +70,11 @@ class ActionsProvider(Provider):
             (name, partial(app.apply_filter, query), help) for name, query, help in ACTIONS
         ]
         found += [
+            (
+                "test the current prompt",
+                app.action_test_prompt,
+                "its Test tab: the form and the rendered preview (t in the list)",
+            ),
             ("reload the registry", app.action_reload_index, "read every file again"),
             ("edit the current prompt", app.action_edit, "open it in $EDITOR"),
             (

@@ -19,6 +19,8 @@ class PromptChosen(Message):
     """A row was opened (enter in the list, or the palette)."""
 
     prompt_id: str
+    tab: str = "overview"
+    """The tab the prompt opens on (`t` in the list: the Test tab)."""
 
 
 @dataclass

@@ -118,7 +118,7 @@ async def test_help_lists_the_bindings_of_the_screen_with_their_ids(embedded: Pa
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         ids = {entry[2] for entry in app.screen.entries}  # type: ignore[attr-defined]
-        assert {"browser.filter", "list.open", "list.next_match", "app.quit"} <= ids
+        assert {"browser.filter", "browser.test", "list.open", "list.next_match", "app.quit"} <= ids
         await pilot.press("escape")
         assert app.screen is app.browser
 

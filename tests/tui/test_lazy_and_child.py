@@ -24,7 +24,7 @@ from promptreg.tui.widgets.prompt_list import PromptList
 from promptreg.tui.widgets.source import SourceView
 from promptreg.tui.widgets.tabs import PromptTabs
 from promptreg.tui.widgets.trial_pane import TrialPane
-from tests.tui.conftest import REPO, SIZE, app_for, filled, until, write_demo
+from tests.tui.conftest import REPO, SIZE, app_for, filled, text_of, until, write_demo
 
 pytestmark = pytest.mark.anyio
 
@@ -41,6 +41,59 @@ async def test_the_test_tab_asked_for_at_once_mounts_and_renders(demo: Path) -> 
         await until(pilot, lambda: pane.preview is not None, "the preview")
         assert screen.query_one(PromptTabs).active == "test"
         assert pane.has_focus_within
+
+
+async def test_t_in_the_list_opens_the_prompt_on_its_test_tab_alone(demo: Path) -> None:
+    """The first frame holds the tab bar and the preview: the Overview is not composed
+    first, and comes when asked for (or with the other tabs, later)."""
+    app = app_for(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await filled(pilot, app, linted=False)
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, PromptScreen), "opened")
+        screen = app.screen
+        assert isinstance(screen, PromptScreen)
+        assert screen.prompt_id == app.browser.prompt_list.current.id  # type: ignore[union-attr]
+        assert screen.query_one(PromptTabs).active == "test"
+        assert next(iter(screen.mounted_tabs)) == "test"  # composed first; the rest later
+        assert len(screen.query("#test TrialPane")) == 1
+        pane = screen.query_one(TrialPane)
+        await until(pilot, lambda: pane.form_built, "the form built")
+        assert pane.preview is not None  # from the defaults: `text` has none
+        assert "text is required" in text_of(pane.query_one("#err-text"))
+        await until(pilot, lambda: app.focused is not pane, "the focus moved into the form")
+        assert app.focused is pane.query_one("#preset")
+        await pilot.press("1")
+        await until(pilot, lambda: screen.query("#overview-body"), "the overview mounted")
+        assert screen.query_one(PromptTabs).active == "overview"
+
+
+async def test_the_palette_s_test_action_opens_or_switches_to_the_test_tab(demo: Path) -> None:
+    app = app_for(demo)
+
+    def previewed() -> bool:
+        return any(pane.preview is not None for pane in app.screen.query(TrialPane))
+
+    async with app.run_test(size=SIZE) as pilot:
+        await filled(pilot, app, linted=False)
+        await app.run_action("test_prompt")  # from the list: its current row
+        await until(pilot, previewed, "opened on the Test tab")
+        assert app.screen.query_one(PromptTabs).active == "test"
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.browser, "back to the list")
+        app.open_prompt("demo/echo")  # on the Overview, then the action switches
+        await until(pilot, lambda: app.screen.query("#overview-body"), "opened again")
+        assert app.screen.query_one(PromptTabs).active == "overview"
+        await app.run_action("test_prompt")
+        await until(pilot, previewed, "the Test tab")
+        assert app.screen.query_one(PromptTabs).active == "test"
+
+
+async def test_opening_on_a_tab_that_does_not_exist_is_refused(demo: Path) -> None:
+    app = app_for(demo)
+    async with app.run_test(size=SIZE):
+        with pytest.raises(ValueError, match="no tab 'tests'"):
+            app.open_prompt("demo/echo", tab="tests")
 
 
 async def test_every_tab_is_mounted_once_however_often_it_is_shown(demo: Path) -> None:

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from promptreg.tui.index import Row
-from promptreg.tui.messages import FilterApplied, RowsFilled
+from promptreg.tui.messages import FilterApplied, PromptChosen, RowsFilled
 from promptreg.tui.widgets.key_line import KeyLine
 from promptreg.tui.widgets.prompt_list import PromptList, header_line
 
@@ -27,6 +27,7 @@ class BrowserScreen(Screen[None]):
         Binding("slash", "filter", "Filter", id="browser.filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="browser.clear"),
         Binding("r", "reload", "Reload", id="browser.reload"),
+        Binding("t", "test", "Test", id="browser.test"),
     ]
 
     def __init__(self, rows: list[Row], registry: str) -> None:
@@ -117,6 +118,13 @@ class BrowserScreen(Screen[None]):
         parts.append(f"{listing.not_served} not served")
         parts.append(self.registry)
         self.query_one("#counts", Static).update(Text("  ·  ".join(parts)))
+
+    def action_test(self) -> None:
+        """Open the current prompt straight on its Test tab: one frame with the preview,
+        where `enter` then `4` draws the Overview first."""
+        row = self.prompt_list.current
+        if row is not None:
+            self.post_message(PromptChosen(row.id, tab="test"))
 
     async def action_reload(self) -> None:
         await self.app.run_action("reload_index")

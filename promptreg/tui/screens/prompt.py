@@ -1,12 +1,14 @@
 """One prompt in four tabs: Overview, Source, History (with the Diff view) and Test.
 
-Only the Overview is composed with the screen. Mounting every tab at once (about 80
+Only the tab it opens on (the Overview, or the one asked for: `t` in the list opens on
+the Test tab) is composed with the screen. Mounting every tab at once (about 80
 widgets: a TextArea, a DataTable, the test form) cost seconds before anything showed,
 so each other tab's content is mounted when the tab is first shown, or, if it is not
-asked for first, one tab per frame from a quarter second after the Overview is on
-screen. The tab bar and the keys are one drawn line each (widgets.tabs, widgets.key_line)
-rather than a widget per tab and per key, since each widget is styled and laid out
-before the first frame.
+asked for first, one tab per frame from a quarter second after the first frame.
+Opening on the Overview and then pressing `4` costs two full frames; opening on the
+Test tab costs one, with the preview in it. The tab bar and the keys are one drawn line
+each (widgets.tabs, widgets.key_line) rather than a widget per tab and per key, since
+each widget is styled and laid out before the first frame.
 """
 
 from __future__ import annotations
@@ -44,8 +46,12 @@ class PromptScreen(Screen[None]):
         Binding("4", "tab('test')", "Test", id="prompt.test"),
     ]
 
-    def __init__(self, spec: PromptSpec, services: Services) -> None:
+    def __init__(self, spec: PromptSpec, services: Services, tab: str = "overview") -> None:
         super().__init__(id="prompt-screen")
+        if tab not in LABELS:
+            raise ValueError(f"no tab {tab!r}: the tabs are {', '.join(TABS)}")
+        self.first_tab = tab
+        """The tab the screen opens on (composed with the screen; the others are lazy)."""
         self.spec = spec
         self.prompt_id = spec.id
         self.services = services
@@ -54,16 +60,16 @@ class PromptScreen(Screen[None]):
         self._unshown: list[Finding] | None = None
         """Findings that arrived before the Source tab was mounted."""
         self._leaving = False
-        self.mounted_tabs: dict[str, AwaitMount | None] = {"overview": None}
+        self.mounted_tabs: dict[str, AwaitMount | None] = {tab: None}
         """The tabs whose content was mounted (or is being mounted)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self._title()), id="prompt-title")
-        with PromptTabs(LABELS, id="tabs"):
-            with Pane(id="overview"):
-                yield Overview(self.spec, self.services.index.settings)
-            for name in TABS[1:]:
-                yield Pane(id=name)
+        with PromptTabs(LABELS, id="tabs", active=self.first_tab):
+            for name in TABS:
+                with Pane(id=name):
+                    if name == self.first_tab:
+                        yield self._content(name)
         yield KeyLine()
 
     def _title(self) -> str:
@@ -71,9 +77,11 @@ class PromptScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._after_first_frame)
+        if self.first_tab != "overview":
+            self.call_after_refresh(self._focus_tab, self.first_tab)
 
     def _after_first_frame(self) -> None:
-        """Lint and mount the other tabs a moment after the Overview is on screen: the
+        """Lint and mount the other tabs a moment after the first tab is on screen: the
         lint thread shares the interpreter and a mounting tab holds the event loop, so
         starting either at once delayed the first frame, and a tab asked for straight
         away (the Test tab's form) waited behind the Source tab's TextArea."""
@@ -90,6 +98,8 @@ class PromptScreen(Screen[None]):
     def _content(self, name: str) -> Widget:
         """A tab's content, built from the spec as it is now (imported here: the
         TextArea, the DataTable and the renderer load when a tab first needs them)."""
+        if name == "overview":
+            return Overview(self.spec, self.services.index.settings)
         if name == "source":
             from promptreg.tui.widgets.source import SourceView
 
@@ -182,6 +192,9 @@ class PromptScreen(Screen[None]):
         if mounting is not None:
             await mounting
         self.query_one(PromptTabs).active = name
+        self._focus_tab(name)
+
+    def _focus_tab(self, name: str) -> None:
         pane = self.query_one(f"#{name}", Pane)
         target = next((w for w in pane.query("*") if w.focusable), None)
         focus_first = getattr(target, "focus_first", None)  # the Test tab's, form or not
@@ -204,7 +217,8 @@ class PromptScreen(Screen[None]):
             )
             return
         self.spec = spec
-        self.query_one(Overview).show(spec)
+        for overview in self.query(Overview):  # none yet if it opened on another tab
+            overview.show(spec)
         path = spec.path
         if path is not None:
             for view in self.query(SourceView):

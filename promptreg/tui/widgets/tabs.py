@@ -93,10 +93,12 @@ class PromptTabs(Widget):
         def control(self) -> PromptTabs:
             return self.tabs
 
-    def __init__(self, labels: dict[str, str], *, id: str | None = None) -> None:
+    def __init__(
+        self, labels: dict[str, str], *, id: str | None = None, active: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.labels = labels
-        self._active = next(iter(labels))
+        self._active = active if active is not None else next(iter(labels))
 
     def compose(self) -> ComposeResult:
         yield TabLine(self.labels, self._active)

@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static, Switch
 
@@ -88,9 +89,15 @@ class TrialPane(VerticalScroll):
                 Choice(cases, prompt="fill from an eval case", id="preset"), before=form
             )
         await form.mount_all([self._field(variable) for variable in self.spec.variables.values()])
-        self.form_built = True
-        if self.preview is not None:
-            self._show_field_errors(self.preview)
+        try:
+            self.form_built = True
+            if self.preview is not None:
+                self._show_field_errors(self.preview)
+        except NoMatches:
+            # The prompt was closed (or the app quit) while the fields mounted: they are
+            # being taken down, error lines first, under this pane that is still attached.
+            self.form_built = False
+            return
         if self._focus_when_built and self.has_focus:
             self.focus_first()
 
