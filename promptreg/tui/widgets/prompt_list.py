@@ -9,7 +9,6 @@ place as the index worker fills them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from time import monotonic
 from typing import ClassVar
 
@@ -139,10 +138,8 @@ class PromptList(ScrollView, can_focus=True):
         for counted in rows:
             index = self._where.get(counted.id)
             if index is not None:
-                self.rows[index] = replace(
-                    self.rows[index],
-                    lint_errors=counted.lint_errors,
-                    lint_warnings=counted.lint_warnings,
+                self.rows[index] = self.rows[index].with_counts(
+                    counted.lint_errors, counted.lint_warnings
                 )
         self._changed()
 
