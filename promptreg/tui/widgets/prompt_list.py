@@ -149,7 +149,10 @@ class PromptList(ScrollView, can_focus=True):
 
     def set_query(self, text: str) -> Query:
         older, self.filter_query = self.filter_query, parse_query(text, facts_of(self))
-        narrower = not older.empty and self.filter_query.narrows(older)
+        # The last matches stand in for every row only if no row changed since: a row
+        # filled (or linted) meanwhile may match now, and the matches hold its old self.
+        fresh = self._pending is None
+        narrower = fresh and not older.empty and self.filter_query.narrows(older)
         self._apply(self._matched if narrower else None)
         return self.filter_query
 
