@@ -15,7 +15,7 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -111,6 +111,8 @@ class PromptList(ScrollView, can_focus=True):
         after every keystroke; counting 10,000 rows each time cost milliseconds)."""
         self._applied_at = 0.0
         self._pending: Timer | None = None
+        self._base: Style | None = None
+        """The widget's style during one `render_lines` pass."""
 
     # -- data ---------------------------------------------------------------------
 
@@ -205,11 +207,20 @@ class PromptList(ScrollView, can_focus=True):
 
     # -- painting -----------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The widget's own style is the same for every line of one pass, and computing
+        # it (up through the ancestors' backgrounds) was half of each line's cost.
+        self._base = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base = None
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base or self.rich_style
         if index >= len(self.shown):
             return Strip.blank(width, base)
         row = self.shown[index]
