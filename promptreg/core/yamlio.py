@@ -138,7 +138,7 @@ def _plain_values(text: str) -> Any:
     loader = yaml.CSafeLoader(text)  # what yaml.parse iterates, without its generator
     stack: list[tuple[Any, Any]] = []  # the enclosing containers and their pending keys
     top: Any = None  # the container being built (a dict or a list), None outside any
-    key: Any = _UNUSUAL  # a mapping's key waiting for its value
+    key: Any = _UNUSUAL  # the key read in `top` and waiting for its value (_UNUSUAL: none)
     root: Any = None
     documents = 0
     try:

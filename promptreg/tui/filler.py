@@ -163,8 +163,17 @@ def fill_in_child(
 
 
 def _packed(row: Row) -> Packed:
-    return (row.id, row.title, row.tier, row.status, row.owner, row.tags, row.version,
-            row.refusal, row.valid)  # fmt: skip
+    return (
+        row.id,
+        row.title,
+        row.tier,
+        row.status,
+        row.owner,
+        row.tags,
+        row.version,
+        row.refusal,
+        row.valid,
+    )
 
 
 def _unpacked(row: Row, packed: Packed, counts: tuple[int | None, int | None] | None) -> Row:
@@ -173,8 +182,21 @@ def _unpacked(row: Row, packed: Packed, counts: tuple[int | None, int | None] | 
 
     _, title, tier, status, owner, tags, version, refusal, valid = packed
     errors, warnings = counts if counts is not None else (row.lint_errors, row.lint_warnings)
-    return Row(row.id, row.path, title, tier, status, owner, tags, version, refusal,
-               True, valid, errors, warnings)  # fmt: skip
+    return Row(
+        row.id,
+        row.path,
+        title=title,
+        tier=tier,
+        status=status,
+        owner=owner,
+        tags=tags,
+        version=version,
+        refusal=refusal,
+        loaded=True,
+        valid=valid,
+        lint_errors=errors,
+        lint_warnings=warnings,
+    )
 
 
 def _counted(row: Row, counts: tuple[int | None, int | None] | None) -> Row:

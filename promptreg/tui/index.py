@@ -78,9 +78,21 @@ class Row:
     def with_counts(self, errors: int | None, warnings: int | None) -> Row:
         """The row with these lint counts (not dataclasses.replace, which costs several
         times more: the app merges 10,000 of these while keys are typed)."""
-        return Row(self.id, self.path, self.title, self.tier, self.status, self.owner,
-                   self.tags, self.version, self.refusal, self.loaded, self.valid,
-                   errors, warnings)  # fmt: skip
+        return Row(
+            self.id,
+            self.path,
+            title=self.title,
+            tier=self.tier,
+            status=self.status,
+            owner=self.owner,
+            tags=self.tags,
+            version=self.version,
+            refusal=self.refusal,
+            loaded=self.loaded,
+            valid=self.valid,
+            lint_errors=errors,
+            lint_warnings=warnings,
+        )
 
     def cached(self) -> dict[str, Any]:
         return {

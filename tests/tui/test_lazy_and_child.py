@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -214,3 +214,25 @@ async def test_typing_more_after_rows_changed_filters_the_rows_as_they_are_now(
         listing.set_query("tier:1 demo/on")
         assert [r.id for r in listing.shown] == ["demo/one"]
         assert listing.shown[0] is one
+
+
+def test_a_row_given_lint_counts_keeps_every_other_field() -> None:
+    """`Row.with_counts` spells the fields out (it is on the merge path): a field added
+    to Row and forgotten there would be reset by every lint batch."""
+    sample = {
+        "id": "a/b",
+        "path": Path("a/b.prompt.yaml"),
+        "title": "T",
+        "tier": 3,
+        "status": "approved",
+        "owner": "o",
+        "tags": ("x",),
+        "version": "1.0.0",
+        "refusal": "r",
+        "loaded": True,
+        "valid": True,
+        "lint_errors": 1,
+        "lint_warnings": 4,
+    }
+    row = Row(**{f.name: sample[f.name] for f in fields(Row)})
+    assert row.with_counts(2, 5) == replace(row, lint_errors=2, lint_warnings=5)
