@@ -198,6 +198,9 @@ def _any_type(names: list[str]) -> Check:
 
 
 def _one_of(options: tuple[Any, ...]) -> Check:
+    if options and all(type(o) is str for o in options):  # the usual enum: one set lookup
+        names = frozenset(options)
+        return lambda v: isinstance(v, str) and v in names
     return lambda v: any(_equal(v, o) for o in options)
 
 

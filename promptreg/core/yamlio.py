@@ -11,8 +11,6 @@ round-trip mode instead, imported only by the functions that need it.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +19,7 @@ import yaml
 from promptreg.core.document import Document, NodeSpan, PathKey, Raw, raw_span
 from promptreg.core.errors import Problem
 from promptreg.core.location import Location, Position, Span
+from promptreg.core.scalars import resolve_plain as resolve_plain
 
 # typing costs ~15 ms to import and the SDK path needs it only for annotations.
 TYPE_CHECKING = False
@@ -29,51 +28,6 @@ if TYPE_CHECKING:
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 32
-
-# YAML 1.2 core schema, which is also what ruamel.yaml's round-trip mode uses, so the
-# formatter never changes what a value means. YAML 1.1's yes/no/on/off and its
-# timestamps stay strings. So do .inf and .nan: prompt files are JSON documents written
-# as YAML, and JSON has no such numbers (they would also poison the content hash).
-_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
-_TRUES = frozenset(("true", "True", "TRUE"))
-_FALSES = frozenset(("false", "False", "FALSE"))
-_INT_RE = re.compile(r"[-+]?[0-9]+\Z")
-_OCT_RE = re.compile(r"0o[0-7]+\Z")
-_HEX_RE = re.compile(r"0x[0-9a-fA-F]+\Z")
-_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-_NUMERIC_START = frozenset("0123456789+-.")
-
-
-def resolve_plain(text: str) -> Any:
-    """The value of a plain (unquoted) scalar under the YAML 1.2 core schema."""
-    if text in _NULLS:
-        return None
-    first = text[0]
-    if first in "tTfF":
-        if text in _TRUES:
-            return True
-        if text in _FALSES:
-            return False
-        return text
-    if first not in _NUMERIC_START:
-        return text
-    number: int | float
-    if _INT_RE.match(text) and len(text) <= 20:
-        number = int(text)
-    elif _FLOAT_RE.match(text):
-        number = float(text)
-        if not math.isfinite(number):  # 1e999: JSON has no infinity
-            return text
-        return number
-    elif _OCT_RE.match(text) and len(text) <= 24:
-        number = int(text[2:], 8)
-    elif _HEX_RE.match(text) and len(text) <= 18:
-        number = int(text[2:], 16)
-    else:
-        return text
-    # Integers are 64-bit, as in most JSON readers; a longer one stays a string (and
-    # then fails its schema type) rather than breaking hashing or messages downstream.
-    return number if -(2**63) <= number < 2**63 else text
 
 
 def decode(data: bytes, path: Path) -> tuple[str | None, list[Problem]]:
@@ -165,12 +119,89 @@ def _raw(event: Any) -> Raw:
     return (start.line, start.column, end.line, end.column)
 
 
+_UNUSUAL = object()
+"""What `_plain_values` answers for a text it leaves to the full walk."""
+
+
+def _plain_values(text: str) -> Any:
+    """The document's value, by the walk below minus everything a sound file never
+    needs (spans, frames, problems), or _UNUSUAL at the first anchor, alias, tag,
+    duplicate or complex key, excess depth, second document or syntax error: then the
+    full walk reads the file again and words the problem. Sound files are nearly all
+    the files an index or a history reads, and this walk costs half of the full one."""
+    scalar, start_map, start_seq = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    end_map, end_seq, start_doc = (
+        yaml.MappingEndEvent,
+        yaml.SequenceEndEvent,
+        yaml.DocumentStartEvent,
+    )
+    loader = yaml.CSafeLoader(text)  # what yaml.parse iterates, without its generator
+    stack: list[tuple[Any, Any]] = []  # the enclosing containers and their pending keys
+    top: Any = None  # the container being built (a dict or a list), None outside any
+    key: Any = _UNUSUAL  # the key read in `top` and waiting for its value (_UNUSUAL: none)
+    root: Any = None
+    documents = 0
+    try:
+        while (got := loader.get_event()) is not None:
+            event: Any = got  # its fields depend on its kind
+            kind = type(event)
+            if kind is scalar or kind is start_map or kind is start_seq:
+                if event.anchor is not None or event.tag is not None:
+                    return _UNUSUAL
+                if kind is scalar:
+                    if top.__class__ is dict and key is _UNUSUAL:
+                        key = event.value  # keys keep their spelling
+                        continue
+                    value = resolve_plain(event.value) if event.style == "" else event.value
+                else:
+                    if len(stack) >= MAX_DEPTH or (top.__class__ is dict and key is _UNUSUAL):
+                        return _UNUSUAL
+                    stack.append((top, key))
+                    top, key = ({} if kind is start_map else []), _UNUSUAL
+                    continue
+            elif kind is end_map or kind is end_seq:
+                value = top
+                top, key = stack.pop()
+            elif kind is start_doc:
+                documents += 1
+                if documents > 1:
+                    return _UNUSUAL
+                continue
+            elif kind is yaml.AliasEvent:
+                return _UNUSUAL
+            else:
+                continue  # the stream's start and end, a document's end
+            if top is None:
+                root = value
+            elif top.__class__ is dict:
+                if key in top:
+                    return _UNUSUAL
+                top[key], key = value, _UNUSUAL
+            else:
+                top.append(value)
+    except yaml.YAMLError:
+        return _UNUSUAL
+    finally:
+        loader.dispose()
+    return root
+
+
 def parse(text: str, path: Path, *, positions: bool = True) -> Document:
     """Build plain values and positions from YAML text; problems instead of exceptions.
 
-    `positions=False` skips recording where each node is (about a third of the time),
-    for callers that read values only, such as a history of hundreds of versions.
+    `positions=False` skips recording where each node is (a third of the time, and
+    half again through `_plain_values`), for callers that read values only, such as
+    the terminal UI's index or a history of hundreds of versions.
     """
+    if not positions:
+        value = _plain_values(text)
+        if value is not _UNUSUAL:
+            return Document(path, value, {}, (), text)
+    return _walk(text, path, positions=positions)
+
+
+def _walk(text: str, path: Path, *, positions: bool) -> Document:
+    """`parse`, recording every problem (and, with `positions`, every node's span)."""
     record = positions
     problems: list[Problem] = []
     spans: dict[PathKey, NodeSpan] = {}

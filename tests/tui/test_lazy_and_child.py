@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -243,3 +243,49 @@ async def test_rows_streaming_in_are_filtered_at_most_every_quarter_second(
         listing.update_rows([replace(one, tier=1)])
         listing.flush()
         assert len(listing.shown) == 2
+
+
+async def test_typing_more_after_rows_changed_filters_the_rows_as_they_are_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A narrower query may search only the last matches, unless a row changed since
+    (filled or linted while the filter waits its quarter second): then it would miss
+    a row that matches now, and show another as it was."""
+    monkeypatch.setattr(prompt_list, "REFILTER_SECONDS", 2.0)  # the changes stay pending
+    root = write_demo(tmp_path / "demo", names=("one", "two", "three"))
+    app = app_for(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await filled(pilot, app)
+        listing = app.browser.prompt_list
+        one = next(r for r in listing.rows if r.id == "demo/one")
+        listing.set_query("tier:1 demo/")
+        assert len(listing.shown) == 3
+        listing.update_rows([replace(one, tier=2)])  # deferred: a pass just ran
+        listing.set_query("tier:1 demo/o")  # narrower: typed on
+        assert [r.id for r in listing.shown] == ["demo/two"]  # one is tier 2 now
+        listing.update_rows([one])  # tier 1 again, while the filter waits
+        listing.set_query("tier:1 demo/on")
+        assert [r.id for r in listing.shown] == ["demo/one"]
+        assert listing.shown[0] is one
+
+
+def test_a_row_given_lint_counts_keeps_every_other_field() -> None:
+    """`Row.with_counts` spells the fields out (it is on the merge path): a field added
+    to Row and forgotten there would be reset by every lint batch."""
+    sample = {
+        "id": "a/b",
+        "path": Path("a/b.prompt.yaml"),
+        "title": "T",
+        "tier": 3,
+        "status": "approved",
+        "owner": "o",
+        "tags": ("x",),
+        "version": "1.0.0",
+        "refusal": "r",
+        "loaded": True,
+        "valid": True,
+        "lint_errors": 1,
+        "lint_warnings": 4,
+    }
+    row = Row(**{f.name: sample[f.name] for f in fields(Row)})
+    assert row.with_counts(2, 5) == replace(row, lint_errors=2, lint_warnings=5)

@@ -9,14 +9,13 @@ place as the index worker fills them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from time import monotonic
 from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -112,6 +111,8 @@ class PromptList(ScrollView, can_focus=True):
         after every keystroke; counting 10,000 rows each time cost milliseconds)."""
         self._applied_at = 0.0
         self._pending: Timer | None = None
+        self._base: Style | None = None
+        """The widget's style during one `render_lines` pass."""
 
     # -- data ---------------------------------------------------------------------
 
@@ -139,10 +140,8 @@ class PromptList(ScrollView, can_focus=True):
         for counted in rows:
             index = self._where.get(counted.id)
             if index is not None:
-                self.rows[index] = replace(
-                    self.rows[index],
-                    lint_errors=counted.lint_errors,
-                    lint_warnings=counted.lint_warnings,
+                self.rows[index] = self.rows[index].with_counts(
+                    counted.lint_errors, counted.lint_warnings
                 )
         self._changed()
 
@@ -152,7 +151,10 @@ class PromptList(ScrollView, can_focus=True):
 
     def set_query(self, text: str) -> Query:
         older, self.filter_query = self.filter_query, parse_query(text, facts_of(self))
-        narrower = not older.empty and self.filter_query.narrows(older)
+        # The last matches stand in for every row only if no row changed since: a row
+        # filled (or linted) meanwhile may match now, and the matches hold its old self.
+        fresh = self._pending is None
+        narrower = fresh and not older.empty and self.filter_query.narrows(older)
         self._apply(self._matched if narrower else None)
         return self.filter_query
 
@@ -205,11 +207,20 @@ class PromptList(ScrollView, can_focus=True):
 
     # -- painting -----------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The widget's own style is the same for every line of one pass, and computing
+        # it (up through the ancestors' backgrounds) was half of each line's cost.
+        self._base = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base = None
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base or self.rich_style
         if index >= len(self.shown):
             return Strip.blank(width, base)
         row = self.shown[index]
