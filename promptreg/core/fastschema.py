@@ -18,21 +18,9 @@ from typing import Any
 
 Check = Callable[[Any], bool]
 
-_ANNOTATIONS = frozenset(
-    (
-        "$schema",
-        "$id",
-        "$comment",
-        "$defs",
-        "title",
-        "description",
-        "default",
-        "examples",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-    )
-)
+_ANNOTATIONS = frozenset(("$schema", "$id", "$comment", "$defs", "title", "description")) | {
+    *("default", "examples", "deprecated", "readOnly", "writeOnly")
+}
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z", re.ASCII)
 
 
