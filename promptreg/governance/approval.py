@@ -6,15 +6,15 @@ a separate layer, because production reads bundles without git.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from promptreg.core.config import Settings
 from promptreg.core.model import Approval, PromptSpec
 
 
-@dataclass(frozen=True, slots=True)
-class ApprovalIssue:
-    """One reason a prompt's approvals fall short, and the approval it concerns, if any."""
+class ApprovalIssue(NamedTuple):
+    """One reason a prompt's approvals fall short, and the approval it concerns, if any
+    (a named tuple: cheaper to define at start-up than a frozen dataclass)."""
 
     kind: str
     message: str
