@@ -14,13 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import NamedTuple
 
 from promptreg.core.errors import ConfigError
 from promptreg.core.evalsettings import EvalSettings, eval_settings, refuse_literal_keys
 from promptreg.core.location import Location
 from promptreg.core.names import CONFIG_NAME as CONFIG_NAME
 from promptreg.core.names import find_config as find_config
+from promptreg.core.records import Record
 from promptreg.core.schema import CONFIG_SCHEMA, check_document, schema_dir
 from promptreg.core.yamlio import read_document
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-class TierPolicy(NamedTuple):
+class TierPolicy(Record):
     """What a tier demands of its prompts: approvals and their groups, required fields
     and evals."""
 
@@ -46,7 +46,7 @@ class TierPolicy(NamedTuple):
     suppression_reason: bool = False
 
 
-class ModelInfo(NamedTuple):
+class ModelInfo(Record):
     """A model the organisation allows, with what the token rules need to know of it."""
 
     name: str
@@ -55,7 +55,7 @@ class ModelInfo(NamedTuple):
     max_output_tokens: int | None = None
 
 
-class LintSettings(NamedTuple):
+class LintSettings(Record):
     """The `lint:` section of promptreg.yaml: selection, severities and per-file
     ignores."""
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from promptreg.core.document import Document
 from promptreg.core.errors import ConfigError
+from promptreg.core.records import Record
 
 if TYPE_CHECKING:
     from typing import Any
@@ -30,14 +31,14 @@ _KEY_WORDS = ("api_key", "key", "token", "secret", "password")
 _ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-class Price(NamedTuple):
+class Price(Record):
     """US dollars per million tokens."""
 
     input: float
     output: float
 
 
-class Endpoint(NamedTuple):
+class Endpoint(Record):
     """An OpenAI-compatible endpoint the eval runner may send cases to."""
 
     name: str
@@ -59,7 +60,7 @@ _DEFAULT_ENDPOINTS: Mapping[str, Endpoint] = MappingProxyType(
 )
 
 
-class EvalSettings(NamedTuple):
+class EvalSettings(Record):
     """The `evals:` section of promptreg.yaml: the endpoints and which one runs by
     default."""
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import NamedTuple
 
 from promptreg.core.document import Document
 from promptreg.core.errors import Problem
 from promptreg.core.model import PromptSpec, build_spec
 from promptreg.core.names import PROMPT_SUFFIX as PROMPT_SUFFIX
+from promptreg.core.records import Record
 from promptreg.core.schema import PROMPT_SCHEMA, check_document
 from promptreg.core.yamlio import read_document
 
@@ -21,7 +21,7 @@ ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+\Z")
 """A prompt id: lower-case words joined by '-', in namespaces joined by '/'."""
 
 
-class LoadResult(NamedTuple):
+class LoadResult(Record):
     """A file read: its document, the prompt when it loaded, and what was wrong (a
     named tuple: cheaper to define at start-up than a dataclass)."""
 

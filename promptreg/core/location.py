@@ -12,7 +12,9 @@ generates and compiles each method). Their order is the tuple's, field by field,
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from promptreg.core.records import Record
 
 if TYPE_CHECKING:
     from typing import Protocol
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
         column: int
 
 
-class Position(NamedTuple):
+class Position(Record):
     """A 1-based line and column, as editors and terminals count them."""
 
     line: int
@@ -33,7 +35,7 @@ class Position(NamedTuple):
         return cls(mark.line + 1, mark.column + 1)
 
 
-class Span(NamedTuple):
+class Span(Record):
     """A region of a file: start inclusive, end exclusive (the end column is one past)."""
 
     start: Position
@@ -57,7 +59,7 @@ class Span(NamedTuple):
         return self.start.column
 
 
-class Location(NamedTuple):
+class Location(Record):
     """A file and, when known, a span in it."""
 
     path: Path

@@ -14,8 +14,8 @@ import base64
 import binascii
 import re
 from collections.abc import Callable
-from typing import NamedTuple
 
+from promptreg.core.records import Record
 from promptreg.detect.detection import has_letter_and_digit
 
 _PLACEHOLDER_WORDS = frozenset(
@@ -55,7 +55,7 @@ def _assigned_ok(match: re.Match[str]) -> bool:
     return has_letter_and_digit(secret) and not _is_placeholder(secret) and "{{" not in secret
 
 
-class SecretPattern(NamedTuple):
+class SecretPattern(Record):
     """One secret format: its regex and what narrows the scan for it (a named tuple: a
     lint run defines it at start-up, where a frozen dataclass costs ten times as much)."""
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from promptreg.core.config import Settings
 from promptreg.core.document import Document, PathKey
 from promptreg.core.model import PromptSpec
+from promptreg.core.records import Record
 from promptreg.lint.finding import Hit
 from promptreg.lint.suppress import Suppression
 
@@ -114,7 +115,7 @@ class FileContext:
         return Hit(message, self.document.span(path, key=key))
 
 
-class SuppressionContext(NamedTuple):
+class SuppressionContext(Record):
     """What a suppression-scope check sees: the file's suppressions once applied."""
 
     file: FileContext

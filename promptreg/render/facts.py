@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any
+
+from promptreg.core.records import Record
 
 
-class TemplateProblem(NamedTuple):
+class TemplateProblem(Record):
     """A compile-time problem, with the line inside the template (1-based)."""
 
     message: str
@@ -33,7 +35,7 @@ class TemplateProblemError(Exception):
         self.problem = problem
 
 
-class TemplateFacts(NamedTuple):
+class TemplateFacts(Record):
     """What the linter needs to know about one template, computed once from its AST."""
 
     variables: frozenset[str]
