@@ -2,6 +2,10 @@
 
 Found by walking up from the working directory, like git finds .git, so every command
 works from anywhere inside a registry checkout.
+
+Settings stays a dataclass (a base's copy is made with `dataclasses.replace`); the
+records inside it are named tuples, read and never replaced, because every command
+defines them at start-up and a frozen dataclass costs ten times as much to define.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from promptreg.core.evalsettings import EvalSettings, eval_settings, refuse_lite
 from promptreg.core.location import Location
 from promptreg.core.names import CONFIG_NAME as CONFIG_NAME
 from promptreg.core.names import find_config as find_config
+from promptreg.core.records import Record
 from promptreg.core.schema import CONFIG_SCHEMA, check_document, schema_dir
 from promptreg.core.yamlio import read_document
 
@@ -25,8 +30,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
-class TierPolicy:
+class TierPolicy(Record):
     """What a tier demands of its prompts: approvals and their groups, required fields
     and evals."""
 
@@ -42,8 +46,7 @@ class TierPolicy:
     suppression_reason: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class ModelInfo:
+class ModelInfo(Record):
     """A model the organisation allows, with what the token rules need to know of it."""
 
     name: str
@@ -52,8 +55,7 @@ class ModelInfo:
     max_output_tokens: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class LintSettings:
+class LintSettings(Record):
     """The `lint:` section of promptreg.yaml: selection, severities and per-file
     ignores."""
 
@@ -61,10 +63,10 @@ class LintSettings:
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
     unfixable: tuple[str, ...] = ()
-    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    severity: Mapping[str, str] = field(default_factory=dict)
+    per_file_ignores: Mapping[str, tuple[str, ...]] = MappingProxyType({})
+    severity: Mapping[str, str] = MappingProxyType({})
     fail_on: str = "error"
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Any] = MappingProxyType({})
     """Everything else under `lint:` (budgets, phrase lists, domains) for rules to read."""
 
 

@@ -7,7 +7,6 @@ they need neither PyYAML nor the loader; only `yamlio` builds documents.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from promptreg.core.errors import Problem
@@ -16,7 +15,7 @@ from promptreg.core.location import Location, Position, Span
 # typing costs ~15 ms to import and the SDK path needs it only for annotations.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Final
 
 
 PathKey = tuple[str | int, ...]
@@ -68,15 +67,45 @@ class NodeSpan:
         return f"NodeSpan(value={self.value}, key={self.key}, style={self.style!r})"
 
 
-@dataclass(frozen=True, slots=True)
 class Document:
-    """A parsed YAML document: plain values, a span per node, and the problems found."""
+    """A parsed YAML document: plain values, a span per node, and the problems found.
 
-    path: Path
-    value: Any
-    positions: dict[PathKey, NodeSpan] = field(default_factory=dict)
-    problems: tuple[Problem, ...] = ()
-    text: str = ""
+    A plain class with slots and `Final` attributes rather than a frozen dataclass:
+    every command defines it at start-up, where dataclasses generates and compiles each
+    method (about a millisecond), and a named tuple's defaults could not give each
+    document a dict of its own."""
+
+    __slots__ = ("path", "positions", "problems", "text", "value")
+
+    def __init__(
+        self,
+        path: Path,
+        value: Any,
+        positions: dict[PathKey, NodeSpan] | None = None,
+        problems: tuple[Problem, ...] = (),
+        text: str = "",
+    ) -> None:
+        self.path: Final = path
+        self.value: Final = value
+        self.positions: Final = {} if positions is None else positions
+        self.problems: Final = problems
+        self.text: Final = text
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Document):
+            return NotImplemented
+        return (self.path, self.value, self.positions, self.problems, self.text) == (
+            other.path,
+            other.value,
+            other.positions,
+            other.problems,
+            other.text,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # holds a dict: never a key
+
+    def __repr__(self) -> str:
+        return f"Document(path={self.path!r}, problems={self.problems!r})"
 
     def span(self, path: PathKey, *, key: bool = False) -> Span:
         """The best span for `path`: the node itself, or its nearest existing ancestor."""

@@ -4,20 +4,23 @@ its results count.
 The file is committed and read by everyone with the repository, so it names the
 *environment variable* that holds an endpoint's key, never the key: a key written into
 it is refused before anything else is read.
+
+The records are named tuples (read, never replaced): every lint run defines them at
+start-up, where frozen dataclasses cost ten times as much to define. Their mapping
+defaults are shared read-only proxies.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from promptreg.core.document import Document
 from promptreg.core.errors import ConfigError
+from promptreg.core.records import Record
 
-# typing costs ~15 ms to import and the SDK path needs it only for annotations.
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
@@ -28,23 +31,21 @@ _KEY_WORDS = ("api_key", "key", "token", "secret", "password")
 _ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-@dataclass(frozen=True, slots=True)
-class Price:
+class Price(Record):
     """US dollars per million tokens."""
 
     input: float
     output: float
 
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
+class Endpoint(Record):
     """An OpenAI-compatible endpoint the eval runner may send cases to."""
 
     name: str
     base_url: str | None = None
     """None: OPENAI_BASE_URL, else the OpenAI API."""
     api_key_env: str = "OPENAI_API_KEY"
-    models: Mapping[str, str] = field(default_factory=dict)
+    models: Mapping[str, str] = MappingProxyType({})
     """A prompt's model name → the name this endpoint knows it by."""
     api: str = "chat"
     """`chat` (chat completions) or `responses`."""
@@ -54,21 +55,23 @@ class Endpoint:
         return self.models.get(prompt_model, prompt_model)
 
 
-@dataclass(frozen=True, slots=True)
-class EvalSettings:
+_DEFAULT_ENDPOINTS: Mapping[str, Endpoint] = MappingProxyType(
+    {DEFAULT_ENDPOINT: Endpoint(DEFAULT_ENDPOINT)}
+)
+
+
+class EvalSettings(Record):
     """The `evals:` section of promptreg.yaml: the endpoints and which one runs by
     default."""
 
-    endpoints: Mapping[str, Endpoint] = field(
-        default_factory=lambda: MappingProxyType({DEFAULT_ENDPOINT: Endpoint(DEFAULT_ENDPOINT)})
-    )
+    endpoints: Mapping[str, Endpoint] = _DEFAULT_ENDPOINTS
     endpoint: str = DEFAULT_ENDPOINT
     """The endpoint `promptreg test` uses without --endpoint, and whose model mapping the
     eval rules assume when they compute the current fingerprints."""
     timeout: float = 60.0
     concurrency: int = 32
     """The most requests in flight at once, whatever --concurrency says."""
-    prices: Mapping[str, Price] = field(default_factory=dict)
+    prices: Mapping[str, Price] = MappingProxyType({})
     judge: str | None = None
     """The id of the registry prompt that grades `llm-rubric` assertions."""
     budget: float | None = None

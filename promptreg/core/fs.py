@@ -15,11 +15,9 @@ def atomic_write(path: Path, text: str | bytes, *, durable: bool = True) -> None
     the sync, for a file that may be lost (a cache: a sealed file that a crash left
     empty reads as empty): on a busy disk the sync alone can take longer than the run.
     """
-    import tempfile  # writers only; keeps it off the read path
-
     directory = path.parent
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        fd, tmp = _create_beside(path)
     except OSError as error:  # no such folder, no permission, a full disk: the user's to fix
         from promptreg.core.errors import PromptregError
 
@@ -27,7 +25,6 @@ def atomic_write(path: Path, text: str | bytes, *, durable: bool = True) -> None
             f"cannot write {path}: {error.strerror or error}",
             hint=f"check that the folder {directory} exists and is writable",
         ) from None
-    tmp = Path(tmp_name)
     try:
         data = text.encode("utf-8") if isinstance(text, str) else text
         with os.fdopen(fd, "wb") as handle:
@@ -54,3 +51,27 @@ def _kept_mode(path: Path) -> int:
     except OSError:
         return 0o644
     return stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else 0o644
+
+
+_CREATE = (
+    os.O_RDWR
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def _create_beside(path: Path) -> tuple[int, Path]:
+    """A new file `.NAME.RANDOM.tmp` in `path`'s folder, readable by its owner only, as
+    tempfile.mkstemp makes one: created exclusively (never an existing file or a link
+    planted under the name), with a fresh random name on a collision. Not tempfile
+    itself: with shutil and random it costs a one-file lint 3 ms to import."""
+    for _ in range(100):
+        candidate = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(candidate, _CREATE, 0o600), candidate
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {path}")

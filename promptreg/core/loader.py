@@ -7,13 +7,13 @@ turns them into one InvalidPromptError at its own edge.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from promptreg.core.document import Document
 from promptreg.core.errors import Problem
 from promptreg.core.model import PromptSpec, build_spec
 from promptreg.core.names import PROMPT_SUFFIX as PROMPT_SUFFIX
+from promptreg.core.records import Record
 from promptreg.core.schema import PROMPT_SCHEMA, check_document
 from promptreg.core.yamlio import read_document
 
@@ -21,9 +21,9 @@ ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)+\Z")
 """A prompt id: lower-case words joined by '-', in namespaces joined by '/'."""
 
 
-@dataclass(frozen=True, slots=True)
-class LoadResult:
-    """A file read: its document, the prompt when it loaded, and what was wrong."""
+class LoadResult(Record):
+    """A file read: its document, the prompt when it loaded, and what was wrong (a
+    named tuple: cheaper to define at start-up than a dataclass)."""
 
     document: Document
     spec: PromptSpec | None

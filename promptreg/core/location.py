@@ -2,15 +2,20 @@
 
 Every finding, error and model value points back into the file a person edits, so the
 conversion lives here and nowhere else.
+
+The three records are named tuples, not dataclasses: every command defines them at
+start-up, and a frozen dataclass costs about ten times as much to define (dataclasses
+generates and compiles each method). Their order is the tuple's, field by field, as
+`order=True` gave; they are never replaced, serialised whole or tested as tuples.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-# typing costs ~15 ms to import and the SDK path needs it only for annotations.
-TYPE_CHECKING = False
+from promptreg.core.records import Record
+
 if TYPE_CHECKING:
     from typing import Protocol
 
@@ -19,8 +24,7 @@ if TYPE_CHECKING:
         column: int
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Position:
+class Position(Record):
     """A 1-based line and column, as editors and terminals count them."""
 
     line: int
@@ -31,8 +35,7 @@ class Position:
         return cls(mark.line + 1, mark.column + 1)
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Span:
+class Span(Record):
     """A region of a file: start inclusive, end exclusive (the end column is one past)."""
 
     start: Position
@@ -56,8 +59,7 @@ class Span:
         return self.start.column
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(Record):
     """A file and, when known, a span in it."""
 
     path: Path

@@ -9,7 +9,8 @@ matches a NUL or looks past one for context, so no detection spans two strings.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from promptreg.core.records import Record
 
 SEPARATOR = "\x00"
 """Joins independent strings for one scan. A YAML file cannot hold the character
@@ -21,9 +22,9 @@ PREVIEW_CHARS = 4
 file, too little to use it."""
 
 
-@dataclass(frozen=True, slots=True)
-class Detection:
-    """One thing found in a string: `text[start:end]` is the value itself."""
+class Detection(Record):
+    """One thing found in a string: `text[start:end]` is the value itself. (A named
+    tuple: a lint run defines it at start-up, where a dataclass costs ten times as much.)"""
 
     kind: str
     """A secret format's name ("AWS access key ID"), "high-entropy", "email", "phone",

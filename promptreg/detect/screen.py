@@ -72,7 +72,7 @@ def _secret_screen() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
     bare: list[str] = []
     for pattern in SECRET_PATTERNS:
         if pattern.keywords:
-            names = assigned if pattern.regex.pattern.startswith(_ASSIGNMENT) else bare
+            names = assigned if pattern.source.startswith(_ASSIGNMENT) else bare
             names.extend(pattern.keywords)
         elif not pattern.in_token:
             literals.extend(pattern.prefilter)

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from promptreg.core.errors import PromptregError
+from promptreg.core.gitdir import may_be_in_repository
 
 _KEEP = frozenset(
     (
@@ -164,16 +165,6 @@ def zsplit(data: bytes) -> list[str]:
     return [part.decode("utf-8", "surrogateescape") for part in data.split(b"\0") if part]
 
 
-def _may_be_in_repository(start: Path) -> bool:
-    """Whether a `.git` entry stands in `start` or above it: without one, git (given no
-    GIT_DIR and no implicit bare repositories) finds nothing, and asking it costs a
-    process, as much as the rest of a one-file lint outside a repository. Looked for
-    above the folder's real path, as git does: a folder reached through a link lies in
-    the repository its target is in, whatever stands above the link."""
-    folder = Path(os.path.realpath(start))
-    return any(os.path.lexists(parent / ".git") for parent in (folder, *folder.parents))
-
-
 def _not_a_repository(path: Path) -> GitError:
     return GitError(
         f"{path} is not inside a git repository",
@@ -189,7 +180,7 @@ def repo_root(path: Path) -> Path:
     whose contents a pull request chooses; a bare-looking folder is refused on the way.
     """
     start = path if path.is_dir() else path.parent
-    if not _may_be_in_repository(start):
+    if not may_be_in_repository(start):
         raise _not_a_repository(path)
     process = subprocess.run(
         [_executable(), "--no-pager", *safe_options(), "rev-parse", "--show-toplevel"],

@@ -6,15 +6,14 @@ a separate layer, because production reads bundles without git.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from promptreg.core.config import Settings
 from promptreg.core.model import Approval, PromptSpec
+from promptreg.core.records import Record
 
 
-@dataclass(frozen=True, slots=True)
-class ApprovalIssue:
-    """One reason a prompt's approvals fall short, and the approval it concerns, if any."""
+class ApprovalIssue(Record):
+    """One reason a prompt's approvals fall short, and the approval it concerns, if any
+    (a named tuple: cheaper to define at start-up than a frozen dataclass)."""
 
     kind: str
     message: str

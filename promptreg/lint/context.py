@@ -1,21 +1,28 @@
 """What a check sees: one file (FileContext), the file's suppressions once applied
-(SuppressionContext), or the registry as a whole (RegistryContext)."""
+(SuppressionContext), or the registry as a whole (RegistryContext).
+
+None is a dataclass: every lint run defines these classes at start-up, where a frozen
+dataclass costs ten times what a named tuple does (dataclasses generates and compiles
+each method) and a plain class with slots costs nothing to speak of.
+"""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from promptreg.core.config import Settings
 from promptreg.core.document import Document, PathKey
 from promptreg.core.model import PromptSpec
+from promptreg.core.records import Record
 from promptreg.lint.finding import Hit
 from promptreg.lint.suppress import Suppression
 
 if TYPE_CHECKING:
+    from typing import Final
+
     from promptreg.git.baseline import Baseline
     from promptreg.git.repo import Repository
     from promptreg.governance.codeowners import Head
@@ -24,26 +31,59 @@ if TYPE_CHECKING:
     from promptreg.render.tokens import TokenCounter
 
 
-@dataclass(frozen=True, slots=True)
 class FileContext:
-    """What a file-scope check sees: one prompt file that loaded, and the run around it."""
+    """What a file-scope check sees: one prompt file that loaded, and the run around it.
 
-    path: Path
-    document: Document
-    spec: PromptSpec
-    settings: Settings
-    expected_id: str | None
-    """The id the file's place in the registry demands; None outside the registry."""
-    base: Baseline | None = None
-    """The registry at the base revision (`--base`), for the V rules; None without one."""
-    tokens: TokenCounter | None = None
-    """The session's token counter (with its store of earlier counts); None counts afresh."""
-    git: Repository | None = None
-    """The run's git repository (what it has read of history kept); None: there is none."""
-    templates: TemplateStore | None = None
-    """The session's template facts (kept between runs); None analyses afresh."""
-    memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
-    """Results several rules share for this file (the X rules' one scan of its strings)."""
+    A plain class with slots, not a named tuple: `memo` is a fresh dict per file. The
+    other attributes are `Final` (mypy refuses assigning them)."""
+
+    __slots__ = (
+        "base",
+        "document",
+        "expected_id",
+        "git",
+        "memo",
+        "path",
+        "settings",
+        "spec",
+        "templates",
+        "tokens",
+    )
+
+    def __init__(
+        self,
+        path: Path,
+        document: Document,
+        spec: PromptSpec,
+        settings: Settings,
+        expected_id: str | None,
+        base: Baseline | None = None,
+        tokens: TokenCounter | None = None,
+        git: Repository | None = None,
+        templates: TemplateStore | None = None,
+    ) -> None:
+        self.path: Final = path
+        self.document: Final = document
+        self.spec: Final = spec
+        self.settings: Final = settings
+        self.expected_id: Final = expected_id
+        """The id the file's place in the registry demands; None outside the registry."""
+        self.base: Final = base
+        """The registry at the base revision (`--base`), for the V rules; None without one."""
+        self.tokens: Final = tokens
+        """The session's token counter (with its store of earlier counts); None counts
+        afresh."""
+        self.git: Final = git
+        """The run's git repository (what it has read of history kept); None: there is
+        none."""
+        self.templates: Final = templates
+        """The session's template facts (kept between runs); None analyses afresh."""
+        self.memo: Final[dict[object, object]] = {}
+        """Results several rules share for this file (the X rules' one scan of its
+        strings)."""
+
+    def __repr__(self) -> str:
+        return f"FileContext(path={self.path!r}, expected_id={self.expected_id!r})"
 
     def analyse(self, content: str) -> Analysed:
         """The facts of a message template, or why it cannot run (Jinja2 loads only for
@@ -75,8 +115,7 @@ class FileContext:
         return Hit(message, self.document.span(path, key=key))
 
 
-@dataclass(frozen=True, slots=True)
-class SuppressionContext:
+class SuppressionContext(Record):
     """What a suppression-scope check sees: the file's suppressions once applied."""
 
     file: FileContext

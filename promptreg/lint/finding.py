@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from promptreg.core.location import Position, Span
+from promptreg.core.records import Record
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -19,7 +20,7 @@ SEVERITY_RANK: Mapping[str, int] = {"info": 0, "warning": 1, "error": 2}
 Applicability = Literal["safe", "unsafe"]
 
 
-class Edit(NamedTuple):
+class Edit(Record):
     """Replace the source text from `start` (inclusive) to `end` (exclusive) with `text`.
 
     Fixes are text edits, as in ruff: everything outside the edited range, comments and
@@ -31,7 +32,7 @@ class Edit(NamedTuple):
     text: str
 
 
-class Fix(NamedTuple):
+class Fix(Record):
     """A way to resolve a finding: a description and non-overlapping edits."""
 
     description: str
@@ -70,7 +71,7 @@ def fix_from_json(data: dict[str, Any]) -> Fix:
     )
 
 
-class Hit(NamedTuple):
+class Hit(Record):
     """What a check yields: a message, where, and maybe a fix. The runner adds the rest."""
 
     message: str
@@ -81,7 +82,7 @@ class Hit(NamedTuple):
     prompt that is not approved is information); None: the rule's."""
 
 
-class RegistryHit(NamedTuple):
+class RegistryHit(Record):
     """What a whole-registry check yields: a hit in the file it names (a prompt, a
     prompt deleted since the base, CODEOWNERS)."""
 

@@ -29,13 +29,14 @@ import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from promptreg.core.about import VERSION
 from promptreg.core.cachefile import read_entries, write_entries
 from promptreg.core.links import link_on_the_way
 from promptreg.core.names import CONFIG_NAME, PROMPT_SUFFIX
 from promptreg.core.paths import shown_name, shown_path
+from promptreg.core.records import Record
 from promptreg.core.walk import walk_names
 from promptreg.lint.cache import LintCache, code_stamp
 from promptreg.lint.finding import Finding
@@ -96,7 +97,7 @@ def witness_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-class Memo(NamedTuple):
+class Memo(Record):
     """What a full run resolved, for the next run to reuse when nothing it read changed."""
 
     fingerprint: str
@@ -171,7 +172,7 @@ def head_of(git_root: str | None) -> str:
         return "\0unknown"  # matches no recorded HEAD
 
 
-class CachedAnswer(NamedTuple):
+class CachedAnswer(Record):
     """The findings a full run would report, from the cache. (Named tuples: a
     dataclass costs about a millisecond to define, and every run loads this module.)"""
 
@@ -180,7 +181,7 @@ class CachedAnswer(NamedTuple):
     fail_on: str
 
 
-class CachedEntries(NamedTuple):
+class CachedEntries(Record):
     """The stored findings a full run would report, as the cache holds them."""
 
     entries: list[tuple[str, str, list[dict[str, Any]]]]

@@ -6,12 +6,11 @@ Plain data in a module of its own, so the reporters and the cached answer
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
+from promptreg.core.records import Record
 from promptreg.lint.finding import SEVERITY_RANK, Finding, Severity
 
 
-class LintResult(NamedTuple):
+class LintResult(Record):
     """A run's findings, sorted, and the number of files it read."""
 
     findings: tuple[Finding, ...]

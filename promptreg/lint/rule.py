@@ -18,8 +18,9 @@ A check has a scope, which says what it sees and when it runs:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal
 
+from promptreg.core.records import Record
 from promptreg.lint.finding import Hit, RegistryHit, Severity
 
 if TYPE_CHECKING:
@@ -52,14 +53,14 @@ FAMILIES: Mapping[str, str] = {
 }
 
 
-class SuppressionCheck(NamedTuple):
+class SuppressionCheck(Record):
     """Runs once a file's suppressions have been applied, so it can see which were used.
     Its own findings cannot be suppressed: they are about the suppressions."""
 
     run: Callable[[SuppressionContext], Iterator[Hit]]
 
 
-class RegistryCheck(NamedTuple):
+class RegistryCheck(Record):
     """Runs over the whole registry, once per `promptreg check` run."""
 
     run: Callable[[RegistryContext], Iterator[RegistryHit]]
@@ -69,7 +70,7 @@ class RegistryCheck(NamedTuple):
     others read every file of the registry, which a lint of some paths does not."""
 
 
-class LoaderCheck(NamedTuple):
+class LoaderCheck(Record):
     """Problems the loader reports with the rule's code; `detected_in` is the module
     that finds them (a test checks that the code is there)."""
 
@@ -79,7 +80,7 @@ class LoaderCheck(NamedTuple):
         return (problem for problem in problems if problem.code == code)
 
 
-class RuleDoc(NamedTuple):
+class RuleDoc(Record):
     """Fixed documentation sections, in the order every rule page shows them."""
 
     what: str
@@ -90,7 +91,7 @@ class RuleDoc(NamedTuple):
     fix_safety: str = "No automatic fix."
 
 
-class Rule(NamedTuple):
+class Rule(Record):
     """One rule's record: everything the docs, the reporters and the runner know of it."""
 
     code: str

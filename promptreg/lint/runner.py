@@ -48,6 +48,19 @@ Jobs = int | Literal["auto"]
 """Processes to lint in: a number, or "auto" (one per core when there are many files)."""
 
 
+def find_repository(root: Path) -> Repository | None:
+    """`Repository.at(root)`, without importing the git layer where no `.git` entry
+    stands in `root` or above it (promptreg.core.gitdir): there git would find nothing,
+    and its modules cost a one-file lint about 4 ms of start-up."""
+    from promptreg.core.gitdir import may_be_in_repository
+
+    if not may_be_in_repository(root if root.is_dir() else root.parent):
+        return None
+    from promptreg.git.repo import Repository
+
+    return Repository.at(root)
+
+
 def needs_history(spec: PromptSpec, settings: Settings) -> bool:
     """Whether the approval provenance rules have anything to ask git about `spec`."""
     return bool(spec.approvals) and settings.tier(spec.tier).verify_approvals
@@ -82,10 +95,8 @@ class Linter:
     def git(self) -> Repository | None:
         """The run's repository, shared by every file's history rules: found once, from
         promptreg.yaml's folder, when a file first needs it; None when there is none."""
-        if not self._located:
-            from promptreg.git.repo import Repository  # git only when a rule needs it
-
-            self._git = Repository.at(self.settings.root)
+        if not self._located:  # git only when a rule needs it
+            self._git = find_repository(self.settings.root)
             self._located = True
         return self._git
 
@@ -200,7 +211,7 @@ class Linter:
     def _lint_each(
         self, contents: Sequence[tuple[Path, bytes | None]], jobs: Jobs
     ) -> Iterable[list[Finding]]:
-        if jobs != 1:
+        if jobs != 1 and len(contents) > 1:  # one file is never worth a process
             from promptreg.lint.workers import lint_in_processes, worker_count  # opted in
 
             workers = worker_count(len(contents), jobs)

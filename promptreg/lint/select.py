@@ -7,10 +7,13 @@ As in flake8's DecisionEngine, the most specific matching selector wins, so
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from promptreg.core.errors import UsageError
 from promptreg.lint.catalogue import BY_NAME, REDIRECTS, RULES
+
+if TYPE_CHECKING:
+    from typing import Final
 
 
 def _normalise(selector: str) -> str:
@@ -39,11 +42,28 @@ def _specificity(code: str, selectors: Iterable[str]) -> int:
     return max((len(s) for s in selectors if code.startswith(s)), default=-1)
 
 
-@dataclass(frozen=True, slots=True)
 class Selection:
-    """The codes a run enables, resolved from selectors once."""
+    """The codes a run enables, resolved from selectors once.
 
-    enabled: frozenset[str]
+    A plain class with slots: a lint run defines it at start-up, where a frozen
+    dataclass costs a millisecond (dataclasses generates and compiles each method), and
+    a named tuple would make `code in selection` a test of its one field."""
+
+    __slots__ = ("enabled",)
+
+    def __init__(self, enabled: frozenset[str]) -> None:
+        self.enabled: Final = enabled
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Selection):
+            return NotImplemented
+        return other.enabled == self.enabled
+
+    def __hash__(self) -> int:
+        return hash(self.enabled)
+
+    def __repr__(self) -> str:
+        return f"Selection(enabled={self.enabled!r})"
 
     @classmethod
     def build(

@@ -32,7 +32,7 @@ from promptreg.lint.finding import Finding
 from promptreg.lint.quick import Memo, write_memo
 from promptreg.lint.rules import evals, provenance
 from promptreg.lint.ruleset import Ruleset
-from promptreg.lint.runner import Jobs, Linter, LintResult
+from promptreg.lint.runner import Jobs, Linter, LintResult, find_repository
 from promptreg.lint.select import Selection
 from promptreg.lint.templates import TemplateStore
 
@@ -112,10 +112,8 @@ class LintSession:
         selection = Ruleset.build(
             settings, select=select, ignore=ignore, extend_select=extend_select
         ).selection
-        if repo is None and selection.enabled & HISTORY_RULES:
-            from promptreg.git.repo import Repository  # git only when a rule needs it
-
-            repo = Repository.at(settings.root)
+        if repo is None and selection.enabled & HISTORY_RULES:  # git only when a rule needs it
+            repo = find_repository(settings.root)
             located = True
         from promptreg.render.tokens import TokenCounter  # light; tiktoken loads only to count
 
@@ -136,9 +134,7 @@ class LintSession:
             from promptreg.lint.memo import memo_for  # what the next run's cached answer needs
 
             if not located:  # looked for once, for the memo and every file's history rules
-                from promptreg.git.repo import Repository
-
-                repo = Repository.at(settings.root)
+                repo = find_repository(settings.root)
                 located = True
             memo = memo_for(settings, results, repo, select, ignore, extend_select, located=located)
         return cls(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 
 from promptreg.core.document import Document
 from promptreg.core.location import Position, Span
@@ -25,21 +24,56 @@ catalogue's `code_of`; passed in, so that the rules (which read suppressions) an
 catalogue (which imports the rules) do not import each other through this module."""
 
 
-@dataclass(slots=True)
 class Suppression:
     """An inline comment or `lint.ignore` entry, marked with what it suppressed in this
-    run."""
+    run.
 
-    rules: tuple[str, ...]
-    """Codes, resolved from names and redirects; unknown entries are kept as written."""
-    reason: str
-    span: Span
-    lines: frozenset[int] | None
-    """Lines it covers; None for a file-level entry, which covers the whole file."""
-    comment_start: Position | None = None
-    unknown: tuple[str, ...] = ()
-    """Entries that name no known rule, as written."""
-    used: set[str] = field(default_factory=set)
+    A plain class with slots, not a dataclass: a lint run defines it at start-up, where
+    dataclasses generates and compiles each method (about a millisecond)."""
+
+    __slots__ = ("comment_start", "lines", "reason", "rules", "span", "unknown", "used")
+
+    def __init__(
+        self,
+        rules: tuple[str, ...],
+        reason: str,
+        span: Span,
+        lines: frozenset[int] | None,
+        comment_start: Position | None = None,
+        unknown: tuple[str, ...] = (),
+    ) -> None:
+        self.rules = rules
+        """Codes, resolved from names and redirects; unknown entries are kept as written."""
+        self.reason = reason
+        self.span = span
+        self.lines = lines
+        """Lines it covers; None for a file-level entry, which covers the whole file."""
+        self.comment_start = comment_start
+        self.unknown = unknown
+        """Entries that name no known rule, as written."""
+        self.used: set[str] = set()
+        """The codes it suppressed in this run."""
+
+    def _fields(self) -> tuple[object, ...]:
+        return (
+            self.rules,
+            self.reason,
+            self.span,
+            self.lines,
+            self.comment_start,
+            self.unknown,
+            self.used,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Suppression):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable (`used`), as a dataclass is
+
+    def __repr__(self) -> str:
+        return f"Suppression(rules={self.rules!r}, reason={self.reason!r}, span={self.span!r})"
 
     def covers(self, finding: Finding) -> bool:
         if finding.code not in self.rules:

@@ -12,8 +12,8 @@ entries of any other shape are misses.
 
 from __future__ import annotations
 
+import _thread  # threading's Lock itself; threading costs 1 ms to import
 import hashlib
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -61,7 +61,7 @@ class TemplateStore:
         self.path = path
         self._stored: dict[str, Any] | None = None
         self._added: dict[str, Any] = {}
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
 
     def _entries(self) -> dict[str, Any]:
         if self._stored is None:

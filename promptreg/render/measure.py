@@ -87,7 +87,9 @@ def _one(item: Any, indent: int, stack: list[tuple[Any, int]], wide: bool, limit
         # Decimal digits: bits * log10(2) < bits * 0.302; 'True' is 4 characters.
         return item.bit_length() * 31 // 100 + 6 + per_item
     if isinstance(item, _FIXED_REPR):
-        return len(repr(item)) + per_item
+        # JSON spells an infinite float 'Infinity', five characters longer than 'inf'.
+        infinite = wide and isinstance(item, float) and abs(item) == float("inf")
+        return len(repr(item)) + (5 if infinite else 0) + per_item
     if isinstance(item, str):  # Markup and other str subclasses: their text and a name
         return _str_bound(item, True) + len(kind.__name__) + per_item
     children: Iterator[tuple[Any, int]] | None = None

@@ -24,12 +24,12 @@ costs nothing until a token is counted.
 
 from __future__ import annotations
 
+import _thread  # threading's Lock itself; threading costs 1 ms to import
 import binascii
 import contextlib
 import functools
 import hashlib
 import os
-import threading
 import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -52,7 +52,7 @@ BUNDLED_ENCODINGS = ("cl100k_base", "o200k_base")
 # whichever caller asked first. Loading is locked, failures are never stored, and an
 # Encoding is safe to use from many threads. Per-owner copies would only make each
 # owner pay the ~0.4 s load again.
-_LOCK = threading.Lock()
+_LOCK = _thread.allocate_lock()
 _LOADED: dict[str, tiktoken.Encoding] = {}
 
 
@@ -107,7 +107,7 @@ class TokenCounter:
                 if len(k) == _KEY_CHARS and type(v) is int and v >= 0
             }
         self._known = len(self._counts)
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
 
     def count(self, text: str, encoding: str) -> int:
         if self.store is None:

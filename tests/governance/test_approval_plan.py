@@ -83,7 +83,7 @@ def two_group_settings() -> Settings:
         **settings.reviewers,
         "team-leads": (*settings.reviewers["team-leads"], "mei@example.com"),
     }
-    tier3 = dataclasses.replace(settings.tier(3), groups=("compliance", "team-leads"))
+    tier3 = settings.tier(3)._replace(groups=("compliance", "team-leads"))
     tiers = {**settings.tiers, 3: tier3}
     return dataclasses.replace(settings, reviewers=reviewers, tiers=tiers)
 

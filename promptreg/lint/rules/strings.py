@@ -13,9 +13,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from promptreg.core.document import Document, PathKey
+from promptreg.core.records import Record
 from promptreg.detect.detection import SEPARATOR, Detection
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
@@ -58,7 +59,7 @@ def dotted(path: PathKey) -> str:
     return out or "the document"
 
 
-class Match(NamedTuple):
+class Match(Record):
     """A detection placed in one string of the file: `value[start:end]` is the value."""
 
     detection: Detection
@@ -77,7 +78,7 @@ class Match(NamedTuple):
         return self.value[self.start : self.end]
 
 
-class Corpus(NamedTuple):
+class Corpus(Record):
     """A document's strings joined by SEPARATOR, with where each one starts."""
 
     text: str

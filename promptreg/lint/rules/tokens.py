@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
+from promptreg.core.records import Record
 from promptreg.lint.context import FileContext
 from promptreg.lint.finding import Hit
 from promptreg.lint.rule import Rule, RuleDoc
@@ -35,7 +36,7 @@ UNBOUNDED_TYPES = frozenset(("string", "array", "object"))
 """Variable types that can carry text of any length."""
 
 
-class _Size(NamedTuple):
+class _Size(Record):
     """A prompt's size in tokens, by where the tokens come from."""
 
     text: int
