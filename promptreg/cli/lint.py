@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -283,7 +282,7 @@ def _shown(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
         name = names.get(finding.path)
         if name is None:
             name = names[finding.path] = shown_path(finding.path)
-        shown.append(finding if name == finding.path else replace(finding, path=name))
+        shown.append(finding if name == finding.path else finding.at(name))
     return tuple(shown)
 
 

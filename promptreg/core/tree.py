@@ -41,10 +41,12 @@ def registry_links(directory: Path) -> list[Path]:
     return walk_registry(directory)[1]
 
 
-def prompt_id_for(path: Path, registry_root: Path) -> str | None:
-    """The id a file must have from where it sits, or None outside the registry."""
+def prompt_id_for(path: Path, registry_root: Path, *, resolved: bool = False) -> str | None:
+    """The id a file must have from where it sits, or None outside the registry.
+    `resolved`: `registry_root` is resolved already (a linter asks once per file)."""
     try:
-        relative = path.resolve().relative_to(registry_root.resolve())
+        root = registry_root if resolved else registry_root.resolve()
+        relative = path.resolve().relative_to(root)
     except ValueError:
         return None
     text = relative.as_posix()

@@ -11,7 +11,6 @@ round-trip mode instead, imported only by the functions that need it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -282,13 +281,11 @@ def _walk(text: str, path: Path, *, positions: bool) -> Document:
 
     scalar, alias = yaml.ScalarEvent, yaml.AliasEvent
     map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
-    map_end, seq_end, doc_start = (
-        yaml.MappingEndEvent,
-        yaml.SequenceEndEvent,
-        yaml.DocumentStartEvent,
-    )
+    map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    doc_start = yaml.DocumentStartEvent
+    loader = yaml.CSafeLoader(text)  # its events as yaml.parse gives them, minus a generator
     try:
-        events: Iterator[Any] = yaml.parse(text, Loader=yaml.CSafeLoader)
+        events: Any = iter(loader.get_event, None)  # each of its own kind of Event
         for event in events:
             kind = type(event)
             if skip_depth:
@@ -361,6 +358,8 @@ def _walk(text: str, path: Path, *, positions: bool) -> Document:
     except yaml.YAMLError as exc:
         problems.append(_syntax_problem(exc, text, path))
         return Document(path, None, spans, tuple(problems), text)
+    finally:
+        loader.dispose()
     return Document(path, root, spans, tuple(problems), text)
 
 

@@ -105,6 +105,18 @@ class Finding:
     severity: Severity = field(compare=False, default="error")
     fix: Fix | None = field(compare=False, default=None)
 
+    def __reduce__(self) -> tuple[type[Finding], tuple[Any, ...]]:
+        """Pickled as the constructor's arguments: lint workers send thousands of
+        findings back, and a slotted dataclass's default state restores each field
+        through a setattr of its own (a quarter of the parent's unpickling)."""
+        fields = (self.path, self.span, self.code, self.message, self.name, self.severity)
+        return (Finding, (*fields, self.fix))
+
+    def at(self, path: Path) -> Finding:
+        """The same finding, naming its file as `path` (as dataclasses.replace, which
+        costs three times as much: every report relativises thousands)."""
+        return Finding(path, self.span, self.code, self.message, self.name, self.severity, self.fix)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "code": self.code,

@@ -90,6 +90,8 @@ class Linter:
         self._located = located or self._git is not None
         self.ruleset = Ruleset(settings, selection)
         self.selection = self.ruleset.selection
+        self._registry_resolved = settings.registry_dir.resolve()
+        """Resolved once: each file's expected id is its path below it."""
 
     @property
     def git(self) -> Repository | None:
@@ -133,7 +135,7 @@ class Linter:
                 document=result.document,
                 spec=spec,
                 settings=self.settings,
-                expected_id=prompt_id_for(path, self.settings.registry_dir),
+                expected_id=prompt_id_for(path, self._registry_resolved, resolved=True),
                 base=self.base,
                 tokens=self.tokens,
                 git=self.git if needs_history(spec, self.settings) else None,

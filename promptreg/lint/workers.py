@@ -67,6 +67,9 @@ def lint_in_processes(
     from multiprocessing.connection import Connection, wait
 
     context = multiprocessing.get_context("fork")  # workers inherit the loaded modules
+    import gc
+
+    gc.freeze()
     sys.stdout.flush()  # a child flushes its copy of unwritten output as it exits
     sys.stderr.flush()
     started: list[tuple[BaseProcess, Connection]] = []
