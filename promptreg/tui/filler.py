@@ -128,6 +128,8 @@ def fill_in_child(
             else:
                 ready = list(streams)[:1]
             for stream in ready:
+                if cancelled():  # not another child's batch once the reader said stop
+                    break
                 frame = _receive(stream)
                 if frame is None:
                     status = streams[stream].wait()
