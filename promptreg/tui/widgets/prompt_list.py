@@ -23,7 +23,7 @@ from textual.timer import Timer
 
 from promptreg.tui.index import Row
 from promptreg.tui.messages import FilterApplied, PromptChosen
-from promptreg.tui.query import FACT_KEYS, Query, facts_of, parse_query
+from promptreg.tui.query import Query, facts_of, parse_query
 
 COLUMNS: tuple[tuple[str, int], ...] = (
     ("ID", 40),
@@ -106,10 +106,6 @@ class PromptList(ScrollView, can_focus=True):
         self.shown: list[Row] = list(self.rows)
         self._matched: list[Row] = self.rows
         """The rows the query matched, in id order (before sorting)."""
-        self._matched_ids: set[str] = set()
-        self._dirty: set[str] = set()
-        """Ids of the rows replaced since the last pass: with the last matches, all a
-        pass of the same or a narrower query has to look at again."""
         self.not_served = sum(1 for r in self.rows if r.serve is False)
         """Rows the SDK would not serve, kept as rows change (the counts line shows it
         after every keystroke; counting 10,000 rows each time cost milliseconds)."""
@@ -137,7 +133,6 @@ class PromptList(ScrollView, can_focus=True):
                 self.not_served -= self.rows[index].serve is False
                 self.rows[index] = row
             self.not_served += row.serve is False
-            self._dirty.add(row.id)
         self._changed()
 
     def merge_lint_counts(self, rows: Iterable[Row]) -> None:
@@ -148,7 +143,6 @@ class PromptList(ScrollView, can_focus=True):
                 self.rows[index] = self.rows[index].with_counts(
                     counted.lint_errors, counted.lint_warnings
                 )
-                self._dirty.add(counted.id)
         self._changed()
 
     def remove_ids(self, ids: Iterable[str]) -> None:
@@ -157,23 +151,12 @@ class PromptList(ScrollView, can_focus=True):
 
     def set_query(self, text: str) -> Query:
         older, self.filter_query = self.filter_query, parse_query(text, facts_of(self))
-        narrower = not older.empty and self.filter_query.narrows(older)
-        self._apply(self._candidates() if narrower else None)
+        # The last matches stand in for every row only if no row changed since: a row
+        # filled (or linted) meanwhile may match now, and the matches hold its old self.
+        fresh = self._pending is None
+        narrower = fresh and not older.empty and self.filter_query.narrows(older)
+        self._apply(self._matched if narrower else None)
         return self.filter_query
-
-    def _candidates(self) -> list[Row] | None:
-        """The rows a query that is the last pass's, or narrows it, can match: the last
-        matches and the rows replaced since (as they are now: a row filled or linted
-        meanwhile may match now, and the matches hold its old self). None when every
-        row must be looked at: no last query, or a term on facts that change outside
-        the rows (stale:evals)."""
-        last = self.filter_query
-        if last.empty or any(term.key in FACT_KEYS for term in last.terms):
-            return None
-        if not self._dirty:
-            return self._matched
-        again, matched = self._dirty, self._matched_ids
-        return [row for row in self.rows if row.id in again or row.id in matched]
 
     def _changed(self) -> None:
         """Rows changed: filter again now, or at the end of REFILTER_SECONDS from the
@@ -182,14 +165,14 @@ class PromptList(ScrollView, can_focus=True):
             return
         wait = self._applied_at + REFILTER_SECONDS - monotonic()
         if wait <= 0 or not self.is_attached:
-            self._apply(self._candidates())
+            self._apply()
         else:
             self._pending = self.set_timer(wait, self.flush)
 
     def flush(self) -> None:
         """Apply the filter to the rows as they are now, if a pass is still due."""
         if self._pending is not None:
-            self._apply(self._candidates())
+            self._apply()
 
     def _apply(self, candidates: list[Row] | None = None) -> None:
         """Filter and sort again; `candidates` (the last matches, when the query only
@@ -206,8 +189,6 @@ class PromptList(ScrollView, can_focus=True):
             else query.select(self.rows if candidates is None else candidates)
         )
         self._matched = shown
-        self._matched_ids = set() if query.empty else {row.id for row in shown}
-        self._dirty = set()
         if self.sort_key != "id":
             shown = sorted(shown, key=SORTS[self.sort_key])
         self.shown = shown
