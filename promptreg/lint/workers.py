@@ -70,7 +70,9 @@ def lint_in_processes(
     context = multiprocessing.get_context("fork")  # workers inherit the loaded modules
     # What the children inherit stays out of their collector's walks: a full collection
     # in a child touches every object, which copies the pages the fork shared (on 2,000
-    # small files about a fifth of the workers' CPU). The parent unfreezes once forked.
+    # small files about a fifth of the workers' CPU). The parent unfreezes once forked,
+    # unless its caller had frozen objects of its own (an unfreeze would release those).
+    thawed = gc.get_freeze_count() == 0
     gc.freeze()
     sys.stdout.flush()  # a child flushes its copy of unwritten output as it exits
     sys.stderr.flush()
@@ -86,7 +88,8 @@ def lint_in_processes(
             child.start()
             sender.close()  # the child holds the only sending end: EOF when it dies
             started.append((child, receiver))
-        gc.unfreeze()
+        if thawed:
+            gc.unfreeze()
         results: list[list[Finding]] = [[] for _ in contents]
         waiting = {receiver: (first, child) for first, (child, receiver) in enumerate(started)}
         while waiting:
@@ -101,7 +104,8 @@ def lint_in_processes(
                     absorb(learnt)
         return results
     finally:
-        gc.unfreeze()  # also when a fork failed
+        if thawed:
+            gc.unfreeze()  # also when a fork failed
         for process, receiver in started:
             if process.is_alive():
                 process.terminate()  # interrupted, or another worker failed

@@ -146,3 +146,34 @@ def test_automatic_workers_follow_the_cores_up_to_eight() -> None:
 
     cores = os.cpu_count() or 1
     assert worker_count(10_000, "auto") == (1 if sys.platform == "win32" else min(cores, 8))
+
+
+def test_workers_leave_the_collector_as_they_found_it() -> None:
+    """The parent freezes its objects for the fork and thaws them after, but never
+    thaws what its caller had frozen itself (an app that froze its long-lived objects)."""
+    out = _run(
+        """
+        import gc
+        from pathlib import Path
+        from promptreg.lint.workers import lint_in_processes
+
+        files = [(Path(name), None) for name in "abcd"]
+        seen = []
+
+        def frozen_in_child(path, data):
+            return [] if gc.get_freeze_count() else [None]  # a finding only if not frozen
+
+        found = lint_in_processes(frozen_in_child, files, 2)
+        print("children frozen:", found == [[], [], [], []])
+        print("thawed after:", gc.get_freeze_count() == 0)
+        gc.freeze()
+        before = gc.get_freeze_count()
+        lint_in_processes(frozen_in_child, files, 2)
+        print("caller's freeze kept:", gc.get_freeze_count() >= before > 0)
+        """
+    )
+    assert out.splitlines() == [
+        "children frozen: True",
+        "thawed after: True",
+        "caller's freeze kept: True",
+    ]

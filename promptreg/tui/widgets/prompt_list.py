@@ -220,7 +220,7 @@ class PromptList(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        base = self._base or self.rich_style
+        base = self._base if self._base is not None else self.rich_style  # a null Style is falsy
         if index >= len(self.shown):
             return Strip.blank(width, base)
         row = self.shown[index]
